@@ -1,0 +1,43 @@
+// Command-line flags: each subcommand declares its flags as a table; parsing checks them.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace switchyard::cli {
+
+// Exit codes shared by every subcommand (documented in `switchyard --help` and README).
+enum ExitCode : int {
+    kExitOk = 0,        // everything succeeded
+    kExitProblems = 1,  // the command ran and found problems (refused plugins, failed events)
+    kExitUsage = 2,     // bad flags or unreadable input: nothing was done
+};
+
+struct Flag {
+    std::string_view name;         // without the leading "--"
+    std::string_view value_name;   // empty for a switch that takes no value
+    std::string_view help;
+    std::string_view default_text;  // shown in help; empty when none
+};
+
+class Args {
+   public:
+    std::optional<std::string> value(std::string_view name) const;
+    std::string value_or(std::string_view name, std::string_view fallback) const;
+    bool has(std::string_view name) const { return values_.count(std::string(name)) != 0; }
+
+    // Parses argv against `flags`; on failure returns nullopt and sets `error` to one sentence.
+    static std::optional<Args> parse(std::span<char *const> argv, std::span<const Flag> flags, std::string &error);
+
+   private:
+    std::map<std::string, std::string> values_;
+};
+
+// The help block listing `flags`.
+std::string describe_flags(std::span<const Flag> flags);
+
+}  // namespace switchyard::cli

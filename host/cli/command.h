@@ -1,0 +1,27 @@
+// The subcommands of the `switchyard` executable; each lives in its own cmd_*.cpp.
+#pragma once
+
+#include <filesystem>
+#include <span>
+#include <string_view>
+
+#include "host/cli/args.h"
+
+namespace switchyard::cli {
+
+struct Command {
+    std::string_view name;
+    std::string_view summary;
+    std::span<const Flag> flags;
+    int (*run)(const Args &args);
+};
+
+extern const Command kPluginsCommand;
+extern const Command kVersionCommand;
+extern const Command kTransformCommand;
+
+// Where `--plugin-dir` points when not given: "plugins" beside the executable,
+// which in a build tree is where every built plugin lands.
+std::filesystem::path default_plugin_dir();
+
+}  // namespace switchyard::cli

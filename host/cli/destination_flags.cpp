@@ -1,0 +1,81 @@
+// Opening a destination from command-line flags, and reading NDJSON events from stdin.
+#include "host/cli/destination_flags.h"
+
+#include <charconv>
+#include <iostream>
+
+#include "host/cli/command.h"
+#include "host/config/settings_file.h"
+
+namespace switchyard::cli {
+
+const Flag kDestinationFlags[5] = {
+    {"plugin-dir", "DIR", "directory of plugin *.so files", "plugins/ beside the executable"},
+    {"plugin", "NAME", "the plugin to use, by its name", ""},
+    {"settings", "FILE", "the plugin's settings object, JSON or YAML", ""},
+    {"mode", "MODE", "processor (one event at a time) or router (batches)", "processor"},
+    {"batch", "N", "events per batch in router mode", "200"},
+};
+
+namespace {
+
+std::shared_ptr<const PluginLibrary> find_plugin(const Args &args, const std::string &name) {
+    const auto dir = args.value("plugin-dir") ? std::filesystem::path(*args.value("plugin-dir")) : default_plugin_dir();
+    const DirectoryLoad loaded = load_plugin_directory(dir);
+    for (const auto &plugin : loaded.plugins)
+        if (plugin->name() == name) return plugin;
+    std::cerr << "switchyard: no plugin named \"" << name << "\" in " << dir.string() << "\n";
+    for (const std::string &refusal : loaded.refusals) std::cerr << "  refused: " << refusal << "\n";
+    return nullptr;
+}
+
+std::optional<size_t> parse_batch(const std::string &text) {
+    size_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || n == 0) return std::nullopt;
+    return n;
+}
+
+}  // namespace
+
+std::optional<DestinationFlags> open_destination(const Args &args) {
+    DestinationFlags out;
+    const std::string mode = args.value_or("mode", "processor");
+    if (mode != "processor" && mode != "router") {
+        std::cerr << "switchyard: --mode must be processor or router, got \"" << mode << "\"\n";
+        return std::nullopt;
+    }
+    out.router_mode = mode == "router";
+    auto batch = parse_batch(args.value_or("batch", "200"));
+    if (!batch) {
+        std::cerr << "switchyard: --batch must be a positive whole number\n";
+        return std::nullopt;
+    }
+    out.batch_size = *batch;
+    if (!args.value("plugin") || !args.value("settings")) {
+        std::cerr << "switchyard: --plugin and --settings are required\n";
+        return std::nullopt;
+    }
+    auto plugin = find_plugin(args, *args.value("plugin"));
+    if (!plugin) return std::nullopt;
+    std::string error;
+    auto settings = read_settings_file(*args.value("settings"), error);
+    if (settings) out.destination = Destination::create(plugin, "cli", *settings, error);
+    if (!out.destination) {
+        std::cerr << "switchyard: " << error << "\n";
+        return std::nullopt;
+    }
+    return out;
+}
+
+bool read_event_lines(size_t max, std::vector<std::string> &lines) {
+    lines.clear();
+    std::string line;
+    while (lines.size() < max && std::getline(std::cin, line)) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        lines.push_back(std::move(line));
+    }
+    return !lines.empty();
+}
+
+}  // namespace switchyard::cli

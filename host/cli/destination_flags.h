@@ -1,0 +1,29 @@
+// The flags `transform` and `send` share (--plugin-dir, --plugin, --settings, --mode, --batch),
+// and turning them into a live destination.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "host/cli/args.h"
+#include "host/plugin/destination.h"
+
+namespace switchyard::cli {
+
+extern const Flag kDestinationFlags[5];
+
+struct DestinationFlags {
+    std::shared_ptr<Destination> destination;
+    bool router_mode = false;
+    size_t batch_size = 200;
+};
+
+// Loads the plugin, reads the settings and calls init. Prints one sentence to stderr and
+// returns nullopt on any problem (exit code 2).
+std::optional<DestinationFlags> open_destination(const Args &args);
+
+// Reads up to `max` non-blank lines from stdin into `lines` (cleared first); false at end of input.
+bool read_event_lines(size_t max, std::vector<std::string> &lines);
+
+}  // namespace switchyard::cli

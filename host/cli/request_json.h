@@ -1,0 +1,13 @@
+// A plugin's request as the JSON object the CLI prints: {"method","endpoint","headers","body"}.
+#pragma once
+
+#include <string>
+
+#include "switchyard/plugin.h"
+
+namespace switchyard::cli {
+
+// The body is embedded as JSON when it is valid JSON, else as a string.
+void append_request_json(std::string &out, const sy_request &request);
+
+}  // namespace switchyard::cli

@@ -1,0 +1,48 @@
+// YAML → JSON conversion following the YAML 1.2 core schema for untagged plain scalars.
+#include "host/config/yaml_json.h"
+
+#include <regex>
+
+namespace switchyard {
+namespace {
+
+nlohmann::json plain_scalar(const std::string &s) {
+    static const std::regex kInt(R"([-+]?[0-9]+)");
+    static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+    if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
+    if (s == "true" || s == "True" || s == "TRUE") return true;
+    if (s == "false" || s == "False" || s == "FALSE") return false;
+    if (std::regex_match(s, kInt)) {
+        try {
+            return std::stoll(s);
+        } catch (const std::out_of_range &) {
+            return std::stod(s);
+        }
+    }
+    if (std::regex_match(s, kFloat)) return std::stod(s);
+    return s;
+}
+
+}  // namespace
+
+nlohmann::json yaml_to_json(const YAML::Node &node) {
+    switch (node.Type()) {
+        case YAML::NodeType::Map: {
+            nlohmann::json out = nlohmann::json::object();
+            for (const auto &kv : node) out[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+            return out;
+        }
+        case YAML::NodeType::Sequence: {
+            nlohmann::json out = nlohmann::json::array();
+            for (const auto &item : node) out.push_back(yaml_to_json(item));
+            return out;
+        }
+        case YAML::NodeType::Scalar:
+            // yaml-cpp tags quoted scalars "!": they are strings whatever they read as.
+            return node.Tag() == "!" ? nlohmann::json(node.Scalar()) : plain_scalar(node.Scalar());
+        default:
+            return nullptr;
+    }
+}
+
+}  // namespace switchyard

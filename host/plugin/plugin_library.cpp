@@ -1,0 +1,133 @@
+// Loads plugin shared objects with Boost.DLL and checks each against the ABI before use.
+#include "host/plugin/plugin_library.h"
+
+#include <dlfcn.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <set>
+
+#include "host/plugin/elf_check.h"
+
+namespace switchyard {
+namespace {
+
+// A v1.0 table must hold every field up to and including `release`.
+constexpr size_t kMinPluginSize = offsetof(sy_plugin, release) + sizeof(sy_plugin::release);
+
+std::string mode_octal(mode_t mode) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%03o", static_cast<unsigned>(mode & 0777));
+    return buf;
+}
+
+// Other users must not be able to replace code this process will execute.
+std::string writable_by_others(const std::filesystem::path &p) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) return p.string() + ": cannot stat (" + std::strerror(errno) + ")";
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        return p.string() + ": writable by other users (mode " + mode_octal(st.st_mode) + "), refusing to load";
+    return {};
+}
+
+// Boost.DLL reports only "bad file descriptor"; the dynamic linker knows why.
+std::string dynamic_linker_reason(const std::filesystem::path &file) {
+    void *handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (handle != nullptr) {
+        ::dlclose(handle);
+        return "unknown reason";
+    }
+    const char *why = ::dlerror();
+    return why != nullptr ? why : "unknown reason";
+}
+
+std::string check_table(const sy_plugin &t) {
+    if (t.abi_major != SY_ABI_MAJOR)
+        return "ABI major " + std::to_string(t.abi_major) + ", this host speaks " + std::to_string(SY_ABI_MAJOR);
+    if (t.abi_minor > SY_ABI_MINOR)
+        return "built for ABI 1." + std::to_string(t.abi_minor) + ", this host speaks 1." +
+               std::to_string(SY_ABI_MINOR) + " (upgrade the host)";
+    const std::pair<bool, const char *> required[] = {
+        {t.init != nullptr, "init"},     {t.destroy != nullptr, "destroy"}, {t.transform != nullptr, "transform"},
+        {t.send != nullptr, "send"},     {t.release != nullptr, "release"},
+    };
+    for (const auto &[present, hook] : required)
+        if (!present) return std::string("required hook \"") + hook + "\" is missing";
+    if (t.name == nullptr || t.name[0] == '\0') return "plugin name is empty";
+    return {};
+}
+
+LoadOutcome refuse(const std::filesystem::path &file, const std::string &why) {
+    return {nullptr, file.string() + ": " + why};
+}
+
+LoadOutcome load_checked(const std::filesystem::path &file) {
+    if (std::string why = elf_problem(file); !why.empty()) return refuse(file, why);
+    boost::dll::shared_library library;
+    boost::dll::fs::error_code ec;
+    library.load(boost::dll::fs::path(file.string()),
+                 boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
+    if (ec) return refuse(file, "the dynamic linker refused it: " + dynamic_linker_reason(file));
+    if (!library.has(SY_ENTRY_SYMBOL)) return refuse(file, "no entry symbol \"" SY_ENTRY_SYMBOL "\"");
+    const sy_plugin *exported = library.get<const sy_plugin *()>(SY_ENTRY_SYMBOL)();
+    if (exported == nullptr) return refuse(file, "entry returned no plugin table");
+    if (exported->struct_size < kMinPluginSize)
+        return refuse(file, "plugin table is " + std::to_string(exported->struct_size) +
+                                " bytes, ABI 1.0 needs at least " + std::to_string(kMinPluginSize));
+    sy_plugin table{};
+    std::memcpy(&table, exported, std::min<size_t>(exported->struct_size, sizeof table));
+    if (std::string why = check_table(table); !why.empty()) return refuse(file, why);
+    return {std::make_shared<PluginLibrary>(file, std::move(library), table), {}};
+}
+
+}  // namespace
+
+PluginLibrary::PluginLibrary(std::filesystem::path path, boost::dll::shared_library library, const sy_plugin &table)
+    : path_(std::move(path)),
+      library_(std::move(library)),
+      table_(table),
+      name_(table.name),
+      version_(table.version != nullptr ? table.version : ""),
+      settings_schema_(table.settings_schema != nullptr ? table.settings_schema : "{}") {}
+
+LoadOutcome load_plugin(const std::filesystem::path &file) {
+    try {
+        if (std::string why = writable_by_others(file); !why.empty()) return {nullptr, why};
+        return load_checked(file);
+    } catch (const std::exception &e) {
+        return refuse(file, std::string("could not be loaded: ") + e.what());
+    }
+}
+
+DirectoryLoad load_plugin_directory(const std::filesystem::path &dir) {
+    DirectoryLoad out;
+    try {
+        if (std::string why = writable_by_others(dir); !why.empty()) {
+            out.refusals.push_back(why);
+            return out;
+        }
+        std::vector<std::filesystem::path> files;
+        for (const auto &entry : std::filesystem::directory_iterator(dir))
+            if (entry.path().extension() == ".so" && !entry.is_directory()) files.push_back(entry.path());
+        std::sort(files.begin(), files.end());
+        std::set<std::string> names;
+        for (const auto &file : files) {
+            LoadOutcome loaded = load_plugin(file);
+            if (!loaded.plugin) {
+                out.refusals.push_back(loaded.refusal);
+            } else if (!names.insert(loaded.plugin->name()).second) {
+                out.refusals.push_back(file.string() + ": plugin name \"" + loaded.plugin->name() +
+                                       "\" is already taken by another file");
+            } else {
+                out.plugins.push_back(std::move(loaded.plugin));
+            }
+        }
+    } catch (const std::exception &e) {
+        out.refusals.push_back(dir.string() + ": cannot read plugin directory (" + e.what() + ")");
+    }
+    return out;
+}
+
+}  // namespace switchyard

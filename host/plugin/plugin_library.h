@@ -1,0 +1,56 @@
+// Loading destination plugins: one shared object, checked against the ABI, or a whole directory.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/dll/shared_library.hpp>
+
+#include "switchyard/plugin.h"
+
+namespace switchyard {
+
+// A loaded, checked plugin library. Immutable; shared by every instance made from it,
+// so the library stays mapped until the last instance and result are gone.
+class PluginLibrary {
+   public:
+    PluginLibrary(std::filesystem::path path, boost::dll::shared_library library, const sy_plugin &table);
+    PluginLibrary(const PluginLibrary &) = delete;
+    PluginLibrary &operator=(const PluginLibrary &) = delete;
+
+    const std::filesystem::path &path() const { return path_; }
+    const std::string &name() const { return name_; }
+    const std::string &version() const { return version_; }
+    const std::string &settings_schema() const { return settings_schema_; }
+    uint32_t abi_major() const { return table_.abi_major; }
+    uint32_t abi_minor() const { return table_.abi_minor; }
+    // The plugin's table, copied into a zeroed host-sized struct (unknown tail fields read 0).
+    const sy_plugin &table() const { return table_; }
+
+   private:
+    std::filesystem::path path_;
+    boost::dll::shared_library library_;
+    sy_plugin table_;
+    std::string name_, version_, settings_schema_;
+};
+
+struct LoadOutcome {
+    std::shared_ptr<const PluginLibrary> plugin;  // set on success
+    std::string refusal;                          // one sentence naming the file, on failure
+};
+
+// Loads and checks one file. Never throws; a bad file yields a refusal, not a crash.
+LoadOutcome load_plugin(const std::filesystem::path &file);
+
+struct DirectoryLoad {
+    std::vector<std::shared_ptr<const PluginLibrary>> plugins;  // sorted by file name
+    std::vector<std::string> refusals;                          // one sentence each
+};
+
+// Loads every *.so in `dir` (not recursing), refusing duplicates by name and files or a
+// directory that other users can write to. Never throws.
+DirectoryLoad load_plugin_directory(const std::filesystem::path &dir);
+
+}  // namespace switchyard
