@@ -46,8 +46,9 @@ std::string elf_problem(const std::filesystem::path &file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) return "cannot open for reading";
     Elf64_Ehdr eh{};
-    if (!read_at(in, 0, &eh, sizeof eh)) return "not an ELF shared object (too short)";
-    if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) return "not an ELF shared object";
+    const bool whole_header = read_at(in, 0, &eh, sizeof eh);
+    if (file_size < SELFMAG || std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0) return "not an ELF shared object";
+    if (!whole_header) return "truncated (ELF header)";
     if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB)
         return "built for another architecture (not 64-bit little-endian ELF)";
     if (eh.e_machine != kHostMachine)

@@ -1,0 +1,69 @@
+// The `switchyard` executable: plugins listing, version, help and exit codes, run as a process.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+struct CliRun {
+    int exit_code;
+    std::string output;  // stdout and stderr together
+};
+
+CliRun run(const std::string &arguments) {
+    const std::string command = std::string(SWITCHYARD_BIN) + " " + arguments + " 2>&1";
+    FILE *pipe = ::popen(command.c_str(), "r");
+    std::string output;
+    std::array<char, 4096> buffer{};
+    while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+    const int status = ::pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+TEST(Cli, PluginsListsTheTemplate) {
+    CliRun r = run("plugins --plugin-dir " PLUGIN_DIR);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("template        1.0.0       1.0   " PLUGIN_DIR "/template.so"), std::string::npos)
+        << r.output;
+}
+
+TEST(Cli, PluginsListsEveryRefusalAndExitsOne) {
+    CliRun r = run("plugins --plugin-dir " FIXTURE_DIR);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.output.find("refused: " FIXTURE_DIR "/wrong_major.so: ABI major 2, this host speaks 1"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("refused: " FIXTURE_DIR "/not_elf.so: not an ELF shared object"), std::string::npos);
+    EXPECT_NE(r.output.find("init_fails"), std::string::npos);
+}
+
+TEST(Cli, VersionNamesTheAbi) {
+    CliRun r = run("version");
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.output.find("(plugin ABI 1.0)"), std::string::npos) << r.output;
+}
+
+TEST(Cli, UnknownFlagIsAUsageError) {
+    CliRun r = run("plugins --plugins-dir x");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.output.find("unknown flag --plugins-dir (valid: --plugin-dir)"), std::string::npos) << r.output;
+}
+
+TEST(Cli, UnknownCommandIsAUsageError) {
+    CliRun r = run("frobnicate");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.output.find("unknown command \"frobnicate\""), std::string::npos);
+}
+
+TEST(Cli, HelpListsCommandsAndExitCodes) {
+    CliRun r = run("--help");
+    EXPECT_EQ(r.exit_code, 0);
+    for (const char *word : {"plugins", "transform", "version", "Exit codes"})
+        EXPECT_NE(r.output.find(word), std::string::npos) << word;
+}
+
+}  // namespace
