@@ -1,0 +1,118 @@
+// Response grading. The messages match RudderStack's reference delivery code, so operators
+// moving from it recognise them (conformance: delivery.json).
+#include "grading.h"
+
+#include <array>
+
+#include <nlohmann/json.hpp>
+
+namespace iterable {
+namespace {
+
+using Json = nlohmann::ordered_json;  // keeps Iterable's key order when echoing its answer
+
+struct FailureList {
+    const char *path;  // as the reference names it in messages
+    Json::json_pointer pointer;
+};
+
+// The lists Iterable fills for bulk calls, in the reference's order.
+const std::array<FailureList, 6> kEmailLists = {{
+    {"invalidEmails", Json::json_pointer("/invalidEmails")},
+    {"failedUpdates.invalidEmails", Json::json_pointer("/failedUpdates/invalidEmails")},
+    {"failedUpdates.notFoundEmails", Json::json_pointer("/failedUpdates/notFoundEmails")},
+    {"failedUpdates.forgottenEmails", Json::json_pointer("/failedUpdates/forgottenEmails")},
+    {"failedUpdates.conflictEmails", Json::json_pointer("/failedUpdates/conflictEmails")},
+    {"failedUpdates.invalidDataEmails", Json::json_pointer("/failedUpdates/invalidDataEmails")},
+}};
+const std::array<FailureList, 6> kUserIdLists = {{
+    {"invalidUserIds", Json::json_pointer("/invalidUserIds")},
+    {"failedUpdates.invalidUserIds", Json::json_pointer("/failedUpdates/invalidUserIds")},
+    {"failedUpdates.notFoundUserIds", Json::json_pointer("/failedUpdates/notFoundUserIds")},
+    {"failedUpdates.forgottenUserIds", Json::json_pointer("/failedUpdates/forgottenUserIds")},
+    {"failedUpdates.conflictUserIds", Json::json_pointer("/failedUpdates/conflictUserIds")},
+    {"failedUpdates.invalidDataUserIds", Json::json_pointer("/failedUpdates/invalidDataUserIds")},
+}};
+const std::array<FailureList, 1> kEventNameLists = {{
+    {"disallowedEventNames", Json::json_pointer("/disallowedEventNames")},
+}};
+
+bool is_bulk(std::string_view url) {
+    return url.find("/api/users/bulkUpdate") != std::string_view::npos ||
+           url.find("/api/events/trackBulk") != std::string_view::npos;
+}
+
+// `field error:"<value>" in "<list,list>".` when the item's field is named in any list.
+template <size_t N>
+std::string item_error(const Json &item, const char *field, const Json &answer, const std::array<FailureList, N> &lists) {
+    auto it = item.find(field);
+    if (it == item.end() || !it->is_string() || it->get_ref<const std::string &>().empty()) return {};
+    std::string in;
+    for (const FailureList &list : lists) {
+        if (!answer.contains(list.pointer)) continue;
+        const Json &values = answer.at(list.pointer);
+        if (values.is_array() && std::find(values.begin(), values.end(), *it) != values.end())
+            in += (in.empty() ? "" : ",") + std::string(list.path);
+    }
+    if (in.empty()) return {};
+    // Written as the reference's template literal does: the raw value between quotes.
+    return std::string(field) + " error:\"" + it->get<std::string>() + "\" in \"" + in + "\".";
+}
+
+// Per-item outcomes of a 2xx bulk answer, aligned with the request's items.
+void grade_bulk_items(std::string_view request_body, size_t event_count, const Json &answer, sy::SendOutput &out) {
+    if (answer.is_object() && answer.value("failCount", Json(-1)) == Json(0)) return;  // all succeeded
+    const Json request = Json::parse(request_body, nullptr, false);
+    const Json *items = nullptr;
+    for (const char *key : {"events", "users"})
+        if (request.is_object() && request.contains(key) && request[key].is_array()) items = &request[key];
+    if (items == nullptr || !answer.is_object()) return;
+    out.events.assign(event_count, sy::EventOutcome{SY_OK, 200, {}});
+    for (size_t i = 0; i < event_count && i < items->size(); ++i) {
+        const Json &item = (*items)[i];
+        if (!item.is_object()) continue;
+        std::string why = item_error(item, "userId", answer, kUserIdLists) + item_error(item, "email", answer, kEmailLists) +
+                          item_error(item, "eventName", answer, kEventNameLists);
+        if (!why.empty()) out.events[i] = {SY_ABORT, 400, std::move(why)};
+    }
+}
+
+// The reference's detail: the first of params, msg, message, as JSON text.
+std::string error_detail(const Json &answer) {
+    if (answer.is_object())
+        for (const char *key : {"params", "msg", "message"})
+            if (auto it = answer.find(key); it != answer.end() && !it->is_null()) return it->dump();
+    return "unknown error format";
+}
+
+sy_outcome outcome_of(long status) {
+    if (status == 429) return SY_THROTTLED;
+    if (status >= 500 || status == 0) return SY_RETRY;
+    return SY_ABORT;
+}
+
+}  // namespace
+
+void grade(std::string_view url, std::string_view request_body, size_t event_count, const HttpAnswer &answer,
+           sy::SendOutput &out) {
+    out.http_status = static_cast<uint32_t>(answer.status);
+    if (answer.status == 0) {
+        out.outcome = SY_RETRY;
+        out.message = "ITERABLE: no answer from Iterable (" + answer.transport_error + ")";
+        return;
+    }
+    const Json parsed = Json::parse(answer.body, nullptr, false);
+    if (answer.status >= 200 && answer.status < 300) {
+        out.outcome = SY_OK;
+        if (is_bulk(url)) grade_bulk_items(request_body, event_count, parsed, out);
+        return;
+    }
+    out.outcome = outcome_of(answer.status);
+    out.retry_after_ms = answer.retry_after_ms.value_or(0);
+    out.message = "ITERABLE: Error transformer proxy during ITERABLE response transformation. " + error_detail(parsed);
+    // Each event carries Iterable's whole answer, as the reference reports it.
+    const std::string body = parsed.is_discarded() ? answer.body : parsed.dump();
+    out.events.assign(event_count, sy::EventOutcome{out.outcome, out.http_status, body});
+}
+
+}  // namespace iterable

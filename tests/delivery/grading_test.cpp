@@ -1,0 +1,122 @@
+// Grading Iterable's answers: every recorded case of delivery.json, plus the rules the
+// recordings do not cover (429, 5xx, no answer, Retry-After forms).
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "grading.h"
+
+namespace iterable {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json delivery_cases() {
+    std::ifstream in(std::string(SWITCHYARD_CONFORMANCE_DIR) + "/iterable/delivery.json");
+    return Json::parse(in);
+}
+
+sy::SendOutput grade_case(const Json &c) {
+    HttpAnswer answer;
+    answer.status = c["destination_http_response"]["status"].get<long>();
+    answer.body = c["destination_http_response"]["body"].dump();
+    const Json &input = c["input"];
+    sy::SendOutput out;
+    grade(input["endpoint"].get<std::string>(), input["body"]["JSON"].dump(), input["metadata"].size(), answer, out);
+    return out;
+}
+
+TEST(Grading, EveryRecordedDeliveryCaseGradesLikeTheReference) {
+    const Json cases = delivery_cases();
+    ASSERT_EQ(cases.size(), 13u);
+    for (const Json &c : cases) {
+        SCOPED_TRACE(c["case_id"].get<std::string>());
+        const sy::SendOutput out = grade_case(c);
+        const Json &expected = c["expected"]["body"]["output"];
+        EXPECT_EQ(out.http_status, expected["status"].get<uint32_t>());
+        const Json &jobs = expected["response"];
+        for (size_t i = 0; i < jobs.size(); ++i) {
+            // An empty per-event list means every event shares the request's outcome.
+            const bool shared = out.events.empty();
+            const uint32_t status = shared ? out.http_status : out.events[i].status;
+            const sy_outcome outcome = shared ? out.outcome : out.events[i].outcome;
+            const std::string error = outcome == SY_OK ? "success" : (shared ? out.message : out.events[i].message);
+            EXPECT_EQ(status, jobs[i]["statusCode"].get<uint32_t>()) << "job " << i;
+            EXPECT_EQ(error, jobs[i]["error"].get<std::string>()) << "job " << i;
+        }
+        if (expected["status"] != 200) {
+            EXPECT_EQ(out.message, expected["message"].get<std::string>());
+        }
+    }
+}
+
+TEST(Grading, ThrottledCarriesRetryAfter) {
+    HttpAnswer answer{429, R"({"msg":"Rate limit exceeded","code":"RateLimitExceeded"})", 2000, {}};
+    sy::SendOutput out;
+    grade("http://127.0.0.1/api/events/track", "{}", 1, answer, out);
+    EXPECT_EQ(out.outcome, SY_THROTTLED);
+    EXPECT_EQ(out.retry_after_ms, 2000u);
+    ASSERT_EQ(out.events.size(), 1u);
+    EXPECT_EQ(out.events[0].outcome, SY_THROTTLED);
+}
+
+TEST(Grading, ServerErrorsRetry) {
+    for (long status : {500L, 502L, 503L, 504L}) {
+        sy::SendOutput out;
+        grade("http://127.0.0.1/api/users/update", "{}", 2, HttpAnswer{status, "<html>oops</html>", {}, {}}, out);
+        EXPECT_EQ(out.outcome, SY_RETRY) << status;
+        EXPECT_EQ(out.message, "ITERABLE: Error transformer proxy during ITERABLE response transformation. unknown error format");
+        ASSERT_EQ(out.events.size(), 2u);
+        EXPECT_EQ(out.events[1].message, "<html>oops</html>");
+    }
+}
+
+TEST(Grading, NoAnswerRetriesWithTheTransportError) {
+    sy::SendOutput out;
+    grade("http://127.0.0.1/api/users/update", "{}", 1, HttpAnswer{0, "", {}, "Couldn't connect to server"}, out);
+    EXPECT_EQ(out.outcome, SY_RETRY);
+    EXPECT_EQ(out.http_status, 0u);
+    EXPECT_EQ(out.message, "ITERABLE: no answer from Iterable (Couldn't connect to server)");
+}
+
+TEST(Grading, OtherClientErrorsAbortWithIterablesMessage) {
+    sy::SendOutput out;
+    grade("http://127.0.0.1/api/users/update", "{}", 1,
+          HttpAnswer{401, R"({"msg":"Invalid API key","code":"BadApiKey","params":null})", {}, {}}, out);
+    EXPECT_EQ(out.outcome, SY_ABORT);
+    EXPECT_EQ(out.message, "ITERABLE: Error transformer proxy during ITERABLE response transformation. \"Invalid API key\"");
+}
+
+TEST(Grading, BulkFailureListsPointAtTheExactEvents) {
+    const std::string request = R"({"events":[{"email":"a@x.io","eventName":"ok"},{"userId":"u2","eventName":"Bad"},{"email":"b@x.io","eventName":"ok"}]})";
+    const std::string answer = R"({"successCount":1,"failCount":2,"invalidUserIds":["u2"],"disallowedEventNames":["Bad"]})";
+    sy::SendOutput out;
+    grade("http://127.0.0.1/api/events/trackBulk", request, 3, HttpAnswer{200, answer, {}, {}}, out);
+    EXPECT_EQ(out.outcome, SY_OK);
+    ASSERT_EQ(out.events.size(), 3u);
+    EXPECT_EQ(out.events[0].outcome, SY_OK);
+    EXPECT_EQ(out.events[1].outcome, SY_ABORT);
+    EXPECT_EQ(out.events[1].message,
+              "userId error:\"u2\" in \"invalidUserIds\".eventName error:\"Bad\" in \"disallowedEventNames\".");
+    EXPECT_EQ(out.events[2].outcome, SY_OK);
+}
+
+TEST(Grading, FailCountZeroMeansEveryItemSucceeded) {
+    sy::SendOutput out;
+    grade("http://127.0.0.1/api/users/bulkUpdate", R"({"users":[{"email":"bad"}]})", 1,
+          HttpAnswer{200, R"({"successCount":1,"failCount":0,"invalidEmails":["bad"]})", {}, {}}, out);
+    EXPECT_TRUE(out.events.empty());
+    EXPECT_EQ(out.outcome, SY_OK);
+}
+
+TEST(RetryAfter, SecondsAndHttpDates) {
+    EXPECT_EQ(parse_retry_after("120", 0), 120000u);
+    EXPECT_EQ(parse_retry_after("0", 0), 0u);
+    EXPECT_EQ(parse_retry_after("999999", 0), 3600000u);  // capped at an hour
+    EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 1445412470), 10000u);
+    EXPECT_EQ(parse_retry_after("soon", 0), std::nullopt);
+}
+
+}  // namespace
+}  // namespace iterable
