@@ -2,6 +2,7 @@
 #include "host/cli/args.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace switchyard::cli {
 namespace {
@@ -66,6 +67,13 @@ std::optional<Args> Args::parse(std::span<char *const> argv, std::span<const Fla
         args.values_[std::string(word)] = *inline_value;
     }
     return args;
+}
+
+std::optional<size_t> parse_whole_number(std::string_view text) {
+    size_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+    return n;
 }
 
 std::string describe_flags(std::span<const Flag> flags) {

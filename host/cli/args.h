@@ -37,6 +37,9 @@ class Args {
     std::map<std::string, std::string> values_;
 };
 
+// A whole number >= 0 written in decimal, or nullopt.
+std::optional<size_t> parse_whole_number(std::string_view text);
+
 // The help block listing `flags`.
 std::string describe_flags(std::span<const Flag> flags);
 

@@ -19,6 +19,7 @@ struct Command {
 extern const Command kPluginsCommand;
 extern const Command kVersionCommand;
 extern const Command kTransformCommand;
+extern const Command kSendCommand;
 
 // Where `--plugin-dir` points when not given: "plugins" beside the executable,
 // which in a build tree is where every built plugin lands.

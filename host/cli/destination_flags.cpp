@@ -1,7 +1,6 @@
 // Opening a destination from command-line flags, and reading NDJSON events from stdin.
 #include "host/cli/destination_flags.h"
 
-#include <charconv>
 #include <iostream>
 
 #include "host/cli/command.h"
@@ -9,13 +8,6 @@
 
 namespace switchyard::cli {
 
-const Flag kDestinationFlags[5] = {
-    {"plugin-dir", "DIR", "directory of plugin *.so files", "plugins/ beside the executable"},
-    {"plugin", "NAME", "the plugin to use, by its name", ""},
-    {"settings", "FILE", "the plugin's settings object, JSON or YAML", ""},
-    {"mode", "MODE", "processor (one event at a time) or router (batches)", "processor"},
-    {"batch", "N", "events per batch in router mode", "200"},
-};
 
 namespace {
 
@@ -29,13 +21,6 @@ std::shared_ptr<const PluginLibrary> find_plugin(const Args &args, const std::st
     return nullptr;
 }
 
-std::optional<size_t> parse_batch(const std::string &text) {
-    size_t n = 0;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (ec != std::errc() || end != text.data() + text.size() || n == 0) return std::nullopt;
-    return n;
-}
-
 }  // namespace
 
 std::optional<DestinationFlags> open_destination(const Args &args) {
@@ -46,8 +31,8 @@ std::optional<DestinationFlags> open_destination(const Args &args) {
         return std::nullopt;
     }
     out.router_mode = mode == "router";
-    auto batch = parse_batch(args.value_or("batch", "200"));
-    if (!batch) {
+    auto batch = parse_whole_number(args.value_or("batch", "200"));
+    if (!batch || *batch == 0) {
         std::cerr << "switchyard: --batch must be a positive whole number\n";
         return std::nullopt;
     }

@@ -11,7 +11,13 @@
 
 namespace switchyard::cli {
 
-extern const Flag kDestinationFlags[5];
+inline constexpr Flag kDestinationFlags[5] = {
+    {"plugin-dir", "DIR", "directory of plugin *.so files", "plugins/ beside the executable"},
+    {"plugin", "NAME", "the plugin to use, by its name", ""},
+    {"settings", "FILE", "the plugin's settings object, JSON or YAML", ""},
+    {"mode", "MODE", "processor (one event at a time) or router (batches)", "processor"},
+    {"batch", "N", "events per batch in router mode", "200"},
+};
 
 struct DestinationFlags {
     std::shared_ptr<Destination> destination;

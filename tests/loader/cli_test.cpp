@@ -59,10 +59,64 @@ TEST(Cli, UnknownCommandIsAUsageError) {
     EXPECT_NE(r.output.find("unknown command \"frobnicate\""), std::string::npos);
 }
 
+// Writes `text` to a temporary file and returns its path.
+std::string temp_file(const std::string &name, const std::string &text) {
+    const std::string path = ::testing::TempDir() + name;
+    FILE *f = std::fopen(path.c_str(), "w");
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+    return path;
+}
+
+const std::string kEvents = "{\"type\":\"track\"}\nnot json\n\n{\"type\":\"identify\"}\n";
+
+TEST(Cli, TransformProcessorModeGivesOneLinePerEventEvenForMalformedOnes) {
+    const std::string settings = temp_file("empty.yaml", "{}\n"), events = temp_file("events.ndjson", kEvents);
+    CliRun r = run("transform --plugin-dir " PLUGIN_DIR " --plugin template --settings " + settings + " < " + events);
+    EXPECT_EQ(r.exit_code, 1);  // one event failed
+    EXPECT_EQ(r.output,
+              "{\"index\":0,\"status\":200,\"requests\":[{\"method\":\"POST\",\"endpoint\":\"null://discard\","
+              "\"headers\":{},\"body\":{\"type\":\"track\"}}]}\n"
+              "{\"index\":1,\"status\":400,\"error\":\"event is not a JSON object\"}\n"
+              "{\"index\":2,\"status\":200,\"requests\":[{\"method\":\"POST\",\"endpoint\":\"null://discard\","
+              "\"headers\":{},\"body\":{\"type\":\"identify\"}}]}\n");
+}
+
+TEST(Cli, TransformRouterModeGivesOneLinePerRequestThenErrors) {
+    const std::string settings = temp_file("empty.json", "{}"), events = temp_file("events.ndjson", kEvents);
+    CliRun r = run("transform --plugin-dir " PLUGIN_DIR " --plugin template --settings " + settings +
+                   " --mode router --batch 2 < " + events);
+    EXPECT_EQ(r.output,
+              "{\"batch\":0,\"indexes\":[0],\"status\":200,\"requests\":[{\"method\":\"POST\",\"endpoint\":"
+              "\"null://discard\",\"headers\":{},\"body\":[{\"type\":\"track\"}]}]}\n"
+              "{\"batch\":0,\"indexes\":[1],\"status\":400,\"error\":\"event is not a JSON object\"}\n"
+              "{\"batch\":1,\"indexes\":[2],\"status\":200,\"requests\":[{\"method\":\"POST\",\"endpoint\":"
+              "\"null://discard\",\"headers\":{},\"body\":[{\"type\":\"identify\"}]}]}\n");
+}
+
+TEST(Cli, TransformRefusesBadSettingsWithTheirReason) {
+    const std::string settings = temp_file("bad.yaml", "url: http://x\n");
+    CliRun r = run("transform --plugin-dir " PLUGIN_DIR " --plugin template --settings " + settings + " < /dev/null");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.output.find("init refused: unknown setting \"url\"; this plugin takes none"), std::string::npos)
+        << r.output;
+}
+
+TEST(Cli, SendPrintsOneOutcomeLinePerEventInInputOrder) {
+    const std::string settings = temp_file("empty.json", "{}"), events = temp_file("events.ndjson", kEvents);
+    CliRun r = run("send --plugin-dir " PLUGIN_DIR " --plugin template --settings " + settings + " --mode router < " +
+                   events);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.output,
+              "{\"index\":0,\"outcome\":\"ok\",\"status\":200}\n"
+              "{\"index\":1,\"outcome\":\"abort\",\"status\":400,\"error\":\"event is not a JSON object\"}\n"
+              "{\"index\":2,\"outcome\":\"ok\",\"status\":200}\n");
+}
+
 TEST(Cli, HelpListsCommandsAndExitCodes) {
     CliRun r = run("--help");
     EXPECT_EQ(r.exit_code, 0);
-    for (const char *word : {"plugins", "transform", "version", "Exit codes"})
+    for (const char *word : {"plugins", "transform", "send", "version", "Exit codes"})
         EXPECT_NE(r.output.find(word), std::string::npos) << word;
 }
 

@@ -1,0 +1,49 @@
+// Pacing requests under a destination's rate limits (the host owns pacing; the plugin only
+// declares its limits). Adaptive: a 429 halves the rate and pauses the key; successes
+// restore it step by step.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "switchyard/plugin.h"
+
+namespace switchyard {
+
+class Pacer {
+   public:
+    using Clock = std::chrono::steady_clock;
+
+    explicit Pacer(std::span<const sy_rate_limit> limits);
+
+    // Reserves a slot for one request with this rate key and returns when it may be sent.
+    // Keys without a declared limit may always go now.
+    Clock::time_point reserve(std::string_view rate_key, Clock::time_point now = Clock::now());
+
+    // Feedback from a send: a 429 slows the key down; a success speeds it back up.
+    void on_throttled(std::string_view rate_key, std::chrono::milliseconds retry_after,
+                      Clock::time_point now = Clock::now());
+    void on_success(std::string_view rate_key);
+
+    // The rate currently allowed for the key (requests per second); 0 when unlimited.
+    double current_rate(std::string_view rate_key) const;
+
+   private:
+    struct Bucket {
+        double configured_rate;
+        double rate;
+        double burst;
+        Clock::time_point theoretical_arrival;
+        Clock::time_point paused_until;
+    };
+    Bucket *find(std::string_view rate_key);
+
+    mutable std::mutex mutex_;
+    std::map<std::string, Bucket, std::less<>> buckets_;
+};
+
+}  // namespace switchyard

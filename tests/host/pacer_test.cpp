@@ -1,0 +1,63 @@
+// Pacing: declared limits hold, bursts are allowed up to their size, 429s slow a key down.
+#include <gtest/gtest.h>
+
+#include "host/delivery/pacer.h"
+
+namespace switchyard {
+namespace {
+
+using namespace std::chrono_literals;
+
+sy_rate_limit limit(const char *key, double per_second, uint32_t burst) {
+    return {{key, std::char_traits<char>::length(key)}, per_second, burst};
+}
+
+TEST(Pacer, SpacesRequestsAtTheDeclaredRate) {
+    const sy_rate_limit limits[] = {limit("events/trackBulk", 10, 1)};
+    Pacer pacer(limits);
+    const auto t0 = Pacer::Clock::time_point{} + 1h;
+    EXPECT_EQ(pacer.reserve("events/trackBulk", t0), t0);
+    EXPECT_EQ(pacer.reserve("events/trackBulk", t0), t0 + 100ms);
+    EXPECT_EQ(pacer.reserve("events/trackBulk", t0), t0 + 200ms);
+}
+
+TEST(Pacer, AFloodNeverExceedsTheLimitInAnySecond) {
+    const sy_rate_limit limits[] = {limit("users/bulkUpdate", 5, 5)};
+    Pacer pacer(limits);
+    const auto t0 = Pacer::Clock::time_point{} + 1h;
+    std::vector<Pacer::Clock::time_point> sends;
+    for (int i = 0; i < 100; ++i) sends.push_back(pacer.reserve("users/bulkUpdate", t0));
+    for (size_t i = 0; i < sends.size(); ++i) {
+        size_t in_window = 0;
+        for (size_t j = i; j < sends.size() && sends[j] < sends[i] + 1s; ++j) ++in_window;
+        EXPECT_LE(in_window, 10u) << "at send " << i;  // burst of 5 plus 5 per second at most
+    }
+    EXPECT_GE(sends.back() - t0, 18s);  // 100 requests at 5/s (after a burst of 5) take ~19 s
+}
+
+TEST(Pacer, UnknownKeysAreNotPaced) {
+    Pacer pacer({});
+    const auto t0 = Pacer::Clock::time_point{} + 1h;
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(pacer.reserve("anything", t0), t0);
+}
+
+TEST(Pacer, ThrottlingPausesHalvesAndRecovers) {
+    const sy_rate_limit limits[] = {limit("events/track", 2000, 1)};
+    Pacer pacer(limits);
+    const auto t0 = Pacer::Clock::time_point{} + 1h;
+    pacer.on_throttled("events/track", 3000ms, t0);
+    EXPECT_DOUBLE_EQ(pacer.current_rate("events/track"), 1000);
+    EXPECT_GE(pacer.reserve("events/track", t0), t0 + 3s);  // honours Retry-After
+    for (int i = 0; i < 100; ++i) pacer.on_success("events/track");
+    EXPECT_DOUBLE_EQ(pacer.current_rate("events/track"), 2000);  // never above the declared limit
+}
+
+TEST(Pacer, RepeatedThrottlingHasAFloor) {
+    const sy_rate_limit limits[] = {limit("events/track", 100, 1)};
+    Pacer pacer(limits);
+    for (int i = 0; i < 50; ++i) pacer.on_throttled("events/track", 0ms, Pacer::Clock::time_point{});
+    EXPECT_DOUBLE_EQ(pacer.current_rate("events/track"), 1);
+}
+
+}  // namespace
+}  // namespace switchyard
