@@ -1,0 +1,50 @@
+// The ingestion API, compatible with RudderStack's and Segment's HTTP APIs:
+// POST /v1/identify|track|page|screen|group|alias|batch with HTTP Basic auth (write key as
+// user name). Answers 200 only after the events are durable in the store.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace httplib {
+class Server;
+}
+
+namespace switchyard {
+
+class Store;
+class Metrics;
+
+// A source as ingestion sees it: who may write, and where its events go.
+struct IngestSource {
+    std::string write_key;                  // secret: compared in constant time, never logged
+    std::string workspace;
+    std::string source_id;
+    std::vector<std::string> destinations;  // destination keys "<workspace>/<destination id>"
+};
+using SourceTable = std::vector<IngestSource>;
+
+struct IngestLimits {
+    size_t max_body_bytes = 4 * 1024 * 1024;   // decompressed request body; larger → 413
+    size_t max_batch_events = 2000;            // events in one /v1/batch; more → 413
+    size_t max_event_bytes = 256 * 1024;       // one event's JSON; larger → that request 413
+};
+
+// `current_sources` returns the routing snapshot in force (hot reload swaps it); called once
+// per request, from many threads.
+class IngestApi {
+   public:
+    IngestApi(Store &store, Metrics &metrics, std::function<std::shared_ptr<const SourceTable>()> current_sources,
+              IngestLimits limits = {});
+    void mount(httplib::Server &server);
+
+   private:
+    Store &store_;
+    Metrics &metrics_;
+    std::function<std::shared_ptr<const SourceTable>()> current_sources_;
+    IngestLimits limits_;
+};
+
+}  // namespace switchyard

@@ -1,0 +1,96 @@
+// The durable store: one job per (event, connected destination), kept until delivered or
+// dead-lettered. SQLite (WAL) is the embedded default; a PostgreSQL store can implement the
+// same interface (claims with FOR UPDATE SKIP LOCKED, users partitioned across hosts).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace switchyard {
+
+// An accepted event and the destinations it must reach.
+struct IncomingEvent {
+    std::string payload;                    // the final RudderStack message, JSON text
+    std::string user_key;                   // userId, else anonymousId: per-user order key
+    std::vector<std::string> destinations;  // destination keys ("<workspace>/<destination id>")
+};
+
+struct Job {
+    int64_t id = 0;  // increases with arrival: id order is arrival order
+    std::string destination;
+    std::string user_key;
+    std::string payload;
+    uint32_t attempts = 0;          // sends tried so far
+    int64_t created_ms = 0;         // when the event was accepted
+    int64_t first_failure_ms = 0;   // when the first failed attempt happened; 0 if none yet
+};
+
+enum class Settlement { delivered, retry, dead };
+
+struct JobSettlement {
+    int64_t job_id = 0;
+    Settlement kind = Settlement::delivered;
+    int64_t next_attempt_ms = 0;  // with retry
+    std::string reason;           // with retry (last error) and dead (why)
+};
+
+struct QueueStats {
+    std::string destination;
+    uint64_t depth = 0;            // jobs not yet delivered nor dead-lettered
+    int64_t oldest_created_ms = 0; // 0 when empty
+};
+
+struct DeadLetter {
+    int64_t id = 0;
+    std::string destination;
+    std::string user_key;
+    std::string payload;
+    std::string reason;
+    uint32_t attempts = 0;
+    int64_t created_ms = 0;
+    int64_t failed_ms = 0;
+};
+
+class Store {
+   public:
+    virtual ~Store() = default;
+
+    // Durable when it returns: the commit has reached stable storage. Safe from many threads;
+    // concurrent calls may share one commit (group commit). Throws std::runtime_error on I/O failure.
+    virtual void append(std::span<const IncomingEvent> events, int64_t now_ms) = 0;
+
+    // Up to `limit` jobs of `destination`, in id order, that are due (never tried, or their
+    // retry time has come). Per-user order: a job is eligible only when no earlier job of the
+    // same user and destination is waiting for a retry, and `user_busy(user)` is false (the
+    // router's in-flight users). Jobs of one user come out in id order.
+    virtual std::vector<Job> claim(std::string_view destination, size_t limit, int64_t now_ms,
+                                   const std::function<bool(std::string_view user_key)> &user_busy) = 0;
+
+    // Applies settlements in one transaction: delivered jobs are removed, retries get their next
+    // attempt time (attempts+1, first_failure_ms set on the first failure), dead jobs move to
+    // the dead-letter table with the reason.
+    virtual void settle(std::span<const JobSettlement> settlements, int64_t now_ms) = 0;
+
+    // Pending jobs per destination (every destination that has any).
+    virtual std::vector<QueueStats> queue_stats() = 0;
+
+    // Dead letters, oldest first; empty `destination` means all.
+    virtual std::vector<DeadLetter> dead_letters(std::string_view destination, size_t limit) = 0;
+
+    // Moves dead letters back into the queue as fresh jobs (attempts 0), keeping their original
+    // arrival order among themselves. Empty `ids` means every dead letter of `destination`
+    // (empty destination: all). Returns how many were replayed.
+    virtual size_t replay(std::string_view destination, std::span<const int64_t> ids, int64_t now_ms) = 0;
+};
+
+// Opens (creating if needed) `<data_dir>/switchyard.db`. Throws std::runtime_error with a
+// sentence naming the file when it cannot.
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path &data_dir);
+
+}  // namespace switchyard
