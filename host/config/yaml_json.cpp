@@ -25,19 +25,21 @@ nlohmann::json plain_scalar(const std::string &s) {
 
 }  // namespace
 
-nlohmann::json yaml_to_json(const YAML::Node &node) {
+nlohmann::json yaml_to_json(const YAML::Node &node, const ScalarRewrite &rewrite) {
     switch (node.Type()) {
         case YAML::NodeType::Map: {
             nlohmann::json out = nlohmann::json::object();
-            for (const auto &kv : node) out[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+            for (const auto &kv : node) out[kv.first.as<std::string>()] = yaml_to_json(kv.second, rewrite);
             return out;
         }
         case YAML::NodeType::Sequence: {
             nlohmann::json out = nlohmann::json::array();
-            for (const auto &item : node) out.push_back(yaml_to_json(item));
+            for (const auto &item : node) out.push_back(yaml_to_json(item, rewrite));
             return out;
         }
         case YAML::NodeType::Scalar:
+            if (rewrite)
+                if (auto rewritten = rewrite(node)) return *rewritten;
             // yaml-cpp tags quoted scalars "!": they are strings whatever they read as.
             return node.Tag() == "!" ? nlohmann::json(node.Scalar()) : plain_scalar(node.Scalar());
         default:

@@ -1,13 +1,21 @@
 // YAML documents as JSON values, with YAML 1.2 core-schema scalar typing.
 #pragma once
 
+#include <functional>
+#include <optional>
+#include <string>
+
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
 namespace switchyard {
 
+// Rewrites a scalar's text before typing (e.g. ${ENV} expansion); nullopt leaves it alone.
+// A rewritten scalar is always a string: a secret made of digits stays a string.
+using ScalarRewrite = std::function<std::optional<std::string>(const YAML::Node &scalar)>;
+
 // Plain scalars become null, booleans or numbers when they read as such; quoted scalars
-// always stay strings. Throws YAML::Exception for aliases to nowhere and the like.
-nlohmann::json yaml_to_json(const YAML::Node &node);
+// always stay strings.
+nlohmann::json yaml_to_json(const YAML::Node &node, const ScalarRewrite &rewrite = {});
 
 }  // namespace switchyard

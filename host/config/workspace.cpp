@@ -1,0 +1,248 @@
+// Workspace files: structure, ${ENV} secrets, durations, and cross-references, with every
+// problem reported as "<file>:<line>: <key>: <what is wrong>".
+#include "host/config/workspace.h"
+
+#include <algorithm>
+#include <map>
+#include <cstdlib>
+#include <regex>
+#include <set>
+
+#include <yaml-cpp/yaml.h>
+
+#include "host/config/env_expand.h"
+#include "host/config/yaml_json.h"
+
+namespace switchyard {
+namespace {
+
+const std::set<std::string> kWorkspaceKeys = {"workspace", "sources", "destinations"};
+const std::set<std::string> kSourceKeys = {"id", "write_key", "destinations"};
+const std::set<std::string> kDestinationKeys = {"id", "plugin", "settings", "delivery"};
+const std::set<std::string> kDeliveryKeys = {"workers", "batch_size", "retry_window", "backoff_base", "backoff_cap"};
+
+// One file being read: where problems go and how they are phrased.
+struct FileReader {
+    std::string file;
+    const EnvLookup &env;
+    std::vector<std::string> &problems;
+
+    ConfigOrigin origin(const YAML::Node &node) const { return {file, node.Mark().line + 1}; }
+    void problem(const YAML::Node &node, const std::string &key, const std::string &what) const {
+        problems.push_back(origin(node).where() + ": " + key + ": " + what);
+    }
+    void check_keys(const YAML::Node &map, const std::string &path, const std::set<std::string> &allowed) const;
+    std::optional<std::string> string(const YAML::Node &map, const std::string &key, const std::string &path,
+                                      bool required) const;
+};
+
+void FileReader::check_keys(const YAML::Node &map, const std::string &path, const std::set<std::string> &allowed) const {
+    for (const auto &kv : map) {
+        const std::string key = kv.first.Scalar();
+        if (allowed.count(key) == 0) {
+            std::string valid;
+            for (const std::string &k : allowed) valid += (valid.empty() ? "" : ", ") + k;
+            problem(kv.first, path + key, "unknown key (valid: " + valid + ")");
+        }
+    }
+}
+
+std::optional<std::string> FileReader::string(const YAML::Node &map, const std::string &key, const std::string &path,
+                                              bool required) const {
+    const YAML::Node node = map[key];
+    if (!node) {
+        if (required) problem(map, path + key, "is required");
+        return std::nullopt;
+    }
+    if (!node.IsScalar() || node.Scalar().empty()) {
+        problem(node, path + key, "must be a non-empty string");
+        return std::nullopt;
+    }
+    std::string error;
+    auto expanded = expand_env(node.Scalar(), env, error);
+    if (!expanded) problem(node, path + key, error);
+    return expanded;
+}
+
+bool valid_id(const std::string &id) {
+    static const std::regex kId(R"([A-Za-z0-9][A-Za-z0-9._-]*)");
+    return std::regex_match(id, kId);
+}
+
+std::optional<std::string> read_id(const FileReader &r, const YAML::Node &map, const std::string &path) {
+    auto id = r.string(map, "id", path, true);
+    if (id && !valid_id(*id)) {
+        r.problem(map["id"], path + "id", "must be letters, digits, '.', '_' or '-', got \"" + *id + "\"");
+        return std::nullopt;
+    }
+    return id;
+}
+
+}  // namespace
+}  // namespace switchyard
+
+namespace switchyard {
+namespace {
+
+std::optional<size_t> read_count(const FileReader &r, const YAML::Node &node, const std::string &key, size_t max) {
+    try {
+        const long long n = node.as<long long>();
+        if (n >= 1 && static_cast<size_t>(n) <= max) return static_cast<size_t>(n);
+    } catch (const YAML::Exception &) {
+    }
+    r.problem(node, key, "must be a whole number from 1 to " + std::to_string(max));
+    return std::nullopt;
+}
+
+DeliveryPolicy read_delivery(const FileReader &r, const YAML::Node &map, const std::string &path) {
+    DeliveryPolicy policy;
+    if (!map.IsMap()) {
+        r.problem(map, path, "must be a mapping");
+        return policy;
+    }
+    r.check_keys(map, path + ".", kDeliveryKeys);
+    if (map["workers"]) policy.workers = read_count(r, map["workers"], path + ".workers", 64).value_or(policy.workers);
+    if (map["batch_size"])
+        policy.batch_size = read_count(r, map["batch_size"], path + ".batch_size", 10000).value_or(policy.batch_size);
+    const std::pair<const char *, std::chrono::milliseconds *> durations[] = {
+        {"retry_window", &policy.retry_window}, {"backoff_base", &policy.backoff_base}, {"backoff_cap", &policy.backoff_cap}};
+    for (const auto &[key, target] : durations) {
+        if (!map[key]) continue;
+        auto d = map[key].IsScalar() ? parse_duration(map[key].Scalar()) : std::nullopt;
+        if (d)
+            *target = *d;
+        else
+            r.problem(map[key], path + "." + key, "must be a duration like 250ms, 30s, 90m, 3h or 1d");
+    }
+    return policy;
+}
+
+void read_destination(const FileReader &r, const std::string &workspace, const YAML::Node &node, size_t i,
+                      Config &config) {
+    const std::string path = "destinations[" + std::to_string(i) + "].";
+    if (!node.IsMap()) return r.problem(node, path, "must be a mapping");
+    r.check_keys(node, path, kDestinationKeys);
+    DestinationConfig d{workspace, read_id(r, node, path).value_or(""), r.string(node, "plugin", path, true).value_or(""),
+                        "{}", {}, r.origin(node)};
+    if (const YAML::Node settings = node["settings"]) {
+        if (!settings.IsMap()) return r.problem(settings, path + "settings", "must be a mapping of the plugin's settings");
+        ScalarRewrite expand = [&](const YAML::Node &scalar) -> std::optional<std::string> {
+            if (scalar.Scalar().find("${") == std::string::npos) return std::nullopt;
+            std::string error;
+            auto value = expand_env(scalar.Scalar(), r.env, error);
+            if (!value) r.problem(scalar, path + "settings", error);
+            return value.value_or("");
+        };
+        d.settings_json = yaml_to_json(settings, expand).dump();
+    }
+    if (node["delivery"]) d.delivery = read_delivery(r, node["delivery"], path + "delivery");
+    if (!d.id.empty()) config.destinations.push_back(std::move(d));
+}
+
+void read_source(const FileReader &r, const std::string &workspace, const YAML::Node &node, size_t i, Config &config) {
+    const std::string path = "sources[" + std::to_string(i) + "].";
+    if (!node.IsMap()) return r.problem(node, path, "must be a mapping");
+    r.check_keys(node, path, kSourceKeys);
+    SourceConfig s{workspace, read_id(r, node, path).value_or(""), r.string(node, "write_key", path, true).value_or(""),
+                   {}, r.origin(node)};
+    const YAML::Node targets = node["destinations"];
+    if (targets && !targets.IsSequence()) r.problem(targets, path + "destinations", "must be a list of destination ids");
+    if (targets && targets.IsSequence())
+        for (const auto &t : targets) s.destinations.push_back(workspace + "/" + t.Scalar());
+    if (!s.id.empty() && !s.write_key.empty()) config.sources.push_back(std::move(s));
+}
+
+template <class Reader>
+void read_list(const FileReader &r, const YAML::Node &root, const char *key, const std::string &workspace,
+               Config &config, Reader read) {
+    const YAML::Node list = root[key];
+    if (!list) return;
+    if (!list.IsSequence()) return r.problem(list, key, "must be a list");
+    for (size_t i = 0; i < list.size(); ++i) read(r, workspace, list[i], i, config);
+}
+
+void read_file(const std::filesystem::path &file, const EnvLookup &env, Config &config,
+               std::vector<std::string> &problems) {
+    FileReader r{file.string(), env, problems};
+    YAML::Node root;
+    try {
+        root = YAML::LoadFile(file.string());
+    } catch (const YAML::Exception &e) {
+        problems.push_back(r.file + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML (" + e.msg + ")");
+        return;
+    }
+    if (!root.IsMap()) return problems.push_back(r.file + ":1: the file must be a mapping with a \"workspace\" key");
+    r.check_keys(root, "", kWorkspaceKeys);
+    const auto workspace = r.string(root, "workspace", "", true);
+    if (!workspace) return;
+    if (!valid_id(*workspace)) return r.problem(root["workspace"], "workspace", "must be letters, digits, '.', '_' or '-'");
+    read_list(r, root, "destinations", *workspace, config, read_destination);
+    read_list(r, root, "sources", *workspace, config, read_source);
+}
+
+}  // namespace
+}  // namespace switchyard
+
+namespace switchyard {
+namespace {
+
+// Problems that span entries or files: duplicates and dangling references.
+void cross_check(const Config &config, std::vector<std::string> &problems) {
+    std::map<std::string, const DestinationConfig *> destinations;
+    for (const DestinationConfig &d : config.destinations)
+        if (!destinations.emplace(d.key(), &d).second)
+            problems.push_back(d.origin.where() + ": destinations: id \"" + d.id + "\" is used twice in workspace \"" +
+                               d.workspace + "\"");
+    std::set<std::string> source_keys;
+    std::map<std::string, const SourceConfig *> write_keys;
+    for (const SourceConfig &s : config.sources) {
+        if (!source_keys.insert(s.workspace + "/" + s.id).second)
+            problems.push_back(s.origin.where() + ": sources: id \"" + s.id + "\" is used twice in workspace \"" +
+                               s.workspace + "\"");
+        if (auto [it, fresh] = write_keys.emplace(s.write_key, &s); !fresh)  // never print the key itself
+            problems.push_back(s.origin.where() + ": sources: write_key of \"" + s.id + "\" is also the write_key of \"" +
+                               it->second->workspace + "/" + it->second->id + "\"");
+        for (const std::string &target : s.destinations)
+            if (destinations.count(target) == 0)
+                problems.push_back(s.origin.where() + ": sources: \"" + s.id + "\" names unknown destination \"" +
+                                   target.substr(target.find('/') + 1) + "\"");
+    }
+}
+
+std::vector<std::filesystem::path> workspace_files(const std::filesystem::path &dir, std::vector<std::string> &problems) {
+    std::vector<std::filesystem::path> files;
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator(dir, ec); !ec && it != std::filesystem::directory_iterator();
+         it.increment(ec))
+        if (it->path().extension() == ".yaml" || it->path().extension() == ".yml") files.push_back(it->path());
+    if (ec) problems.push_back(dir.string() + ": cannot read the config directory (" + ec.message() + ")");
+    else if (files.empty()) problems.push_back(dir.string() + ": no workspace files (*.yaml) found");
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+}  // namespace
+
+std::optional<std::string> process_env(const std::string &name) {
+    const char *value = std::getenv(name.c_str());
+    return value != nullptr ? std::optional<std::string>(value) : std::nullopt;
+}
+
+ConfigLoad load_config_dir(const std::filesystem::path &dir, const EnvLookup &env) {
+    ConfigLoad load;
+    std::map<std::string, std::string> workspace_files_by_name;
+    for (const auto &file : workspace_files(dir, load.problems)) {
+        read_file(file, env, load.config, load.problems);
+        load.config.files.push_back(file.string());
+    }
+    for (const DestinationConfig &d : load.config.destinations) workspace_files_by_name.emplace(d.workspace, d.origin.file);
+    for (const SourceConfig &s : load.config.sources) workspace_files_by_name.emplace(s.workspace, s.origin.file);
+    for (const DestinationConfig &d : load.config.destinations)
+        if (workspace_files_by_name[d.workspace] != d.origin.file)
+            load.problems.push_back(d.origin.where() + ": workspace: \"" + d.workspace + "\" is also defined in " +
+                                    workspace_files_by_name[d.workspace]);
+    cross_check(load.config, load.problems);
+    return load;
+}
+
+}  // namespace switchyard

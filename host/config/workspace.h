@@ -1,0 +1,68 @@
+// Workspace configuration: one YAML file per workspace in the config directory, naming its
+// sources (who may send, with which write key) and destinations (which plugin, which settings).
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace switchyard {
+
+// Where a value came from, for error messages: "config/acme.yaml:12".
+struct ConfigOrigin {
+    std::string file;
+    int line = 0;
+    std::string where() const { return file + ":" + std::to_string(line); }
+};
+
+// How the host delivers to one destination (all optional in YAML, under `delivery:`).
+struct DeliveryPolicy {
+    size_t workers = 4;                                  // concurrent batches
+    size_t batch_size = 200;                             // events per transform call
+    std::chrono::milliseconds retry_window = std::chrono::hours(3);
+    std::chrono::milliseconds backoff_base = std::chrono::seconds(1);
+    std::chrono::milliseconds backoff_cap = std::chrono::minutes(5);
+};
+
+struct DestinationConfig {
+    std::string workspace;
+    std::string id;
+    std::string plugin;
+    std::string settings_json;  // compact JSON object, ${ENV} already expanded
+    DeliveryPolicy delivery;
+    ConfigOrigin origin;
+    std::string key() const { return workspace + "/" + id; }
+};
+
+struct SourceConfig {
+    std::string workspace;
+    std::string id;
+    std::string write_key;                  // secret
+    std::vector<std::string> destinations;  // destination keys
+    ConfigOrigin origin;
+};
+
+struct Config {
+    std::vector<SourceConfig> sources;
+    std::vector<DestinationConfig> destinations;
+    std::vector<std::string> files;  // the workspace files read, sorted
+};
+
+struct ConfigLoad {
+    Config config;
+    std::vector<std::string> problems;  // one sentence each, naming file, line and key
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string &name)>;
+
+// The process environment.
+std::optional<std::string> process_env(const std::string &name);
+
+// Reads every *.yaml / *.yml file of `dir`. Structural problems only: plugins and settings
+// are checked against the loaded plugins by the routing snapshot.
+ConfigLoad load_config_dir(const std::filesystem::path &dir, const EnvLookup &env = process_env);
+
+}  // namespace switchyard

@@ -1,0 +1,144 @@
+// Workspace files: the DESIGN.md example loads; every problem names file, line and key.
+#include <fstream>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "host/config/env_expand.h"
+#include "host/config/workspace.h"
+
+namespace switchyard {
+namespace {
+
+class WorkspaceDir {
+   public:
+    WorkspaceDir() {
+        std::string pattern = ::testing::TempDir() + "workspace-XXXXXX";
+        dir_ = ::mkdtemp(pattern.data());
+    }
+    ~WorkspaceDir() { std::filesystem::remove_all(dir_); }
+    std::string write(const std::string &name, const std::string &text) {
+        std::ofstream(dir_ / name) << text;
+        return (dir_ / name).string();
+    }
+    const std::filesystem::path &path() const { return dir_; }
+
+   private:
+    std::filesystem::path dir_;
+};
+
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+    return [vars](const std::string &name) -> std::optional<std::string> {
+        auto it = vars.find(name);
+        return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+}
+
+const char *kDesignExample = R"(workspace: acme
+sources:
+  - id: ios-app
+    write_key: ${ACME_IOS_WRITE_KEY}
+    destinations: [iterable-prod]
+destinations:
+  - id: iterable-prod
+    plugin: iterable
+    settings:                     # the plugin's own keys, validated by its schema
+      apiKey: ${ACME_ITERABLE_KEY}
+      dataCenter: USDC
+      trackNamedPages: true
+    delivery:
+      workers: 2
+      retry_window: 90m
+)";
+
+TEST(Workspace, TheDesignExampleLoads) {
+    WorkspaceDir dir;
+    dir.write("acme.yaml", kDesignExample);
+    ConfigLoad load = load_config_dir(dir.path(), env_of({{"ACME_IOS_WRITE_KEY", "wk1"}, {"ACME_ITERABLE_KEY", "0123"}}));
+    ASSERT_TRUE(load.problems.empty()) << load.problems[0];
+    ASSERT_EQ(load.config.sources.size(), 1u);
+    EXPECT_EQ(load.config.sources[0].write_key, "wk1");
+    EXPECT_EQ(load.config.sources[0].destinations, std::vector<std::string>{"acme/iterable-prod"});
+    ASSERT_EQ(load.config.destinations.size(), 1u);
+    const DestinationConfig &d = load.config.destinations[0];
+    EXPECT_EQ(d.key(), "acme/iterable-prod");
+    EXPECT_EQ(d.plugin, "iterable");
+    // An expanded secret stays a string even when it reads as a number.
+    EXPECT_EQ(d.settings_json, R"({"apiKey":"0123","dataCenter":"USDC","trackNamedPages":true})");
+    EXPECT_EQ(d.delivery.workers, 2u);
+    EXPECT_EQ(d.delivery.retry_window, std::chrono::minutes(90));
+    EXPECT_EQ(d.origin.line, 7);
+}
+
+TEST(Workspace, AMissingEnvironmentVariableIsNamedWithFileLineAndKey) {
+    WorkspaceDir dir;
+    const std::string file = dir.write("acme.yaml", kDesignExample);
+    ConfigLoad load = load_config_dir(dir.path(), env_of({{"ACME_ITERABLE_KEY", "k"}}));
+    ASSERT_EQ(load.problems.size(), 1u);
+    EXPECT_EQ(load.problems[0], file + ":4: sources[0].write_key: environment variable ACME_IOS_WRITE_KEY is not set");
+}
+
+TEST(Workspace, AllProblemsAreListedNotJustTheFirst) {
+    WorkspaceDir dir;
+    const std::string file = dir.write("bad.yaml", R"(workspace: w
+colour: blue
+sources:
+  - id: web
+    write_key: k1
+    destinations: [nowhere]
+  - id: app
+    write_key: k1
+destinations:
+  - id: d1
+    settings: {}
+    delivery: {workers: 0, retry_window: soon}
+)");
+    ConfigLoad load = load_config_dir(dir.path(), env_of({}));
+    const std::vector<std::string> expected = {
+        file + ":2: colour: unknown key (valid: destinations, sources, workspace)",
+        file + ":10: destinations[0].plugin: is required",
+        file + ":12: destinations[0].delivery.workers: must be a whole number from 1 to 64",
+        file + ":12: destinations[0].delivery.retry_window: must be a duration like 250ms, 30s, 90m, 3h or 1d",
+        file + ":4: sources: \"web\" names unknown destination \"nowhere\"",
+        file + ":7: sources: write_key of \"app\" is also the write_key of \"w/web\"",
+    };
+    EXPECT_EQ(load.problems, expected);
+}
+
+TEST(Workspace, InvalidYamlIsReportedWithItsLine) {
+    WorkspaceDir dir;
+    const std::string file = dir.write("broken.yaml", "workspace: w\nsources: [\n");
+    ConfigLoad load = load_config_dir(dir.path(), env_of({}));
+    ASSERT_EQ(load.problems.size(), 1u);
+    EXPECT_EQ(load.problems[0].rfind(file + ":", 0), 0u);
+    EXPECT_NE(load.problems[0].find("invalid YAML"), std::string::npos);
+}
+
+TEST(Workspace, AnEmptyDirectoryIsAProblem) {
+    WorkspaceDir dir;
+    ConfigLoad load = load_config_dir(dir.path(), env_of({}));
+    ASSERT_EQ(load.problems.size(), 1u);
+    EXPECT_EQ(load.problems[0], dir.path().string() + ": no workspace files (*.yaml) found");
+}
+
+TEST(EnvExpand, ReferencesEscapesAndErrors) {
+    std::string error;
+    auto env = env_of({{"A", "1"}, {"B", "two"}});
+    EXPECT_EQ(expand_env("x${A}y${B}", env, error), "x1ytwo");
+    EXPECT_EQ(expand_env("$${A}", env, error), "${A}");
+    EXPECT_EQ(expand_env("plain", env, error), "plain");
+    EXPECT_EQ(expand_env("${C}", env, error), std::nullopt);
+    EXPECT_EQ(error, "environment variable C is not set");
+    EXPECT_EQ(expand_env("${A", env, error), std::nullopt);
+}
+
+TEST(Duration, Units) {
+    EXPECT_EQ(parse_duration("250ms"), std::chrono::milliseconds(250));
+    EXPECT_EQ(parse_duration("3h"), std::chrono::hours(3));
+    EXPECT_EQ(parse_duration("1d"), std::chrono::hours(24));
+    EXPECT_EQ(parse_duration("3 h"), std::nullopt);
+    EXPECT_EQ(parse_duration("h"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace switchyard
