@@ -64,7 +64,7 @@ std::vector<EventOutcome> deliver_batch(const Destination &destination, Pacer &p
     std::vector<EventOutcome> outcomes = outcomes_from_transform(*result, events.size());
     for (size_t q = 0; q < result->request_count; ++q) {
         const SendResult sent = send_paced(destination, pacer, result->requests[q], retries);
-        settle(result->requests[q], sent ? &*sent : nullptr, outcomes);
+        settle_request(result->requests[q], sent ? &*sent : nullptr, outcomes);
     }
     abort_uncarried(outcomes);
     return outcomes;

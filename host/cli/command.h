@@ -20,6 +20,8 @@ extern const Command kPluginsCommand;
 extern const Command kVersionCommand;
 extern const Command kTransformCommand;
 extern const Command kSendCommand;
+extern const Command kCheckCommand;
+extern const Command kServeCommand;
 
 // Where `--plugin-dir` points when not given: "plugins" beside the executable,
 // which in a build tree is where every built plugin lands.

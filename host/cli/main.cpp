@@ -8,7 +8,7 @@
 namespace switchyard::cli {
 namespace {
 
-const Command *const kCommands[] = {&kPluginsCommand, &kTransformCommand, &kSendCommand, &kVersionCommand};
+const Command *const kCommands[] = {&kCheckCommand, &kPluginsCommand, &kTransformCommand, &kSendCommand, &kVersionCommand};
 
 constexpr std::string_view kExitCodes =
     "Exit codes:\n"

@@ -48,7 +48,7 @@ std::vector<EventOutcome> outcomes_from_transform(const sy_transform_result &res
     return events;
 }
 
-void settle(const sy_request &request, const sy_send_result *sent, std::vector<EventOutcome> &events) {
+void settle_request(const sy_request &request, const sy_send_result *sent, std::vector<EventOutcome> &events) {
     const bool per_event = sent != nullptr && sent->events != nullptr && sent->event_count == request.event_count;
     for (size_t i = 0; i < request.event_count; ++i) {
         const uint32_t index = request.event_indexes[i];

@@ -28,7 +28,7 @@ std::string_view outcome_name(sy_outcome outcome);  // "ok", "retry", "throttled
 std::vector<EventOutcome> outcomes_from_transform(const sy_transform_result &result, size_t event_count);
 
 // Folds one request's send result (null: the plugin produced none) into its events.
-void settle(const sy_request &request, const sy_send_result *sent, std::vector<EventOutcome> &events);
+void settle_request(const sy_request &request, const sy_send_result *sent, std::vector<EventOutcome> &events);
 
 // Events no request or error carried (a plugin bug) are aborted with a message saying so.
 void abort_uncarried(std::vector<EventOutcome> &events);

@@ -34,8 +34,8 @@ TEST(EventOutcome, AnEventIsDeliveredOnlyWhenEveryRequestCarryingItIs) {
     failed.http_status = 401;
     failed.message = sv("BadApiKey");
     std::vector<EventOutcome> events(2);
-    settle(bulk, &ok, events);
-    settle(registration, &failed, events);
+    settle_request(bulk, &ok, events);
+    settle_request(registration, &failed, events);
     EXPECT_EQ(events[0].outcome, SY_OK);
     EXPECT_EQ(events[0].status, 200u);
     EXPECT_EQ(events[1].outcome, SY_ABORT);
@@ -54,7 +54,7 @@ TEST(EventOutcome, PerEventOutcomesOfABulkCallAreAlignedWithItsIndexes) {
     sent.events = per_event;
     sent.event_count = 2;
     std::vector<EventOutcome> events(3);
-    settle(bulk, &sent, events);
+    settle_request(bulk, &sent, events);
     abort_uncarried(events);
     EXPECT_EQ(events[2].outcome, SY_ABORT);
     EXPECT_EQ(events[2].message, "email error");
@@ -68,7 +68,7 @@ TEST(EventOutcome, NoSendResultMeansRetry) {
     request.event_indexes = indexes;
     request.event_count = 1;
     std::vector<EventOutcome> events(1);
-    settle(request, nullptr, events);
+    settle_request(request, nullptr, events);
     EXPECT_EQ(events[0].outcome, SY_RETRY);
 }
 

@@ -1,0 +1,165 @@
+// A destination's delivery loop: claim due jobs in per-user order, transform them as one
+// batch, send the requests in order under the pacer, settle every job from its own outcome.
+#include "host/router/destination_runner.h"
+
+#include <chrono>
+#include <random>
+
+#include "host/delivery/event_outcome.h"
+#include "host/log/log.h"
+#include "host/router/retry_policy.h"
+
+namespace switchyard {
+namespace {
+
+constexpr auto kIdlePoll = std::chrono::milliseconds(25);   // how soon new jobs are noticed when idle
+constexpr auto kStoreErrorPause = std::chrono::seconds(1);  // after the store failed, before trying again
+constexpr std::string_view kHeldBack = "not sent: an earlier request of its batch failed, or the host is stopping";
+
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string_view text(sy_str_view v) { return {v.ptr ? v.ptr : "", v.len}; }
+
+}  // namespace
+
+DestinationRunner::DestinationRunner(std::string key, DeliveryPolicy policy, Store &store, Metrics &metrics,
+                                     std::function<std::shared_ptr<const Destination>()> instance)
+    : key_(std::move(key)), policy_(policy), store_(store), metrics_(metrics), instance_(std::move(instance)) {}
+
+DestinationRunner::~DestinationRunner() { stop(); }
+
+void DestinationRunner::start() {
+    for (size_t i = 0; i < policy_.workers; ++i) workers_.emplace_back([this] { work(); });
+}
+
+void DestinationRunner::wake() { wake_.notify_all(); }
+
+void DestinationRunner::stop() {
+    stopping_ = true;
+    wake_.notify_all();
+    for (std::thread &worker : workers_)
+        if (worker.joinable()) worker.join();
+    workers_.clear();
+}
+
+void DestinationRunner::work() {
+    while (!stopping_) {
+        std::shared_ptr<const Destination> destination = instance_();
+        std::vector<Job> jobs;
+        if (destination) {
+            try {
+                jobs = claim();
+            } catch (const std::exception &e) {
+                log::error("router:" + key_, std::string("Could not claim jobs: ") + e.what());
+                std::this_thread::sleep_for(kStoreErrorPause);
+                continue;
+            }
+        }
+        if (jobs.empty()) {
+            std::unique_lock lock(wake_mutex_);
+            wake_.wait_for(lock, kIdlePoll, [this] { return stopping_.load(); });
+            continue;
+        }
+        deliver(destination, jobs);
+        release_users(jobs);
+    }
+}
+
+std::vector<Job> DestinationRunner::claim() {
+    std::lock_guard lock(claim_mutex_);
+    auto busy = [this](std::string_view user) { return busy_users_.find(user) != busy_users_.end(); };
+    std::vector<Job> jobs = store_.claim(key_, policy_.batch_size, now_ms(), busy);
+    for (const Job &job : jobs) busy_users_.insert(job.user_key);
+    return jobs;
+}
+
+void DestinationRunner::release_users(const std::vector<Job> &jobs) {
+    std::lock_guard lock(claim_mutex_);
+    for (const Job &job : jobs) busy_users_.erase(job.user_key);
+}
+
+std::shared_ptr<Pacer> DestinationRunner::pacer_for(const std::shared_ptr<const Destination> &destination) {
+    std::lock_guard lock(pacer_mutex_);
+    if (!pacer_ || paced_destination_.lock() != destination) {
+        pacer_ = std::make_shared<Pacer>(destination->rate_limits());
+        paced_destination_ = destination;
+    }
+    return pacer_;
+}
+
+void DestinationRunner::deliver(const std::shared_ptr<const Destination> &destination, const std::vector<Job> &jobs) {
+    std::vector<sy_str_view> events;
+    events.reserve(jobs.size());
+    for (const Job &job : jobs) events.push_back({job.payload.data(), job.payload.size()});
+    std::vector<EventOutcome> outcomes;
+    if (TransformResult result = destination->transform(events, SY_BATCH_ALLOWED))
+        outcomes = send_all(*destination, *pacer_for(destination), *result, jobs.size());
+    else
+        outcomes.assign(jobs.size(), EventOutcome{SY_RETRY, 0, "the plugin returned no transform result", 0, true});
+    settle(jobs, outcomes);
+}
+
+// Requests go out in the plugin's order, which keeps each user's order. After a request that
+// must be retried, the rest of the batch is held back: sending a user's later request before
+// the earlier one succeeds would break that order.
+std::vector<EventOutcome> DestinationRunner::send_all(const Destination &destination, Pacer &pacer,
+                                                      const sy_transform_result &result, size_t event_count) {
+    std::vector<EventOutcome> outcomes = outcomes_from_transform(result, event_count);
+    bool held_back = false;
+    for (size_t q = 0; q < result.request_count; ++q) {
+        const sy_request &request = result.requests[q];
+        if (held_back || stopping_) {
+            sy_send_result not_sent{};
+            not_sent.outcome = SY_RETRY;
+            not_sent.message = {kHeldBack.data(), kHeldBack.size()};
+            settle_request(request, &not_sent, outcomes);
+            continue;
+        }
+        const std::string_view rate_key = text(request.rate_key);
+        std::this_thread::sleep_until(pacer.reserve(rate_key));
+        const SendResult sent = destination.send(request);
+        const sy_outcome outcome = sent ? sent->outcome : SY_RETRY;
+        if (outcome == SY_THROTTLED) pacer.on_throttled(rate_key, std::chrono::milliseconds(sent->retry_after_ms));
+        if (outcome == SY_OK) pacer.on_success(rate_key);
+        metrics_.add("switchyard_requests_total", {{"destination", key_}, {"outcome", std::string(outcome_name(outcome))}});
+        settle_request(request, sent ? &*sent : nullptr, outcomes);
+        held_back = outcome == SY_RETRY || outcome == SY_THROTTLED;
+    }
+    abort_uncarried(outcomes);
+    return outcomes;
+}
+
+void DestinationRunner::settle(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes) {
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    const int64_t now = now_ms();
+    std::vector<JobSettlement> settlements;
+    settlements.reserve(jobs.size());
+    const Labels labels = {{"destination", key_}};
+    for (size_t i = 0; i < jobs.size(); ++i) {
+        const EventOutcome &outcome = outcomes[i];
+        if (outcome.outcome == SY_OK) {
+            settlements.push_back({jobs[i].id, Settlement::delivered, 0, {}});
+            metrics_.add("switchyard_events_delivered_total", labels);
+            metrics_.observe("switchyard_delivery_latency_seconds", labels, (now - jobs[i].created_ms) / 1000.0);
+        } else if (outcome.outcome == SY_ABORT) {
+            settlements.push_back({jobs[i].id, Settlement::dead, 0, failure_reason(outcome)});
+        } else {
+            settlements.push_back(retry_or_dead_letter(jobs[i], outcome, policy_, now, random));
+        }
+        const Settlement kind = settlements.back().kind;
+        if (kind == Settlement::dead) metrics_.add("switchyard_events_dead_lettered_total", labels);
+        if (kind == Settlement::retry) metrics_.add("switchyard_events_retried_total", labels);
+    }
+    try {
+        store_.settle(settlements, now);
+    } catch (const std::exception &e) {
+        // The jobs stay pending and are delivered again later: at-least-once, never lost.
+        log::error("router:" + key_, std::string("Could not record delivery results: ") + e.what());
+        std::this_thread::sleep_for(kStoreErrorPause);
+    }
+}
+
+}  // namespace switchyard

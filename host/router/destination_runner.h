@@ -1,0 +1,65 @@
+// Delivery for one destination: its own workers, pacing and in-flight users, so a slow or
+// failing destination never delays another.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "host/config/workspace.h"
+#include "host/delivery/event_outcome.h"
+#include "host/delivery/pacer.h"
+#include "host/metrics/metrics.h"
+#include "host/plugin/destination.h"
+#include "host/store/store.h"
+
+namespace switchyard {
+
+class DestinationRunner {
+   public:
+    // `instance()` returns the destination's live instance in the snapshot in force, or null
+    // when the destination is gone; it is asked once per batch, so a reload takes effect at the
+    // next batch while in-flight batches finish on the instance they started with.
+    DestinationRunner(std::string key, DeliveryPolicy policy, Store &store, Metrics &metrics,
+                      std::function<std::shared_ptr<const Destination>()> instance);
+    ~DestinationRunner();
+
+    void start();
+    void wake();
+    // Stops claiming new work, lets every in-flight batch finish, joins the workers.
+    void stop();
+
+   private:
+    void work();
+    std::vector<Job> claim();
+    void deliver(const std::shared_ptr<const Destination> &destination, const std::vector<Job> &jobs);
+    std::vector<EventOutcome> send_all(const Destination &destination, Pacer &pacer, const sy_transform_result &result,
+                                       size_t event_count);
+    void settle(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes);
+    void release_users(const std::vector<Job> &jobs);
+    std::shared_ptr<Pacer> pacer_for(const std::shared_ptr<const Destination> &destination);
+
+    const std::string key_;
+    const DeliveryPolicy policy_;
+    Store &store_;
+    Metrics &metrics_;
+    const std::function<std::shared_ptr<const Destination>()> instance_;
+
+    std::mutex claim_mutex_;               // claim + marking users busy is one step
+    std::set<std::string, std::less<>> busy_users_;
+    std::mutex pacer_mutex_;
+    std::weak_ptr<const Destination> paced_destination_;  // the instance whose limits pacer_ holds
+    std::shared_ptr<Pacer> pacer_;
+    std::mutex wake_mutex_;
+    std::condition_variable wake_;
+    std::atomic<bool> stopping_{false};
+    std::vector<std::thread> workers_;
+};
+
+}  // namespace switchyard
