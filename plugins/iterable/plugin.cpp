@@ -1,0 +1,100 @@
+// The Iterable destination's ABI glue: the exported entry, the function table and the
+// noexcept barriers. Everything else lives in the files named by each hook.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "settings.h"
+#include "switchyard/plugin.h"
+#include "switchyard/plugin.hpp"
+#include "transform_call.h"
+
+namespace {
+
+constexpr const char *kVersion = "0.1.0";
+
+// Immutable after init, as the ABI requires (transform may run on many threads).
+struct Instance {
+    iterable::Settings settings;
+    std::vector<sy_rate_limit> rate_limits;  // views into settings.rate_limits
+};
+
+Instance *instance_of(sy_instance *instance) { return reinterpret_cast<Instance *>(instance); }
+
+void log_line(const sy_host_api *host, sy_log_level level, const std::string &line) {
+    if (host != nullptr && host->log != nullptr) host->log(host->host_ctx, level, sy::view(line));
+}
+
+sy_instance *init(const sy_host_api *host, sy_str_view settings_json, char *error, size_t error_cap) {
+    return sy::barrier<sy_instance *>(nullptr, [&]() -> sy_instance * {
+        iterable::SettingsParse parsed = iterable::parse_settings(sy::view(settings_json));
+        if (!parsed.ok) {
+            sy::write_error(error, error_cap, parsed.error);
+            return nullptr;
+        }
+        for (const std::string &warning : parsed.warnings) log_line(host, SY_LOG_WARN, warning);
+        auto instance = std::make_unique<Instance>();
+        instance->settings = std::move(parsed.settings);
+        for (const iterable::RateLimitSetting &limit : instance->settings.rate_limits) {
+            uint32_t burst = limit.requests_per_second < 1 ? 1 : static_cast<uint32_t>(limit.requests_per_second);
+            instance->rate_limits.push_back({sy::view(limit.rate_key), limit.requests_per_second, burst});
+        }
+        return reinterpret_cast<sy_instance *>(instance.release());
+    });
+}
+
+void destroy(sy_instance *instance) { delete instance_of(instance); }
+
+const sy_transform_result *transform(sy_instance *instance, const sy_str_view *events, size_t count,
+                                     sy_batching batching) {
+    return sy::barrier<const sy_transform_result *>(nullptr, [&]() -> const sy_transform_result * {
+        auto output = iterable::transform_events(instance_of(instance)->settings, events, count, batching);
+        const sy_transform_result *result = output->publish();
+        output.release();  // owned by the host until release()
+        return result;
+    });
+}
+
+// Delivery is a separate module, not built yet: every request is refused without I/O.
+const sy_send_result *send(sy_instance *, const sy_request *) {
+    return sy::barrier<const sy_send_result *>(nullptr, []() -> const sy_send_result * {
+        auto output = std::make_unique<sy::SendOutput>();
+        output->outcome = SY_ABORT;
+        output->message = "delivery not built yet";
+        const sy_send_result *result = output->publish();
+        output.release();
+        return result;
+    });
+}
+
+void release(sy_instance *, void *owner) { sy::release_owned(owner); }
+
+const sy_rate_limit *rate_limits(sy_instance *instance, size_t *count) {
+    const auto &limits = instance_of(instance)->rate_limits;
+    if (count != nullptr) *count = limits.size();
+    return limits.data();
+}
+
+const sy_plugin &plugin_table() {
+    static const sy_plugin table = {
+        .struct_size = sizeof(sy_plugin),
+        .abi_major = SY_ABI_MAJOR,
+        .abi_minor = SY_ABI_MINOR,
+        .name = "iterable",
+        .version = kVersion,
+        .settings_schema = iterable::settings_schema_json().c_str(),
+        .init = init,
+        .destroy = destroy,
+        .transform = transform,
+        .send = send,
+        .release = release,
+        .rate_limits = rate_limits,
+    };
+    return table;
+}
+
+}  // namespace
+
+extern "C" SY_EXPORT const sy_plugin *sy_destination_entry(void) {
+    return sy::barrier<const sy_plugin *>(nullptr, [] { return &plugin_table(); });
+}

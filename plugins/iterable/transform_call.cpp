@@ -1,0 +1,39 @@
+// Processor mode: each event's own requests (main, then any registration), in input order.
+// Router mode: the same events fed to RouterBatcher.
+#include "transform_call.h"
+
+#include "batch.h"
+#include "transform.h"
+
+namespace iterable {
+namespace {
+
+void emit_processor(const Settings &settings, uint32_t index, BuiltEvent &event, sy::TransformOutput &output) {
+    const Category &category = *event.category;
+    output.add(make_request(settings, category, std::move(event.url), std::move(event.body), {index},
+                            category.rate_key));
+    if (event.registration != nullptr)
+        output.add(make_request(settings, *event.registration, std::move(event.registration_url),
+                                std::move(event.registration_body), {index}, event.registration->rate_key));
+}
+
+}  // namespace
+
+std::unique_ptr<sy::TransformOutput> transform_events(const Settings &settings, const sy_str_view *events,
+                                                      size_t count, sy_batching batching) {
+    auto output = std::make_unique<sy::TransformOutput>();
+    Mode mode = batching == SY_BATCH_ALLOWED ? Mode::kRouter : Mode::kProcessor;
+    RouterBatcher batcher(settings, *output);
+    BuiltEvent event;
+    for (size_t i = 0; i < count; ++i) {
+        uint32_t index = static_cast<uint32_t>(i);
+        transform_event(sy::view(events[i]), settings, mode, event);
+        if (!event.ok) output->add_error(index, event.error.status, std::move(event.error.message));
+        else if (mode == Mode::kRouter) batcher.add(index, event);
+        else emit_processor(settings, index, event, *output);
+    }
+    batcher.finish();
+    return output;
+}
+
+}  // namespace iterable
