@@ -26,7 +26,7 @@ constexpr std::string_view kIgnoredConsent = "Consent/filtering setting applied 
 
 const std::array kSpecs = std::to_array<SettingSpec>({
     {"apiKey", SettingType::kString, "", false, true,
-     "Iterable server-side API key, sent as the api_key header. Absent: requests carry no key (as the reference).",
+     "Iterable server-side API key, sent in the Api-Key header. Absent: requests carry no key (as the reference).",
      [](Settings &s, const json &v) { s.api_key = Secret(v.get<std::string>()); }},
     {"dataCenter", SettingType::kDataCenter, R"("USDC")", false, false,
      "USDC (api.iterable.com) or EUDC (api.eu.iterable.com).",
@@ -48,7 +48,7 @@ const std::array kSpecs = std::to_array<SettingSpec>({
     {"trackNamedPages", SettingType::kBoolean, "false", false, false, "Send page/screen calls that have a name.",
      [](Settings &s, const json &v) { s.track_named_pages = v.get<bool>(); }},
     {"mapToSingleEvent", SettingType::kBoolean, "false", false, false,
-     "Name page/screen events \"Loaded a Page\"/\"Loaded a Screen\" instead of \"<name> page\"/\"<name> screen\".",
+     "Name page/screen events \"Loaded a Page\"/\"Loaded a Screen\" instead of \"NAME page\"/\"NAME screen\".",
      [](Settings &s, const json &v) { s.map_to_single_event = v.get<bool>(); }},
     {"endpoint", SettingType::kUrl, "", false, false,
      "Base URL override, e.g. http://127.0.0.1:8080/api/ (plain http only for loopback hosts).",

@@ -18,7 +18,7 @@ std::string_view type_name(SettingType type) {
     switch (type) {
         case SettingType::kString: return "string";
         case SettingType::kBoolean: return "boolean";
-        case SettingType::kDataCenter: return "USDC | EUDC";
+        case SettingType::kDataCenter: return "USDC or EUDC";
         case SettingType::kUrl: return "URL";
         case SettingType::kMilliseconds: return "integer (ms)";
         case SettingType::kRateLimits: return "object";
