@@ -4,6 +4,7 @@
 #include "batch.h"
 
 #include <algorithm>
+#include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -15,15 +16,21 @@ struct RouterBatcher::Bucket {
     std::vector<uint32_t> indexes;         // aligned with items (users/events)
     std::string items;                     // comma-joined item JSON
     size_t bytes = 0;
-    std::unordered_set<std::string> users;
+    // Hashes of the users it holds: a collision only costs an early flush, never order.
+    std::unordered_set<size_t> users;
     std::vector<sy::Request> registrations;  // sent right after the bulk call
     std::vector<std::pair<std::string, std::string>> documents;  // catalog: key → document
     std::unordered_map<std::string, size_t> document_slot;
 };
 
 size_t bulk_item_size(std::string_view item_json) {
-    size_t size = 0;
-    for (unsigned char c : item_json) {
+    size_t size = 0, i = 0;
+    for (uint64_t w; i + 8 <= item_json.size(); i += 8) {  // fast path: 8 ASCII bytes at a time
+        std::memcpy(&w, item_json.data() + i, 8);
+        if (w & 0x8080808080808080ull) break;
+        size += 8;
+    }
+    for (unsigned char c : item_json.substr(i)) {
         if (c < 0x80) size += 1;
         else if (c >= 0xf0) size += 12;  // astral code point: a surrogate pair of \uXXXX
         else if (c >= 0xc0) size += 6;   // other non-ASCII code point: one \uXXXX
@@ -64,8 +71,9 @@ RouterBatcher::Bucket &RouterBatcher::open_bucket(const BuiltEvent &event) {
 }
 
 void RouterBatcher::flush_others_holding(const std::string &user, const Bucket *keep) {
+    const size_t user_hash = std::hash<std::string>{}(user);
     for (size_t i = 0; i < open_.size();) {
-        if (open_[i].get() != keep && open_[i]->users.count(user)) {
+        if (open_[i].get() != keep && open_[i]->users.count(user_hash)) {
             flush(*open_[i]);
             open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(i));
         } else {
@@ -98,7 +106,7 @@ void RouterBatcher::add(uint32_t index, BuiltEvent &event) {
         bucket->registrations.clear(), bucket->documents.clear(), bucket->document_slot.clear();
     }
     bucket->indexes.push_back(index);
-    bucket->users.insert(event.user_key);
+    bucket->users.insert(std::hash<std::string>{}(event.user_key));
     bucket->bytes += size;
     if (catalog) {
         if (!event.has_catalog_document) return;

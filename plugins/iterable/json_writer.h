@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -48,11 +49,23 @@ class JsonWriter {
         first_ = false;
     }
 
+    // True when one of the 8 bytes of `w` is < 0x20, '"' or '\\' (SWAR; strings are mostly plain).
+    static bool needs_escape(uint64_t w) {
+        constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+        auto has_zero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+        uint64_t control = (w - kOnes * 0x20) & ~w & kHigh;
+        return control | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'));
+    }
+
     void append_string(std::string_view text) {
         static constexpr char kHex[] = "0123456789abcdef";
         out_ += '"';
         size_t run = 0;  // copy unescaped runs in one append
         for (size_t i = 0; i < text.size(); ++i) {
+            if (uint64_t w; i + 8 <= text.size() && (std::memcpy(&w, text.data() + i, 8), !needs_escape(w))) {
+                i += 7;
+                continue;
+            }
             unsigned char c = static_cast<unsigned char>(text[i]);
             if (c >= 0x20 && c != '"' && c != '\\') continue;
             out_.append(text.data() + run, i - run);

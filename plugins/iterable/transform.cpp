@@ -80,7 +80,7 @@ void apply_sources_timestamp(EventView &event, std::string_view type) {
 void set_user_key(const EventView &event, BuiltEvent &out) {
     Value user = event.at("userId");
     if (!truthy(user)) user = event.at("anonymousId");
-    out.user_key = truthy(user) ? js_string(user) : std::string();
+    if (truthy(user)) append_js_string(out.user_key, *user.element);
 }
 
 bool build_body(const Category &category, const EventView &event, const BuildContext &context, std::string &body,
@@ -138,7 +138,7 @@ const std::string &api_key_for(const Category &category, const Settings &setting
 
 void transform_event(std::string_view event_json, const Settings &settings, Mode mode, BuiltEvent &out) {
     thread_local simdjson::dom::parser parser;  // reused: parsing allocates only when events grow
-    out = BuiltEvent{};
+    out.reset();
     Element root;
     if (auto error = parser.parse(event_json.data(), event_json.size()).get(root); error) {
         fail(out, std::string("Event is not valid JSON: ") + simdjson::error_message(error));

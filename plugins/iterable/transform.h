@@ -27,6 +27,17 @@ struct BuiltEvent {
     const Category *registration = nullptr;
     std::string registration_url;
     std::string registration_body;
+
+    // Back to the empty state, keeping string capacity (one BuiltEvent serves a whole call).
+    void reset() {
+        ok = false;
+        error = {};
+        category = registration = nullptr;
+        has_catalog_document = false;
+        for (std::string *s : {&url, &body, &user_key, &catalog_key, &catalog_document, &registration_url,
+                               &registration_body})
+            s->clear();
+    }
 };
 
 enum class Mode : uint8_t { kProcessor, kRouter };
