@@ -2,6 +2,7 @@
 #include "settings.h"
 
 #include <array>
+#include <ostream>
 
 #include <nlohmann/json.hpp>
 
@@ -142,6 +143,8 @@ json merged_rate_limits(const json &given) {
 }  // namespace
 
 std::span<const SettingSpec> setting_specs() { return kSpecs; }
+
+std::ostream &operator<<(std::ostream &out, const Secret &) { return out << Secret::kRedacted; }
 
 SettingsParse parse_settings(std::string_view settings_json) {
     SettingsParse result;

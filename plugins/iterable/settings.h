@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,6 +25,9 @@ class Secret {
    private:
     std::string value_;
 };
+
+// Printing a secret (logs, test failures) shows "[redacted]".
+std::ostream &operator<<(std::ostream &out, const Secret &secret);
 
 enum class DataCenter : uint8_t { kUS, kEU };
 

@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 
+#include "big_integers.h"
 #include "event_view.h"
 #include "prebuilt.h"
 #include "retl.h"
@@ -140,7 +141,13 @@ void transform_event(std::string_view event_json, const Settings &settings, Mode
     thread_local simdjson::dom::parser parser;  // reused: parsing allocates only when events grow
     out.reset();
     Element root;
-    if (auto error = parser.parse(event_json.data(), event_json.size()).get(root); error) {
+    auto error = parser.parse(event_json.data(), event_json.size()).get(root);
+    std::string widened;  // rare: integers beyond 64 bits, which JavaScript reads as doubles
+    if (error == simdjson::NUMBER_ERROR) {
+        widened = widen_big_integers(event_json);
+        error = parser.parse(widened.data(), widened.size()).get(root);
+    }
+    if (error) {
         fail(out, std::string("Event is not valid JSON: ") + simdjson::error_message(error));
         return;
     }

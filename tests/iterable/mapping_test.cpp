@@ -127,6 +127,19 @@ TEST(IterableMapping, ErrorCatalogue) {
     EXPECT_EQ(error(json::array()), "Event must be a JSON object");
 }
 
+TEST(IterableMapping, IntegersBeyond64BitsAreReadAsJavaScriptDoubles) {
+    BuiltEvent out;
+    transform_event(R"({"type":"track","userId":"u","properties":{"big":123456789012345678901234,"s":"99999999999999999999999","e":1e400}})",
+                    settings_from(), Mode::kProcessor, out);
+    EXPECT_FALSE(out.ok);  // 1e400 is out of range for simdjson and JSON.parse alike -> Infinity; refused here
+    transform_event(R"({"type":"track","userId":"u","properties":{"big":123456789012345678901234,"s":"99999999999999999999999"}})",
+                    settings_from(), Mode::kProcessor, out);
+    ASSERT_TRUE(out.ok) << out.error.message;
+    json data = json::parse(out.body)["dataFields"];
+    EXPECT_EQ(data["big"].get<double>(), 1.2345678901234568e23);
+    EXPECT_EQ(data["s"], "99999999999999999999999");
+}
+
 TEST(IterableMapping, ReverseEtlUsersAddTheIdentifierTrait) {
     json e = {{"type", "identify"}, {"userId", "u"}, {"traits", {{"plan", "pro"}}},
               {"context", {{"mappedToDestination", "true"},

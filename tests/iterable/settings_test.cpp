@@ -59,6 +59,12 @@ TEST(IterableSettings, SecretsNeverAppearInMessages) {
     }
 }
 
+TEST(IterableSettings, SecretsRedactThemselvesWhenPrinted) {
+    std::ostringstream printed;
+    printed << parse(R"({"apiKey":"s3cret"})").settings.api_key;
+    EXPECT_EQ(printed.str(), "[redacted]");
+}
+
 TEST(IterableSettings, WebSdkAndConsentKeysAreAcceptedAndIgnored) {
     SettingsParse p = parse(R"({"useNativeSDK":{"web":true},"closeButtonColor":"#fff","oneTrustCookieCategories":[],
                                "blacklistedEvents":[{"eventName":""}],"connectionMode":"cloud"})");
