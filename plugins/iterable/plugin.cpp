@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "delivery.h"
 #include "settings.h"
 #include "switchyard/plugin.h"
 #include "switchyard/plugin.hpp"
@@ -17,6 +18,7 @@ constexpr const char *kVersion = "0.1.0";
 struct Instance {
     iterable::Settings settings;
     std::vector<sy_rate_limit> rate_limits;  // views into settings.rate_limits
+    std::unique_ptr<iterable::HttpClient> http;  // thread-safe: a pool of keep-alive handles
 };
 
 Instance *instance_of(sy_instance *instance) { return reinterpret_cast<Instance *>(instance); }
@@ -39,6 +41,9 @@ sy_instance *init(const sy_host_api *host, sy_str_view settings_json, char *erro
             uint32_t burst = limit.requests_per_second < 1 ? 1 : static_cast<uint32_t>(limit.requests_per_second);
             instance->rate_limits.push_back({sy::view(limit.rate_key), limit.requests_per_second, burst});
         }
+        instance->http = std::make_unique<iterable::HttpClient>(iterable::HttpOptions{
+            instance->settings.connect_timeout_ms, instance->settings.request_timeout_ms,
+            instance->settings.gzip_requests});
         return reinterpret_cast<sy_instance *>(instance.release());
     });
 }
@@ -55,14 +60,11 @@ const sy_transform_result *transform(sy_instance *instance, const sy_str_view *e
     });
 }
 
-// Delivery is a separate module, not built yet: every request is refused without I/O.
-const sy_send_result *send(sy_instance *, const sy_request *) {
-    return sy::barrier<const sy_send_result *>(nullptr, []() -> const sy_send_result * {
-        auto output = std::make_unique<sy::SendOutput>();
-        output->outcome = SY_ABORT;
-        output->message = "delivery not built yet";
+const sy_send_result *send(sy_instance *instance, const sy_request *request) {
+    return sy::barrier<const sy_send_result *>(nullptr, [&]() -> const sy_send_result * {
+        auto output = iterable::deliver(*instance_of(instance)->http, *request);
         const sy_send_result *result = output->publish();
-        output.release();
+        output.release();  // owned by the host until release()
         return result;
     });
 }

@@ -58,6 +58,9 @@ const std::array kSpecs = std::to_array<SettingSpec>({
      [](Settings &s, const json &v) { s.connect_timeout_ms = v.get<uint32_t>(); }},
     {"requestTimeoutMs", SettingType::kMilliseconds, "30000", false, false, "Whole-request timeout in ms.",
      [](Settings &s, const json &v) { s.request_timeout_ms = v.get<uint32_t>(); }},
+    {"gzipRequests", SettingType::kBoolean, "false", false, false,
+     "Send request bodies gzip-compressed (Iterable does not document accepting them: off by default).",
+     [](Settings &s, const json &v) { s.gzip_requests = v.get<bool>(); }},
     {"rateLimits", SettingType::kRateLimits, kDefaultRateLimits, false, false,
      "Requests per second per rate key; keys given here replace the defaults one by one.",
      [](Settings &s, const json &v) {

@@ -50,6 +50,7 @@ struct Settings {
     std::string base_url;           // effective base, always ends in "/"
     uint32_t connect_timeout_ms = 5000;
     uint32_t request_timeout_ms = 30000;
+    bool gzip_requests = false;
     std::vector<RateLimitSetting> rate_limits;
 };
 

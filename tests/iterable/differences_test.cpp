@@ -144,14 +144,22 @@ TEST(IterableAbi, InitRefusesBadSettingsWithOneSentence) {
     EXPECT_EQ(error.find("s3cret"), std::string::npos);
 }
 
-TEST(IterableAbi, SendIsNotBuiltYet) {
-    auto destination = make_destination(kConfig);
+TEST(IterableAbi, SendWithNoAnswerRetries) {
+    // Port 9 (discard) on loopback: nothing listens, so the connection is refused.
+    auto destination = make_destination({{"apiKey", "k"}, {"endpoint", "http://127.0.0.1:9/api/"}, {"connectTimeoutMs", 500}});
+    const std::string url = "http://127.0.0.1:9/api/events/track", body = "{}";
+    const uint32_t index = 0;
     sy_request request{};
     request.struct_size = sizeof request;
+    request.method = {"POST", 4};
+    request.url = {url.data(), url.size()};
+    request.body = {body.data(), body.size()};
+    request.event_indexes = &index;
+    request.event_count = 1;
     switchyard::SendResult result = destination->send(request);
     ASSERT_TRUE(result);
-    EXPECT_EQ(result->outcome, SY_ABORT);
-    EXPECT_EQ(std::string(result->message.ptr, result->message.len), "delivery not built yet");
+    EXPECT_EQ(result->outcome, SY_RETRY);
+    EXPECT_EQ(result->http_status, 0u);
 }
 
 }  // namespace
