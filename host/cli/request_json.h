@@ -7,7 +7,7 @@
 
 namespace switchyard::cli {
 
-// The body is embedded as JSON when it is valid JSON, else as a string.
+// The body is embedded as JSON when the request declares a JSON Content-Type, else as a string.
 void append_request_json(std::string &out, const sy_request &request);
 
 }  // namespace switchyard::cli

@@ -19,6 +19,7 @@ const sy_transform_result *transform_events(const sy_str_view *events, size_t co
     auto out = std::make_unique<sy::TransformOutput>();
     sy::Request batch;
     batch.url = "null://discard";
+    batch.headers = {{"Content-Type", "application/json"}};
     for (uint32_t i = 0; i < count; ++i) {
         auto event = nlohmann::json::parse(sy::view(events[i]), nullptr, false);
         if (!event.is_object()) {
@@ -28,6 +29,7 @@ const sy_transform_result *transform_events(const sy_str_view *events, size_t co
         if (batching == SY_BATCH_NONE) {
             sy::Request single;
             single.url = "null://discard";
+            single.headers = {{"Content-Type", "application/json"}};
             single.body = event.dump();
             single.event_indexes = {i};
             out->add(std::move(single));

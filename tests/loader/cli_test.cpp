@@ -76,10 +76,10 @@ TEST(Cli, TransformProcessorModeGivesOneLinePerEventEvenForMalformedOnes) {
     EXPECT_EQ(r.exit_code, 1);  // one event failed
     EXPECT_EQ(r.output,
               "{\"index\":0,\"status\":200,\"requests\":[{\"method\":\"POST\",\"endpoint\":\"null://discard\","
-              "\"headers\":{},\"body\":{\"type\":\"track\"}}]}\n"
+              "\"headers\":{\"Content-Type\":\"application/json\"},\"body\":{\"type\":\"track\"}}]}\n"
               "{\"index\":1,\"status\":400,\"error\":\"event is not a JSON object\"}\n"
               "{\"index\":2,\"status\":200,\"requests\":[{\"method\":\"POST\",\"endpoint\":\"null://discard\","
-              "\"headers\":{},\"body\":{\"type\":\"identify\"}}]}\n");
+              "\"headers\":{\"Content-Type\":\"application/json\"},\"body\":{\"type\":\"identify\"}}]}\n");
 }
 
 TEST(Cli, TransformRouterModeGivesOneLinePerRequestThenErrors) {
@@ -88,10 +88,10 @@ TEST(Cli, TransformRouterModeGivesOneLinePerRequestThenErrors) {
                    " --mode router --batch 2 < " + events);
     EXPECT_EQ(r.output,
               "{\"batch\":0,\"indexes\":[0],\"status\":200,\"requests\":[{\"method\":\"POST\",\"endpoint\":"
-              "\"null://discard\",\"headers\":{},\"body\":[{\"type\":\"track\"}]}]}\n"
+              "\"null://discard\",\"headers\":{\"Content-Type\":\"application/json\"},\"body\":[{\"type\":\"track\"}]}]}\n"
               "{\"batch\":0,\"indexes\":[1],\"status\":400,\"error\":\"event is not a JSON object\"}\n"
               "{\"batch\":1,\"indexes\":[2],\"status\":200,\"requests\":[{\"method\":\"POST\",\"endpoint\":"
-              "\"null://discard\",\"headers\":{},\"body\":[{\"type\":\"identify\"}]}]}\n");
+              "\"null://discard\",\"headers\":{\"Content-Type\":\"application/json\"},\"body\":[{\"type\":\"identify\"}]}]}\n");
 }
 
 TEST(Cli, TransformRefusesBadSettingsWithTheirReason) {
