@@ -9,6 +9,7 @@ namespace {
 constexpr double kThrottleFactor = 0.5;       // a 429 halves the rate...
 constexpr double kMinRateShare = 0.01;        // ...but never below 1% of the declared limit
 constexpr double kRecoveryShare = 0.02;       // each success restores 2% of the declared limit
+constexpr double kHeadroom = 0.9;             // aim under the limit: clocks and queues jitter
 constexpr auto kDefaultPause = std::chrono::seconds(1);  // a 429 without Retry-After
 
 Pacer::Clock::duration interval_of(double rate) {
@@ -22,7 +23,8 @@ Pacer::Pacer(std::span<const sy_rate_limit> limits) {
         if (limit.requests_per_second <= 0) continue;
         const double burst = std::max<double>(1, limit.burst);
         buckets_.emplace(std::string(limit.rate_key.ptr, limit.rate_key.len),
-                         Bucket{limit.requests_per_second, limit.requests_per_second, burst, {}, {}});
+                         Bucket{limit.requests_per_second * kHeadroom, limit.requests_per_second * kHeadroom, burst,
+                                {}, {}});
     }
 }
 

@@ -38,8 +38,8 @@ sy_instance *init(const sy_host_api *host, sy_str_view settings_json, char *erro
         auto instance = std::make_unique<Instance>();
         instance->settings = std::move(parsed.settings);
         for (const iterable::RateLimitSetting &limit : instance->settings.rate_limits) {
-            uint32_t burst = limit.requests_per_second < 1 ? 1 : static_cast<uint32_t>(limit.requests_per_second);
-            instance->rate_limits.push_back({sy::view(limit.rate_key), limit.requests_per_second, burst});
+            // Iterable counts requests per sliding second: no burst above the steady rate.
+            instance->rate_limits.push_back({sy::view(limit.rate_key), limit.requests_per_second, 1});
         }
         instance->http = std::make_unique<iterable::HttpClient>(iterable::HttpOptions{
             instance->settings.connect_timeout_ms, instance->settings.request_timeout_ms,
