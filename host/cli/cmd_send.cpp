@@ -79,24 +79,18 @@ int run_send(const Args &args) {
     auto opened = open_destination(args);
     if (!opened) return kExitUsage;
     Pacer pacer(opened->destination->rate_limits());
-    std::vector<std::string> lines;
-    std::vector<sy_str_view> events;
-    size_t first_index = 0;
+    const sy_batching batching = opened->router_mode ? SY_BATCH_ALLOWED : SY_BATCH_NONE;
     bool all_ok = true;
-    while (read_event_lines(opened->batch_size, lines)) {
-        events.clear();
-        for (const std::string &line : lines) events.push_back({line.data(), line.size()});
-        const auto outcomes = deliver_batch(*opened->destination, pacer, events,
-                                            opened->router_mode ? SY_BATCH_ALLOWED : SY_BATCH_NONE,
-                                            static_cast<int>(*retries));
+    for_each_event_batch(opened->batch_size, [&](const EventBatch &batch) {
+        const auto outcomes =
+            deliver_batch(*opened->destination, pacer, batch.events, batching, static_cast<int>(*retries));
         std::string out;
         for (size_t i = 0; i < outcomes.size(); ++i) {
-            write_line(out, first_index + i, outcomes[i]);
+            write_line(out, batch.first_index + i, outcomes[i]);
             all_ok = all_ok && outcomes[i].outcome == SY_OK;
         }
         std::cout << out << std::flush;
-        first_index += lines.size();
-    }
+    });
     return all_ok ? kExitOk : kExitProblems;
 }
 

@@ -73,29 +73,21 @@ void write_plugin_failure(bool router, size_t batch, size_t first_index, size_t 
 int run_transform(const Args &args) {
     auto opened = open_destination(args);
     if (!opened) return kExitUsage;
-    std::ios::sync_with_stdio(false);
-    std::vector<std::string> lines;
-    std::vector<sy_str_view> events;
-    std::string out;
-    size_t first_index = 0, batch = 0;
+    const bool router = opened->router_mode;
     bool any_failed = false;
-    while (read_event_lines(opened->batch_size, lines)) {
-        events.clear();
-        for (const std::string &line : lines) events.push_back({line.data(), line.size()});
-        const TransformResult result =
-            opened->destination->transform(events, opened->router_mode ? SY_BATCH_ALLOWED : SY_BATCH_NONE);
+    std::string out;
+    for_each_event_batch(opened->batch_size, [&](const EventBatch &batch) {
+        const TransformResult result = opened->destination->transform(batch.events, router ? SY_BATCH_ALLOWED : SY_BATCH_NONE);
         out.clear();
         if (!result)
-            write_plugin_failure(opened->router_mode, batch, first_index, lines.size(), out);
-        else if (opened->router_mode)
-            write_router_lines(*result, batch, first_index, out);
+            write_plugin_failure(router, batch.number, batch.first_index, batch.events.size(), out);
+        else if (router)
+            write_router_lines(*result, batch.number, batch.first_index, out);
         else
-            write_processor_lines(*result, first_index, lines.size(), out);
+            write_processor_lines(*result, batch.first_index, batch.events.size(), out);
         any_failed = any_failed || !result || result->error_count > 0;
         std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
-        first_index += lines.size();
-        ++batch;
-    }
+    });
     std::cout.flush();
     return any_failed ? kExitProblems : kExitOk;
 }

@@ -53,14 +53,22 @@ std::optional<DestinationFlags> open_destination(const Args &args) {
     return out;
 }
 
-bool read_event_lines(size_t max, std::vector<std::string> &lines) {
-    lines.clear();
+void for_each_event_batch(size_t batch_size, const std::function<void(const EventBatch &)> &handle) {
+    std::ios::sync_with_stdio(false);
+    std::vector<std::string> lines;
+    std::vector<sy_str_view> events;
     std::string line;
-    while (lines.size() < max && std::getline(std::cin, line)) {
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-        lines.push_back(std::move(line));
+    size_t first_index = 0;
+    for (size_t number = 0; std::cin; ++number) {
+        lines.clear();
+        while (lines.size() < batch_size && std::getline(std::cin, line))
+            if (line.find_first_not_of(" \t\r") != std::string::npos) lines.push_back(std::move(line));
+        if (lines.empty()) return;
+        events.clear();
+        for (const std::string &l : lines) events.push_back({l.data(), l.size()});
+        handle({events, first_index, number});
+        first_index += lines.size();
     }
-    return !lines.empty();
 }
 
 }  // namespace switchyard::cli

@@ -2,7 +2,9 @@
 // and turning them into a live destination.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,7 +31,14 @@ struct DestinationFlags {
 // returns nullopt on any problem (exit code 2).
 std::optional<DestinationFlags> open_destination(const Args &args);
 
-// Reads up to `max` non-blank lines from stdin into `lines` (cleared first); false at end of input.
-bool read_event_lines(size_t max, std::vector<std::string> &lines);
+// One batch of stdin's NDJSON events: their texts, the input index of the first, the batch number.
+struct EventBatch {
+    std::span<const sy_str_view> events;
+    size_t first_index;
+    size_t number;
+};
+
+// Reads stdin in batches of `batch_size` non-blank lines and calls `handle` with each.
+void for_each_event_batch(size_t batch_size, const std::function<void(const EventBatch &)> &handle);
 
 }  // namespace switchyard::cli
