@@ -1,0 +1,223 @@
+// The mock Iterable's HTTP side: routes, API keys, rate limits, faults and control endpoints.
+#include "mock_iterable.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <random>
+
+#include "mock_records.h"
+
+namespace switchyard::testing {
+namespace {
+
+using json = nlohmann::json;
+
+// Iterable's documented per-project limits, requests per second.
+const std::map<std::string, int> kRateLimits = {
+    {"events/track", 2000},           {"users/update", 500},           {"users/registerDeviceToken", 500},
+    {"users/registerBrowserToken", 500}, {"events/trackBulk", 10},     {"users/bulkUpdate", 5},
+    {"commerce/trackPurchase", 500},  {"commerce/updateCart", 500},    {"users/updateEmail", 500},
+};
+
+const std::set<std::string> kEndpoints = {
+    "users/update", "users/bulkUpdate", "users/registerDeviceToken", "users/registerBrowserToken",
+    "users/updateEmail", "events/track", "events/trackBulk", "commerce/trackPurchase", "commerce/updateCart"};
+
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string api_key_of(const httplib::Request &req) {
+    for (const auto &[name, value] : req.headers) {
+        std::string lower;
+        for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (lower == "api-key" || lower == "api_key") return value;
+    }
+    return {};
+}
+
+bool known_endpoint(const std::string &endpoint) {
+    return kEndpoints.count(endpoint) != 0 ||
+           (endpoint.rfind("catalogs/", 0) == 0 && endpoint.size() > 15 && endpoint.substr(endpoint.size() - 6) == "/items");
+}
+
+json error_body(const std::string &code, const std::string &msg) { return {{"msg", msg}, {"code", code}, {"params", nullptr}}; }
+
+}  // namespace
+
+MockIterable::MockIterable(MockOptions options)
+    : options_(std::move(options)), server_(std::make_unique<httplib::Server>()), state_(empty_state()) {
+    // Iterable keeps connections open; httplib's default closes one after 5 requests.
+    server_->set_keep_alive_max_count(100000);
+    server_->set_keep_alive_timeout(60);
+    mount();
+}
+
+MockIterable::~MockIterable() { stop(); }
+
+int MockIterable::start(int port) {
+    port_ = port == 0 ? server_->bind_to_any_port("127.0.0.1") : (server_->bind_to_port("127.0.0.1", port) ? port : -1);
+    if (port_ < 0) return port_;
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
+    return port_;
+}
+
+void MockIterable::stop() {
+    server_->stop();
+    if (thread_.joinable()) thread_.join();
+}
+
+std::string MockIterable::base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/api/"; }
+
+json MockIterable::state() const {
+    std::lock_guard lock(mutex_);
+    return state_;
+}
+
+MockStats MockIterable::stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+}
+
+void MockIterable::set_faults(Faults faults) {
+    std::lock_guard lock(mutex_);
+    faults_ = faults;
+}
+
+void MockIterable::queue_response(const std::string &path, int status, std::string body) {
+    std::lock_guard lock(mutex_);
+    canned_[path].push_back({status, std::move(body)});
+}
+
+void MockIterable::reset() {
+    std::lock_guard lock(mutex_);
+    state_ = empty_state();
+    stats_ = {};
+    faults_ = {};
+    canned_.clear();
+    recent_.clear();
+}
+
+void MockIterable::answer(httplib::Response &res, int status, const json &body) {
+    res.status = status;
+    res.set_content(body.dump(), "application/json");
+    std::lock_guard lock(mutex_);
+    ++stats_.by_status[status];
+}
+
+// Sliding one-second window per API key and endpoint, as Iterable counts.
+bool MockIterable::over_rate_limit(const std::string &key, const std::string &endpoint) {
+    auto limit = kRateLimits.find(endpoint);
+    if (!options_.rate_limits || limit == kRateLimits.end()) return false;
+    std::deque<int64_t> &times = recent_[key + " " + endpoint];
+    const int64_t now = now_ms();
+    while (!times.empty() && times.front() <= now - 1000) times.pop_front();
+    if (static_cast<int>(times.size()) >= limit->second) return true;
+    times.push_back(now);
+    return false;
+}
+
+// Returns true when a fault answered (or dropped) the request.
+bool MockIterable::apply_faults(httplib::Response &res) {
+    thread_local std::mt19937 random{std::random_device{}()};
+    Faults f;
+    {
+        std::lock_guard lock(mutex_);
+        f = faults_;
+        if (faults_.throttle_next > 0) --faults_.throttle_next;
+    }
+    const int delay = f.latency_ms + f.stall_ms;
+    if (delay > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+    std::uniform_real_distribution<double> share(0, 1);
+    if (f.drop_rate > 0 && share(random) < f.drop_rate) {
+        // Promise a body, then fail to write it: the client sees the connection cut mid-answer.
+        res.set_content_provider(64, "application/json", [](size_t, size_t, httplib::DataSink &) { return false; });
+        return true;
+    }
+    if (f.throttle_next > 0) {
+        res.set_header("Retry-After", "1");
+        answer(res, 429, error_body("RateLimitExceeded", "Rate limit exceeded"));
+        return true;
+    }
+    if (f.error_rate > 0 && share(random) < f.error_rate) {
+        answer(res, 503, error_body("ServiceUnavailable", "Service temporarily unavailable"));
+        return true;
+    }
+    return false;
+}
+
+void MockIterable::handle(const httplib::Request &req, httplib::Response &res) {
+    const std::string endpoint = req.path.substr(5);  // after "/api/"
+    {
+        std::lock_guard lock(mutex_);
+        ++stats_.requests;
+        ++stats_.by_path[endpoint];
+        peers_.insert(req.remote_addr + ":" + std::to_string(req.remote_port));
+        stats_.connections = peers_.size();
+        auto canned = canned_.find(req.path);
+        if (canned != canned_.end() && !canned->second.empty()) {
+            Canned c = canned->second.front();
+            canned->second.pop_front();
+            res.status = c.status;
+            res.set_content(c.body, "application/json");
+            ++stats_.by_status[c.status];
+            return;
+        }
+    }
+    if (apply_faults(res)) return;
+    const std::string key = api_key_of(req);
+    if (std::find(options_.api_keys.begin(), options_.api_keys.end(), key) == options_.api_keys.end())
+        return answer(res, 401, error_body("BadApiKey", "Invalid API key"));
+    if (!known_endpoint(endpoint)) return answer(res, 404, error_body("NotFound", "No such endpoint: " + req.path));
+    const json body = json::parse(req.body, nullptr, false);
+    if (body.is_discarded()) return answer(res, 400, error_body("BadJsonBody", "[" + req.path + "] Invalid JSON body"));
+    if (auto rejection = validate(endpoint, body)) return answer(res, 400, error_body(rejection->code, rejection->msg));
+    std::unique_lock lock(mutex_);
+    if (over_rate_limit(key, endpoint)) {
+        lock.unlock();
+        res.set_header("Retry-After", "1");
+        return answer(res, 429, error_body("RateLimitExceeded", "Rate limit exceeded"));
+    }
+    json reply = record(endpoint, body, state_, options_.disallowed_events);
+    state_["requests"].push_back({{"method", req.method}, {"path", req.path}, {"body", body}});
+    lock.unlock();
+    answer(res, 200, reply);
+}
+
+void MockIterable::mount() {
+    auto route = [this](const httplib::Request &req, httplib::Response &res) { handle(req, res); };
+    server_->Post(R"(/api/.*)", route);
+    server_->Delete(R"(/api/users/byUserId/.*)", [this](const httplib::Request &req, httplib::Response &res) {
+        if (api_key_of(req).empty()) return answer(res, 401, error_body("BadApiKey", "Invalid API key"));
+        answer(res, 200, error_body("Success", ""));
+    });
+    server_->Get("/_mock/state", [this](const httplib::Request &, httplib::Response &res) {
+        res.set_content(state().dump(), "application/json");
+    });
+    server_->Get("/_mock/stats", [this](const httplib::Request &, httplib::Response &res) {
+        const MockStats s = stats();
+        json by_status = json::object();
+        for (const auto &[status, n] : s.by_status) by_status[std::to_string(status)] = n;
+        res.set_content(json{{"requests", s.requests}, {"connections", s.connections}, {"by_status", by_status},
+                             {"by_path", s.by_path}}.dump(), "application/json");
+    });
+    server_->Post("/_mock/reset", [this](const httplib::Request &, httplib::Response &) { reset(); });
+    server_->Post("/_mock/faults", [this](const httplib::Request &req, httplib::Response &res) {
+        const json f = json::parse(req.body, nullptr, false);
+        if (!f.is_object()) return answer(res, 400, error_body("BadJsonBody", "faults must be a JSON object"));
+        set_faults({f.value("latency_ms", 0), f.value("error_rate", 0.0), f.value("drop_rate", 0.0),
+                    f.value("stall_ms", 0), f.value("throttle_next", 0)});
+    });
+    server_->Post("/_mock/next-response", [this](const httplib::Request &req, httplib::Response &res) {
+        const json c = json::parse(req.body, nullptr, false);
+        if (!c.is_object() || !c.contains("path")) return answer(res, 400, error_body("BadJsonBody", "needs path"));
+        queue_response(c["path"].get<std::string>(), c.value("status", 200), c.value("body", json::object()).dump());
+    });
+    server_->set_error_handler([this](const httplib::Request &, httplib::Response &res) {
+        if (res.status == 404) answer(res, 404, error_body("NotFound", "No such endpoint"));
+    });
+}
+
+}  // namespace switchyard::testing

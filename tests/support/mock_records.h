@@ -1,0 +1,28 @@
+// What the mock Iterable checks in a request body and what it records when it accepts one.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace switchyard::testing {
+
+struct Rejection {
+    std::string code;  // Iterable's error code, e.g. "RequestFieldsTypesMismatched"
+    std::string msg;
+};
+
+// Checks field types and required fields of `endpoint` (path under /api/, e.g. "users/update").
+std::optional<Rejection> validate(const std::string &endpoint, const nlohmann::json &body);
+
+// Records an accepted body into `state` and returns Iterable's success answer (bulk endpoints:
+// counts and failure lists; malformed emails and disallowed event names fail their item).
+nlohmann::json record(const std::string &endpoint, const nlohmann::json &body, nlohmann::json &state,
+                      const std::set<std::string> &disallowed_events);
+
+// An empty state: users, events, purchases, carts, device_tokens, browser_tokens, catalogs.
+nlohmann::json empty_state();
+
+}  // namespace switchyard::testing
