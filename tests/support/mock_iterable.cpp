@@ -52,6 +52,7 @@ MockIterable::MockIterable(MockOptions options)
     // Iterable keeps connections open; httplib's default closes one after 5 requests.
     server_->set_keep_alive_max_count(100000);
     server_->set_keep_alive_timeout(60);
+    server_->set_tcp_nodelay(true);  // else Nagle holds each answer's body for a delayed ACK (~40 ms)
     mount();
 }
 
