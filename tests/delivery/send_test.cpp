@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <atomic>
 #include <fstream>
 #include <thread>
 
@@ -89,6 +90,28 @@ TEST(IterableSend, ConnectionsAreReusedAcrossRequests) {
     }
     EXPECT_EQ(mock.stats().requests, 50u);
     EXPECT_LE(mock.stats().connections, 2u);  // keep-alive: one connection serves them all
+}
+
+TEST(IterableSend, ManyThreadsShareOneInstanceSafely) {
+    MockIterable mock({});
+    mock.start();
+    auto destination = iterable_destination({{"apiKey", "test-api-key"}, {"endpoint", mock.base_url()}});
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            OwnedRequest owned{mock.base_url() + "events/track",
+                               R"({"userId":"u)" + std::to_string(t) + R"(","eventName":"e"})", "test-api-key", {0}, {}};
+            const sy_request request = owned.view();
+            for (int i = 0; i < 25; ++i) {
+                switchyard::SendResult sent = destination->send(request);
+                if (sent && sent->outcome == SY_OK) ++ok;
+            }
+        });
+    for (std::thread &t : threads) t.join();
+    EXPECT_EQ(ok, 100);
+    EXPECT_EQ(mock.state()["events"].size(), 100u);
+    EXPECT_LE(mock.stats().connections, 4u);  // one pooled keep-alive connection per concurrent sender
 }
 
 TEST(IterableSend, AStalledServerIsATimeoutAndRetried) {
