@@ -114,6 +114,18 @@ TEST(IterableSend, ManyThreadsShareOneInstanceSafely) {
     EXPECT_LE(mock.stats().connections, 4u);  // one pooled keep-alive connection per concurrent sender
 }
 
+TEST(IterableSend, GzipBodiesWhenAsked) {
+    MockIterable mock({});
+    mock.start();
+    auto destination =
+        iterable_destination({{"apiKey", "test-api-key"}, {"endpoint", mock.base_url()}, {"gzipRequests", true}});
+    OwnedRequest owned{mock.base_url() + "events/track", R"({"userId":"u1","eventName":"Zipped"})", "test-api-key", {0}, {}};
+    switchyard::SendResult sent = destination->send(owned.view());
+    ASSERT_TRUE(sent);
+    EXPECT_EQ(sent->outcome, SY_OK);
+    EXPECT_EQ(mock.state()["events"][0]["eventName"], "Zipped");
+}
+
 TEST(IterableSend, AStalledServerIsATimeoutAndRetried) {
     MockIterable mock({});
     mock.start();
