@@ -38,12 +38,16 @@ std::string api_key_of(const httplib::Request &req) {
     return {};
 }
 
-bool known_endpoint(const std::string &endpoint) {
-    return kEndpoints.count(endpoint) != 0 ||
-           (endpoint.rfind("catalogs/", 0) == 0 && endpoint.size() > 15 && endpoint.substr(endpoint.size() - 6) == "/items");
+const std::string kDeletePrefix = "users/byUserId/";
+
+bool deletion_endpoint(const std::string &endpoint) {
+    return endpoint.rfind(kDeletePrefix, 0) == 0 && endpoint.size() > kDeletePrefix.size() &&
+           endpoint.find('/', kDeletePrefix.size()) == std::string::npos;
 }
 
-json error_body(const std::string &code, const std::string &msg) { return {{"msg", msg}, {"code", code}, {"params", nullptr}}; }
+bool known_endpoint(const std::string &endpoint) {
+    return kEndpoints.count(endpoint) != 0 || !catalog_name(endpoint).empty();
+}
 
 }  // namespace
 
@@ -87,9 +91,10 @@ void MockIterable::set_faults(Faults faults) {
     faults_ = faults;
 }
 
-void MockIterable::queue_response(const std::string &path, int status, std::string body) {
+void MockIterable::queue_response(const std::string &path, int status, std::string body,
+                                  std::map<std::string, std::string> headers) {
     std::lock_guard lock(mutex_);
-    canned_[path].push_back({status, std::move(body)});
+    canned_[path].push_back({status, std::move(body), std::move(headers)});
 }
 
 void MockIterable::reset() {
@@ -99,6 +104,7 @@ void MockIterable::reset() {
     faults_ = {};
     canned_.clear();
     recent_.clear();
+    peers_.clear();
 }
 
 void MockIterable::answer(httplib::Response &res, int status, const json &body) {
@@ -120,26 +126,30 @@ bool MockIterable::over_rate_limit(const std::string &key, const std::string &en
     return false;
 }
 
-// Returns true when a fault answered (or dropped) the request.
+// Returns true when a fault answered (or dropped) the request. Throttling is decided first and
+// consumes one of the N only when it answers, so `throttle_next = N` yields exactly N 429s.
 bool MockIterable::apply_faults(httplib::Response &res) {
     thread_local std::mt19937 random{std::random_device{}()};
     Faults f;
+    bool throttled = false;
     {
         std::lock_guard lock(mutex_);
         f = faults_;
-        if (faults_.throttle_next > 0) --faults_.throttle_next;
+        throttled = faults_.throttle_next > 0;
+        if (throttled) --faults_.throttle_next;
     }
     const int delay = f.latency_ms + f.stall_ms;
     if (delay > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-    std::uniform_real_distribution<double> share(0, 1);
-    if (f.drop_rate > 0 && share(random) < f.drop_rate) {
-        // Promise a body, then fail to write it: the client sees the connection cut mid-answer.
-        res.set_content_provider(64, "application/json", [](size_t, size_t, httplib::DataSink &) { return false; });
-        return true;
-    }
-    if (f.throttle_next > 0) {
+    if (throttled) {
         res.set_header("Retry-After", "1");
         answer(res, 429, error_body("RateLimitExceeded", "Rate limit exceeded"));
+        return true;
+    }
+    std::uniform_real_distribution<double> share(0, 1);
+    if (f.drop_rate > 0 && share(random) < f.drop_rate) {
+        // httplib hands a handler no socket to close, so promise a body and fail to write it: the
+        // client sees the connection cut before a complete answer and must treat it as lost.
+        res.set_content_provider(64, "application/json", [](size_t, size_t, httplib::DataSink &) { return false; });
         return true;
     }
     if (f.error_rate > 0 && share(random) < f.error_rate) {
@@ -149,30 +159,41 @@ bool MockIterable::apply_faults(httplib::Response &res) {
     return false;
 }
 
+// Counts a request and the connection it came on (a new address:port is a new connection).
+void MockIterable::count(const httplib::Request &req, const std::string &endpoint) {
+    std::lock_guard lock(mutex_);
+    ++stats_.requests;
+    ++stats_.by_path[endpoint];
+    peers_.insert(req.remote_addr + ":" + std::to_string(req.remote_port));
+    stats_.connections = peers_.size();
+}
+
+bool MockIterable::serve_canned(const std::string &path, httplib::Response &res) {
+    std::lock_guard lock(mutex_);
+    auto canned = canned_.find(path);
+    if (canned == canned_.end() || canned->second.empty()) return false;
+    Canned c = std::move(canned->second.front());
+    canned->second.pop_front();
+    res.status = c.status;
+    for (const auto &[name, value] : c.headers) res.set_header(name.c_str(), value);
+    res.set_content(c.body, "application/json");
+    ++stats_.by_status[c.status];
+    return true;
+}
+
+// Order as a client meets it: canned answer, injected fault, API key, route, JSON, field types,
+// rate limit; only then is the request recorded (without its API key, which lives in a header).
 void MockIterable::handle(const httplib::Request &req, httplib::Response &res) {
     const std::string endpoint = req.path.substr(5);  // after "/api/"
-    {
-        std::lock_guard lock(mutex_);
-        ++stats_.requests;
-        ++stats_.by_path[endpoint];
-        peers_.insert(req.remote_addr + ":" + std::to_string(req.remote_port));
-        stats_.connections = peers_.size();
-        auto canned = canned_.find(req.path);
-        if (canned != canned_.end() && !canned->second.empty()) {
-            Canned c = canned->second.front();
-            canned->second.pop_front();
-            res.status = c.status;
-            res.set_content(c.body, "application/json");
-            ++stats_.by_status[c.status];
-            return;
-        }
-    }
-    if (apply_faults(res)) return;
+    count(req, endpoint);
+    if (serve_canned(req.path, res) || apply_faults(res)) return;
     const std::string key = api_key_of(req);
     if (std::find(options_.api_keys.begin(), options_.api_keys.end(), key) == options_.api_keys.end())
         return answer(res, 401, error_body("BadApiKey", "Invalid API key"));
-    if (!known_endpoint(endpoint)) return answer(res, 404, error_body("NotFound", "No such endpoint: " + req.path));
-    const json body = json::parse(req.body, nullptr, false);
+    const bool deletion = req.method == "DELETE";
+    if (deletion ? !deletion_endpoint(endpoint) : !known_endpoint(endpoint))
+        return answer(res, 404, error_body("NotFound", "No such endpoint: " + req.path));
+    const json body = deletion ? json::object() : json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return answer(res, 400, error_body("BadJsonBody", "[" + req.path + "] Invalid JSON body"));
     if (auto rejection = validate(endpoint, body)) return answer(res, 400, error_body(rejection->code, rejection->msg));
     std::unique_lock lock(mutex_);
@@ -181,8 +202,11 @@ void MockIterable::handle(const httplib::Request &req, httplib::Response &res) {
         res.set_header("Retry-After", "1");
         return answer(res, 429, error_body("RateLimitExceeded", "Rate limit exceeded"));
     }
-    json reply = record(endpoint, body, state_, options_.disallowed_events);
-    state_["requests"].push_back({{"method", req.method}, {"path", req.path}, {"body", body}});
+    json reply = deletion ? delete_user(endpoint.substr(kDeletePrefix.size()), state_)
+                          : record(endpoint, body, state_, options_.disallowed_events);
+    json entry = {{"method", req.method}, {"path", req.path}};
+    if (!deletion) entry["body"] = body;
+    state_["requests"].push_back(std::move(entry));
     lock.unlock();
     answer(res, 200, reply);
 }
@@ -190,34 +214,13 @@ void MockIterable::handle(const httplib::Request &req, httplib::Response &res) {
 void MockIterable::mount() {
     auto route = [this](const httplib::Request &req, httplib::Response &res) { handle(req, res); };
     server_->Post(R"(/api/.*)", route);
-    server_->Delete(R"(/api/users/byUserId/.*)", [this](const httplib::Request &req, httplib::Response &res) {
-        if (api_key_of(req).empty()) return answer(res, 401, error_body("BadApiKey", "Invalid API key"));
-        answer(res, 200, error_body("Success", ""));
-    });
-    server_->Get("/_mock/state", [this](const httplib::Request &, httplib::Response &res) {
-        res.set_content(state().dump(), "application/json");
-    });
-    server_->Get("/_mock/stats", [this](const httplib::Request &, httplib::Response &res) {
-        const MockStats s = stats();
-        json by_status = json::object();
-        for (const auto &[status, n] : s.by_status) by_status[std::to_string(status)] = n;
-        res.set_content(json{{"requests", s.requests}, {"connections", s.connections}, {"by_status", by_status},
-                             {"by_path", s.by_path}}.dump(), "application/json");
-    });
-    server_->Post("/_mock/reset", [this](const httplib::Request &, httplib::Response &) { reset(); });
-    server_->Post("/_mock/faults", [this](const httplib::Request &req, httplib::Response &res) {
-        const json f = json::parse(req.body, nullptr, false);
-        if (!f.is_object()) return answer(res, 400, error_body("BadJsonBody", "faults must be a JSON object"));
-        set_faults({f.value("latency_ms", 0), f.value("error_rate", 0.0), f.value("drop_rate", 0.0),
-                    f.value("stall_ms", 0), f.value("throttle_next", 0)});
-    });
-    server_->Post("/_mock/next-response", [this](const httplib::Request &req, httplib::Response &res) {
-        const json c = json::parse(req.body, nullptr, false);
-        if (!c.is_object() || !c.contains("path")) return answer(res, 400, error_body("BadJsonBody", "needs path"));
-        queue_response(c["path"].get<std::string>(), c.value("status", 200), c.value("body", json::object()).dump());
-    });
-    server_->set_error_handler([this](const httplib::Request &, httplib::Response &res) {
-        if (res.status == 404) answer(res, 404, error_body("NotFound", "No such endpoint"));
+    server_->Delete(R"(/api/.*)", route);
+    mount_control();
+    // Anything else (GET /api/..., unknown control paths) is counted and answered like Iterable.
+    server_->set_error_handler([this](const httplib::Request &req, httplib::Response &res) {
+        if (res.status != 404) return;
+        count(req, req.path.rfind("/api/", 0) == 0 ? req.path.substr(5) : req.path);
+        answer(res, 404, error_body("NotFound", "No such endpoint"));
     });
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -39,10 +40,13 @@ struct Faults {
 
 struct MockStats {
     uint64_t requests = 0;
-    uint64_t connections = 0;  // TCP connections accepted
+    // TCP connections that carried at least one request (httplib 0.11 offers no accept hook: its
+    // set_socket_options runs only on the listening socket, so peers are told apart by address:port).
+    uint64_t connections = 0;
     std::map<int, uint64_t> by_status;
-    std::map<std::string, uint64_t> by_path;
+    std::map<std::string, uint64_t> by_path;  // endpoint under /api/, or the full path otherwise
 };
+using Stats = MockStats;
 
 class MockIterable {
    public:
@@ -56,15 +60,22 @@ class MockIterable {
     nlohmann::json state() const;
     MockStats stats() const;
     void set_faults(Faults faults);
-    void queue_response(const std::string &path, int status, std::string body);
+    // The next request to `path` (e.g. "/api/events/track") gets this answer instead of the usual
+    // checks; answers queue up per path and each is served once.
+    void queue_response(const std::string &path, int status, std::string body,
+                        std::map<std::string, std::string> headers = {});
     void reset();
 
    private:
     struct Canned {
         int status;
         std::string body;
+        std::map<std::string, std::string> headers;
     };
     void mount();
+    void mount_control();
+    void count(const httplib::Request &req, const std::string &endpoint);
+    bool serve_canned(const std::string &path, httplib::Response &res);
     void handle(const httplib::Request &req, httplib::Response &res);
     bool apply_faults(httplib::Response &res);
     bool over_rate_limit(const std::string &key, const std::string &endpoint);

@@ -72,7 +72,9 @@ TEST_F(MockIterableTest, RecordsTheEndStateOfEveryEndpoint) {
     EXPECT_EQ(post("users/registerDeviceToken", R"({"email":"a@x.io","device":{"token":"t","platform":"GCM"}})")->status, 200);
     EXPECT_EQ(post("users/updateEmail", R"({"currentEmail":"a@x.io","newEmail":"b@x.io"})")->status, 200);
     const json state = mock_.state();
-    EXPECT_EQ(state["users"]["a@x.io"]["dataFields"], json({{"plan", "pro"}, {"seats", 3}}));  // merged
+    EXPECT_EQ(state["users"]["b@x.io"]["dataFields"], json({{"plan", "pro"}, {"seats", 3}}));  // merged, moved
+    EXPECT_EQ(state["users"]["b@x.io"]["email"], "b@x.io");
+    EXPECT_FALSE(state["users"].contains("a@x.io"));
     EXPECT_EQ(state["events"][0]["eventName"], "Signed Up");
     EXPECT_EQ(state["purchases"][0]["total"], 9.5);
     EXPECT_EQ(state["carts"]["a@x.io"][0]["id"], "p2");

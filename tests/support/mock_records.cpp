@@ -28,12 +28,16 @@ const FieldRule kFieldRules[] = {
     {"commerce/updateCart", "/user", Kind::object}, {"users/updateEmail", "/currentEmail", Kind::string},
     {"users/updateEmail", "/newEmail", Kind::string}, {"users/registerDeviceToken", "/device", Kind::object},
     {"users/registerBrowserToken", "/browserToken", Kind::string},
+    {"*", "/user/email", Kind::string},      {"*", "/user/userId", Kind::string},
+    {"*", "/user/dataFields", Kind::object}, {"users/updateEmail", "/currentUserId", Kind::string},
+    {"catalogs", "/documents", Kind::object},
 };
 
 // Fields an endpoint cannot do without (any one of a group).
 const std::vector<std::pair<const char *, std::vector<const char *>>> kRequired = {
     {"users/update", {"email", "userId"}},         {"events/track", {"eventName"}},
-    {"users/updateEmail", {"newEmail"}},           {"commerce/trackPurchase", {"items"}},
+    {"users/updateEmail", {"newEmail"}},           {"users/updateEmail", {"currentEmail", "currentUserId"}},
+    {"catalogs", {"documents"}},           {"commerce/trackPurchase", {"items"}},
     {"commerce/updateCart", {"items"}},            {"users/registerDeviceToken", {"device"}},
     {"users/registerBrowserToken", {"browserToken"}},
 };
@@ -49,16 +53,35 @@ bool has_kind(const json &v, Kind kind) {
     return false;
 }
 
+// Iterable's bulk endpoints fail items whose email has no '@' with something either side of it.
 bool valid_email(const json &email) {
     if (!email.is_string()) return false;
     const std::string &e = email.get_ref<const std::string &>();
     const size_t at = e.find('@');
-    return at != std::string::npos && at > 0 && e.find('.', at) != std::string::npos;
+    return at != std::string::npos && at > 0 && at + 1 < e.size();
 }
 
 std::string user_key(const json &body) {
-    if (body.contains("email")) return body["email"].get<std::string>();
-    return body.value("userId", std::string("?"));
+    if (body.contains("email") && body["email"].is_string()) return body["email"].get<std::string>();
+    if (body.contains("userId") && body["userId"].is_string()) return body["userId"].get<std::string>();
+    return "?";
+}
+
+// The user moves to its new email: same fields, new key (found by currentEmail or currentUserId).
+void update_email(const json &body, json &state) {
+    state["email_updates"].push_back(body);
+    json &users = state["users"];
+    std::string from = body.value("currentEmail", "");
+    if (from.empty()) {
+        const std::string id = body.value("currentUserId", "");
+        for (const auto &[key, user] : users.items())
+            if (!id.empty() && user.value("userId", "") == id) from = key;
+    }
+    const std::string to = body["newEmail"].get<std::string>();
+    json user = users.contains(from) ? users[from] : json::object();
+    users.erase(from);
+    user["email"] = to;
+    users[to] = std::move(user);
 }
 
 void merge_user(const json &body, json &state) {
@@ -97,22 +120,44 @@ json record_bulk(const std::string &endpoint, const json &body, json &state, con
 
 }  // namespace
 
+json error_body(const std::string &code, const std::string &msg) {
+    return {{"msg", msg}, {"code", code}, {"params", nullptr}};
+}
+
+std::string catalog_name(const std::string &endpoint) {
+    const std::string prefix = "catalogs/", suffix = "/items";
+    if (endpoint.size() <= prefix.size() + suffix.size() || endpoint.rfind(prefix, 0) != 0 ||
+        endpoint.compare(endpoint.size() - suffix.size(), suffix.size(), suffix) != 0)
+        return {};
+    const std::string name = endpoint.substr(prefix.size(), endpoint.size() - prefix.size() - suffix.size());
+    return name.find('/') == std::string::npos ? name : std::string();
+}
+
+json delete_user(const std::string &user_id, json &state) {
+    json &users = state["users"];
+    for (auto it = users.begin(); it != users.end();)
+        it = (it.key() == user_id || it->value("userId", "") == user_id) ? users.erase(it) : std::next(it);
+    return error_body("Success", "");
+}
+
 json empty_state() {
     return {{"users", json::object()},          {"events", json::array()},          {"purchases", json::array()},
             {"carts", json::object()},          {"device_tokens", json::array()},   {"browser_tokens", json::array()},
-            {"catalogs", json::object()},       {"email_updates", json::array()}};
+            {"catalogs", json::object()},       {"email_updates", json::array()},   {"requests", json::array()}};
 }
 
 std::optional<Rejection> validate(const std::string &endpoint, const json &body) {
     if (!body.is_object()) return Rejection{"BadJsonBody", "Request body must be a JSON object"};
+    // Catalog endpoints carry the catalog's name; their rules are filed under "catalogs".
+    const std::string scope = catalog_name(endpoint).empty() ? endpoint : "catalogs";
     for (const FieldRule &rule : kFieldRules) {
-        if (std::string(rule.endpoint) != "*" && rule.endpoint != endpoint) continue;
+        if (std::string(rule.endpoint) != "*" && rule.endpoint != scope) continue;
         const json::json_pointer pointer(rule.pointer);
         if (body.contains(pointer) && !body.at(pointer).is_null() && !has_kind(body.at(pointer), rule.kind))
             return Rejection{"RequestFieldsTypesMismatched", std::string("Invalid type for field ") + (rule.pointer + 1)};
     }
     for (const auto &[path, any_of] : kRequired) {
-        if (path != endpoint) continue;
+        if (path != scope) continue;
         bool present = false;
         for (const char *field : any_of) present = present || body.contains(field);
         if (!present) return Rejection{"BadParams", std::string("Missing required field ") + any_of.front()};
@@ -128,9 +173,10 @@ json record(const std::string &endpoint, const json &body, json &state, const st
     else if (endpoint == "commerce/updateCart") state["carts"][user_key(body["user"])] = body["items"];
     else if (endpoint == "users/registerDeviceToken") state["device_tokens"].push_back(body);
     else if (endpoint == "users/registerBrowserToken") state["browser_tokens"].push_back(body);
-    else if (endpoint == "users/updateEmail") state["email_updates"].push_back(body);
-    else if (endpoint.rfind("catalogs/", 0) == 0) state["catalogs"][endpoint].update(body.value("documents", json::object()));
-    return {{"msg", ""}, {"code", "Success"}, {"params", nullptr}};
+    else if (endpoint == "users/updateEmail") update_email(body, state);
+    else if (!catalog_name(endpoint).empty())
+        state["catalogs"][catalog_name(endpoint)].update(body.value("documents", json::object()));
+    return error_body("Success", "");
 }
 
 }  // namespace switchyard::testing

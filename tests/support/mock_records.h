@@ -22,7 +22,17 @@ std::optional<Rejection> validate(const std::string &endpoint, const nlohmann::j
 nlohmann::json record(const std::string &endpoint, const nlohmann::json &body, nlohmann::json &state,
                       const std::set<std::string> &disallowed_events);
 
-// An empty state: users, events, purchases, carts, device_tokens, browser_tokens, catalogs.
+// Iterable's error answer: {"msg", "code", "params": null}.
+nlohmann::json error_body(const std::string &code, const std::string &msg);
+
+// The catalog named by "catalogs/<name>/items", or "" for any other endpoint.
+std::string catalog_name(const std::string &endpoint);
+
+// DELETE users/byUserId/<id>: forgets every user with that userId.
+nlohmann::json delete_user(const std::string &user_id, nlohmann::json &state);
+
+// An empty state: users, events, purchases, carts, device_tokens, browser_tokens, catalogs,
+// email_updates and requests.
 nlohmann::json empty_state();
 
 }  // namespace switchyard::testing
