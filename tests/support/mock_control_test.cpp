@@ -13,7 +13,10 @@ using json = nlohmann::json;
 
 class MockIterableControlTest : public ::testing::Test {
    protected:
-    void SetUp() override { client_ = std::make_unique<httplib::Client>("127.0.0.1", mock_.start()); }
+    void SetUp() override {
+        client_ = std::make_unique<httplib::Client>("127.0.0.1", mock_.start());
+        client_->set_tcp_nodelay(true);  // else Nagle holds each body for a delayed ACK (~40 ms)
+    }
     httplib::Result post(const std::string &path, const std::string &body, const std::string &key = "test-api-key") {
         httplib::Headers headers;
         if (!key.empty()) headers.emplace("api_key", key);  // Iterable's other spelling of the header
