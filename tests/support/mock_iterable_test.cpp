@@ -47,6 +47,28 @@ TEST_F(MockIterableTest, WrongFieldTypesAreRejected) {
     EXPECT_EQ(post("commerce/trackPurchase", R"({"user":{},"items":[],"total":"12"})")->status, 400);
 }
 
+TEST_F(MockIterableTest, EveryMistypedFieldIsRequestFieldsTypesMismatched) {
+    const std::pair<const char *, const char *> cases[] = {
+        {"users/update", R"({"email":1})"},
+        {"users/update", R"({"userId":7})"},
+        {"users/update", R"({"email":"a@x.io","dataFields":[1]})"},
+        {"users/bulkUpdate", R"({"users":{}})"},
+        {"events/trackBulk", R"({"events":"e"})"},
+        {"events/track", R"({"eventName":"e","userId":"u","dataFields":"x"})"},
+        {"commerce/trackPurchase", R"({"user":{"email":"a@x.io"},"items":{},"total":1})"},
+        {"commerce/updateCart", R"({"user":{"userId":3},"items":[]})"},
+        {"users/updateEmail", R"({"currentEmail":"a@x.io","newEmail":false})"},
+        {"users/updateEmail", R"({"currentEmail":["a@x.io"],"newEmail":"b@x.io"})"},
+    };
+    for (const auto &[path, body] : cases) {
+        auto r = post(path, body);
+        ASSERT_TRUE(r) << path;
+        EXPECT_EQ(r->status, 400) << path << " " << body;
+        EXPECT_EQ(json::parse(r->body)["code"], "RequestFieldsTypesMismatched") << path << " " << body;
+    }
+    EXPECT_TRUE(mock_.state()["users"].empty());
+}
+
 TEST_F(MockIterableTest, MissingRequiredFieldsAreBadParams) {
     auto r = post("users/update", R"({"dataFields":{}})");
     EXPECT_EQ(r->status, 400);
