@@ -18,7 +18,8 @@ users/registerBrowserToken, users/updateEmail, events/track, events/trackBulk,
 commerce/trackPurchase, commerce/updateCart, catalogs/<name>/items} and
 DELETE /api/users/byUserId/<id>; control: GET /_mock/state, GET /_mock/stats,
 POST /_mock/reset, POST /_mock/faults {"latency_ms","error_rate","drop_rate","stall_ms",
-"throttle_next"}, POST /_mock/next-response {"path","status","body"}.
+"throttle_next"}, POST /_mock/next-response {"path","status","body","headers"}
+(served once to the next request to that path, e.g. "/api/events/track").
 
 Flags:
   --port N              port on 127.0.0.1 (default 8090; 0 picks one)

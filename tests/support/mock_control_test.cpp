@@ -61,10 +61,12 @@ TEST_F(MockIterableControlTest, UpdateEmailByUserIdAndCatalogItems) {
     EXPECT_EQ(post("/api/users/updateEmail", R"({"currentEmail":1,"newEmail":"n@x.io"})")->status, 400);
     ASSERT_EQ(post("/api/catalogs/shoes/items", R"({"documents":{"s1":{"size":42}}})")->status, 200);
     EXPECT_EQ(post("/api/catalogs/shoes/items", R"({"documents":[]})")->status, 400);
+    ASSERT_EQ(post("/api/catalogs/a%2Fb/items", R"({"documents":{"x":{}}})")->status, 200);  // encoded name
     const json state = mock_.state();
     EXPECT_EQ(state["users"]["n@x.io"]["userId"], "u1");
     EXPECT_EQ(state["users"]["n@x.io"]["dataFields"]["a"], 1);
     EXPECT_EQ(state["catalogs"]["shoes"]["s1"]["size"], 42);
+    EXPECT_TRUE(state["catalogs"].contains("a/b"));
 }
 
 TEST_F(MockIterableControlTest, ControlEndpointsDriveFaultsCannedAnswersStatsAndReset) {

@@ -129,8 +129,8 @@ std::string catalog_name(const std::string &endpoint) {
     if (endpoint.size() <= prefix.size() + suffix.size() || endpoint.rfind(prefix, 0) != 0 ||
         endpoint.compare(endpoint.size() - suffix.size(), suffix.size(), suffix) != 0)
         return {};
-    const std::string name = endpoint.substr(prefix.size(), endpoint.size() - prefix.size() - suffix.size());
-    return name.find('/') == std::string::npos ? name : std::string();
+    // httplib hands over the decoded path, so an encoded '/' in a name arrives as '/': keep it.
+    return endpoint.substr(prefix.size(), endpoint.size() - prefix.size() - suffix.size());
 }
 
 json delete_user(const std::string &user_id, json &state) {
