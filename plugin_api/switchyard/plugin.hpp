@@ -147,19 +147,6 @@ class SendOutput final : public OwnedResult {
     sy_send_result result_{};
 };
 
-// Reads a request the host hands back to send() into owned form.
-inline Request copy_request(const sy_request &c) {
-    Request r;
-    r.method = std::string(view(c.method));
-    r.url = std::string(view(c.url));
-    for (size_t i = 0; i < c.header_count; ++i)
-        r.headers.push_back({std::string(view(c.headers[i].name)), std::string(view(c.headers[i].value))});
-    r.body = std::string(view(c.body));
-    r.event_indexes.assign(c.event_indexes, c.event_indexes + c.event_count);
-    r.rate_key = std::string(view(c.rate_key));
-    return r;
-}
-
 }  // namespace sy
 
 #endif  // SWITCHYARD_PLUGIN_HPP
