@@ -1,0 +1,86 @@
+// The store's SQLite schema: connection settings, and migrations keyed by PRAGMA user_version.
+#include "host/store/sqlite_schema.h"
+
+#include <array>
+#include <string>
+
+namespace switchyard::sqlite {
+namespace {
+
+// Another process (the dead-letter CLI beside a running host) may hold the write lock for a
+// commit; waiting this long covers any commit, and still fails rather than hanging forever.
+constexpr int kBusyTimeoutMs = 10'000;
+
+// A bigger WAL than SQLite's default 1000 pages (4 MB): checkpoints run in the committing
+// thread, so fewer, larger ones keep append latency steadier under a sustained ingest.
+constexpr int kWalAutocheckpointPages = 4000;
+
+// Migration N brings user_version from N to N+1. Only ever append.
+//  - The payload is stored once per event; each (event, destination) is a job.
+//  - jobs and dead_letters use AUTOINCREMENT so an id is never reused: a stale settlement or
+//    an operator's `replay --id` can never hit a newer row.
+//  - Foreign keys are declared for the reader but not enforced: the store's own transactions
+//    keep them, and enforcement would add a lookup to every job insert.
+constexpr std::array<const char *, kSchemaVersion> kMigrations = {
+    R"sql(
+CREATE TABLE events(
+  id         INTEGER PRIMARY KEY,
+  payload    TEXT NOT NULL,
+  created_ms INTEGER NOT NULL);
+CREATE TABLE jobs(
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id         INTEGER NOT NULL REFERENCES events(id),
+  destination      TEXT NOT NULL,
+  user_key         TEXT NOT NULL,
+  created_ms       INTEGER NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms  INTEGER NOT NULL DEFAULT 0,
+  first_failure_ms INTEGER NOT NULL DEFAULT 0,
+  last_error       TEXT);
+CREATE INDEX jobs_claim ON jobs(destination, id);
+CREATE INDEX jobs_age ON jobs(destination, created_ms);
+CREATE INDEX jobs_event ON jobs(event_id);
+CREATE TABLE dead_letters(
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id      INTEGER NOT NULL,
+  destination TEXT NOT NULL,
+  user_key    TEXT NOT NULL,
+  payload     TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  attempts    INTEGER NOT NULL,
+  created_ms  INTEGER NOT NULL,
+  failed_ms   INTEGER NOT NULL);
+CREATE INDEX dead_letters_destination ON dead_letters(destination, id);
+)sql",
+};
+
+}  // namespace
+
+void configure_connection(Connection &connection) {
+    connection.exec("PRAGMA busy_timeout = " + std::to_string(kBusyTimeoutMs));
+    // journal_mode is the first statement that reads the file: a corrupt or foreign file
+    // fails here, with SQLite's "file is not a database".
+    connection.exec("PRAGMA journal_mode = WAL");
+    // FULL: each commit fsyncs the WAL, so an acknowledged event survives power loss.
+    connection.exec("PRAGMA synchronous = FULL");
+    connection.exec("PRAGMA foreign_keys = OFF");
+    connection.exec("PRAGMA wal_autocheckpoint = " + std::to_string(kWalAutocheckpointPages));
+}
+
+void migrate(Connection &connection) {
+    const int64_t found = connection.query_integer("PRAGMA user_version");
+    if (found > kSchemaVersion)
+        throw std::runtime_error("Store " + connection.file().string() + ": schema version " + std::to_string(found) +
+                                 " was written by a newer switchyard; this one knows up to " +
+                                 std::to_string(kSchemaVersion));
+    for (int64_t version = found; version < kSchemaVersion; ++version) {
+        Transaction transaction(connection);
+        // Re-read under the write lock: another process may have migrated meanwhile.
+        if (connection.query_integer("PRAGMA user_version") != version) continue;
+        connection.exec(kMigrations[static_cast<size_t>(version)]);
+        connection.exec("PRAGMA user_version = " + std::to_string(version + 1));
+        transaction.commit();
+    }
+}
+
+}  // namespace switchyard::sqlite

@@ -1,0 +1,53 @@
+// The SQL of the SQLite store, prepared once per connection (shared by its .cpp files).
+#pragma once
+
+#include "host/store/sqlite.h"
+#include "host/store/sqlite_store.h"
+
+namespace switchyard {
+
+// Used under the writer mutex only.
+struct SqliteStore::WriterStatements {
+    explicit WriterStatements(sqlite::Connection &c)
+        : insert_event(c, "INSERT INTO events(payload, created_ms) VALUES(?1, ?2)"),
+          insert_job(c, "INSERT INTO jobs(event_id, destination, user_key, created_ms) VALUES(?1, ?2, ?3, ?4)"),
+          delete_job(c, "DELETE FROM jobs WHERE id = ?1 RETURNING event_id"),
+          delete_event_without_jobs(c, "DELETE FROM events WHERE id = ?1 AND NOT EXISTS "
+                                       "(SELECT 1 FROM jobs WHERE event_id = ?1)"),
+          retry_job(c, "UPDATE jobs SET attempts = attempts + 1, next_attempt_ms = ?2, last_error = ?3, "
+                       "first_failure_ms = CASE first_failure_ms WHEN 0 THEN ?4 ELSE first_failure_ms END "
+                       "WHERE id = ?1"),
+          bury_job(c, "INSERT INTO dead_letters(job_id, destination, user_key, payload, reason, attempts, "
+                      "created_ms, failed_ms) SELECT j.id, j.destination, j.user_key, e.payload, ?2, j.attempts + 1, "
+                      "j.created_ms, ?3 FROM jobs j JOIN events e ON e.id = j.event_id WHERE j.id = ?1"),
+          dead_letters_all(c, "SELECT id FROM dead_letters ORDER BY job_id"),
+          dead_letters_of(c, "SELECT id FROM dead_letters WHERE destination = ?1 ORDER BY job_id"),
+          dead_letter_order(c, "SELECT job_id, destination FROM dead_letters WHERE id = ?1"),
+          revive_event(c, "INSERT INTO events(payload, created_ms) SELECT payload, created_ms FROM dead_letters "
+                          "WHERE id = ?1"),
+          revive_job(c, "INSERT INTO jobs(event_id, destination, user_key, created_ms) "
+                        "SELECT ?2, destination, user_key, created_ms FROM dead_letters WHERE id = ?1"),
+          delete_dead_letter(c, "DELETE FROM dead_letters WHERE id = ?1") {}
+
+    sqlite::Statement insert_event, insert_job;
+    sqlite::Statement delete_job, delete_event_without_jobs, retry_job, bury_job;
+    sqlite::Statement dead_letters_all, dead_letters_of, dead_letter_order;
+    sqlite::Statement revive_event, revive_job, delete_dead_letter;
+};
+
+// Used under the reader mutex only.
+struct SqliteStore::ReaderStatements {
+    explicit ReaderStatements(sqlite::Connection &c)
+        : pending_jobs(c, "SELECT id, user_key, next_attempt_ms, attempts, created_ms, first_failure_ms, event_id "
+                          "FROM jobs WHERE destination = ?1 ORDER BY id LIMIT ?2"),
+          payload(c, "SELECT payload FROM events WHERE id = ?1"),
+          queue_stats(c, "SELECT destination, COUNT(*), MIN(created_ms) FROM jobs GROUP BY destination"),
+          dead_letters_all(c, "SELECT id, destination, user_key, payload, reason, attempts, created_ms, failed_ms "
+                              "FROM dead_letters ORDER BY id LIMIT ?1"),
+          dead_letters_of(c, "SELECT id, destination, user_key, payload, reason, attempts, created_ms, failed_ms "
+                             "FROM dead_letters WHERE destination = ?2 ORDER BY id LIMIT ?1") {}
+
+    sqlite::Statement pending_jobs, payload, queue_stats, dead_letters_all, dead_letters_of;
+};
+
+}  // namespace switchyard

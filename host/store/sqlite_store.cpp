@@ -1,0 +1,167 @@
+// The embedded durable store: SQLite in WAL mode; appends, claims and settlements.
+#include "host/store/sqlite_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <unordered_map>
+
+#include "host/store/sqlite_schema.h"
+#include "host/store/sqlite_statements.h"
+
+namespace switchyard {
+namespace {
+
+// A claim looks at no more than this many pending jobs of the destination: with a huge
+// backlog whose head is retrying, each claim stays a bounded index walk. Jobs beyond it wait
+// until the head moves.
+constexpr int64_t kClaimScanRows = 4096;
+
+// The store holds customer data: only its owner may read the directory and the file.
+constexpr mode_t kDataDirMode = 0700;
+constexpr mode_t kDatabaseFileMode = 0600;
+
+void create_data_dir(const std::filesystem::path &dir, const std::filesystem::path &file) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(dir, ec)) return;
+    if (dir.has_parent_path() && !dir.parent_path().empty()) std::filesystem::create_directories(dir.parent_path(), ec);
+    if (::mkdir(dir.c_str(), kDataDirMode) != 0 && errno != EEXIST)
+        throw std::runtime_error("Store " + file.string() + ": could not create the data directory " + dir.string() +
+                                 ": " + std::strerror(errno));
+}
+
+// SQLite gives its -wal and -shm files the database file's mode, so creating the file
+// ourselves decides the mode of all three.
+void create_database_file(const std::filesystem::path &file) {
+    const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kDatabaseFileMode);
+    if (fd < 0)
+        throw std::runtime_error("Store " + file.string() + ": could not open the database: " + std::strerror(errno));
+    ::close(fd);
+}
+
+// Users seen by one claim: true while their jobs may go out, false once blocked.
+struct ViewHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+using UserVerdicts = std::unordered_map<std::string, bool, ViewHash, std::equal_to<>>;
+
+}  // namespace
+
+SqliteStore::SqliteStore(const std::filesystem::path &file) : writer_(file), reader_(file) {
+    sqlite::configure_connection(writer_);
+    sqlite::migrate(writer_);
+    sqlite::configure_connection(reader_);
+    write_ = std::make_unique<WriterStatements>(writer_);
+    read_ = std::make_unique<ReaderStatements>(reader_);
+    group_commit_.emplace([this](std::span<const PendingAppend *const> appends) { write_appends(appends); });
+}
+
+SqliteStore::~SqliteStore() { group_commit_.reset(); }
+
+void SqliteStore::append(std::span<const IncomingEvent> events, int64_t now_ms) {
+    if (events.empty()) return;
+    group_commit_->submit(PendingAppend{events, now_ms});
+}
+
+// Runs on the group-commit thread: every queued caller's events in one transaction.
+void SqliteStore::write_appends(std::span<const PendingAppend *const> appends) {
+    std::lock_guard lock(writer_mutex_);
+    sqlite::Transaction transaction(writer_);
+    for (const PendingAppend *append : appends) {
+        for (const IncomingEvent &event : append->events) {
+            if (event.destinations.empty()) continue;  // nothing would ever deliver it
+            write_->insert_event.bind(1, event.payload).bind(2, append->now_ms).run();
+            const int64_t event_id = writer_.last_insert_id();
+            for (const std::string &destination : event.destinations)
+                write_->insert_job.bind(1, event_id).bind(2, destination).bind(3, event.user_key)
+                    .bind(4, append->now_ms).run();
+        }
+    }
+    transaction.commit();
+}
+
+// One pass over the head of the destination's queue in id order. A user's first job met is
+// their earliest pending one: if it is not due, or the router has the user in flight, every
+// later job of theirs is skipped too, which is what keeps each user's order.
+std::vector<Job> SqliteStore::claim(std::string_view destination, size_t limit, int64_t now_ms,
+                                    const std::function<bool(std::string_view)> &user_busy) {
+    std::vector<Job> jobs;
+    if (limit == 0) return jobs;
+    std::lock_guard lock(reader_mutex_);
+    sqlite::Transaction snapshot(reader_, false);  // the scan and the payloads agree
+    std::vector<int64_t> event_ids;
+    UserVerdicts users;
+    {
+        sqlite::Statement &scan = read_->pending_jobs;
+        sqlite::ResetOnExit reset(scan);
+        scan.bind(1, destination).bind(2, kClaimScanRows);
+        while (jobs.size() < limit && scan.step()) {
+            const std::string_view user = scan.text(1);
+            auto verdict = users.find(user);
+            if (verdict == users.end()) verdict = users.emplace(std::string(user), !user_busy(user)).first;
+            if (!verdict->second) continue;
+            if (scan.integer(2) > now_ms) {
+                verdict->second = false;  // waiting for its retry: the user's later jobs wait too
+                continue;
+            }
+            jobs.push_back(Job{scan.integer(0), std::string(destination), std::string(user), {},
+                               static_cast<uint32_t>(scan.integer(3)), scan.integer(4), scan.integer(5)});
+            event_ids.push_back(scan.integer(6));
+        }
+    }
+    sqlite::Statement &payload = read_->payload;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+        sqlite::ResetOnExit reset(payload);
+        if (payload.bind(1, event_ids[i]).step()) jobs[i].payload = payload.text(0);
+    }
+    snapshot.commit();
+    return jobs;
+}
+
+void SqliteStore::settle(std::span<const JobSettlement> settlements, int64_t now_ms) {
+    if (settlements.empty()) return;
+    std::lock_guard lock(writer_mutex_);
+    sqlite::Transaction transaction(writer_);
+    for (const JobSettlement &s : settlements) {
+        switch (s.kind) {
+            case Settlement::delivered:
+                remove_job(s.job_id);
+                break;
+            case Settlement::retry:
+                write_->retry_job.bind(1, s.job_id).bind(2, s.next_attempt_ms).bind(3, s.reason).bind(4, now_ms).run();
+                break;
+            case Settlement::dead:
+                write_->bury_job.bind(1, s.job_id).bind(2, s.reason).bind(3, now_ms).run();
+                remove_job(s.job_id);
+                break;
+        }
+    }
+    transaction.commit();
+}
+
+// Deletes the job, and its event once no other destination's job needs the payload.
+// An unknown id (settled already) is ignored.
+void SqliteStore::remove_job(int64_t job_id) {
+    int64_t event_id = 0;
+    {
+        sqlite::ResetOnExit reset(write_->delete_job);
+        if (!write_->delete_job.bind(1, job_id).step()) return;
+        event_id = write_->delete_job.integer(0);
+        while (write_->delete_job.step()) {
+        }
+    }
+    write_->delete_event_without_jobs.bind(1, event_id).run();
+}
+
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path &data_dir) {
+    const std::filesystem::path file = data_dir / "switchyard.db";
+    create_data_dir(data_dir, file);
+    create_database_file(file);
+    return std::make_unique<SqliteStore>(file);
+}
+
+}  // namespace switchyard

@@ -1,0 +1,55 @@
+// The embedded durable store: SQLite in WAL mode, in <data dir>/switchyard.db.
+//
+// Threading: two connections, each behind its own mutex.
+//  - The writer connection writes everything: the group-commit thread's append transactions,
+//    settle() and replay(). Sharing one connection under a mutex hands the write lock over
+//    directly, where two writer connections would poll each other through SQLite's busy
+//    handler (sleeps of 1 ms and more) on every collision.
+//  - The reader connection serves claim(), queue_stats() and dead_letters(). In WAL mode a
+//    reader never waits for a writer, so claims go on while a commit is being fsynced.
+// Both connections use synchronous=FULL. In-flight jobs are not recorded: the router keeps
+// its busy users in memory, and after a restart every pending job is claimable again.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "host/store/group_commit.h"
+#include "host/store/sqlite.h"
+#include "host/store/store.h"
+
+namespace switchyard {
+
+class SqliteStore final : public Store {
+   public:
+    explicit SqliteStore(const std::filesystem::path &file);
+    ~SqliteStore() override;
+
+    void append(std::span<const IncomingEvent> events, int64_t now_ms) override;
+    std::vector<Job> claim(std::string_view destination, size_t limit, int64_t now_ms,
+                           const std::function<bool(std::string_view user_key)> &user_busy) override;
+    void settle(std::span<const JobSettlement> settlements, int64_t now_ms) override;
+    std::vector<QueueStats> queue_stats() override;
+    std::vector<DeadLetter> dead_letters(std::string_view destination, size_t limit) override;
+    size_t replay(std::string_view destination, std::span<const int64_t> ids, int64_t now_ms) override;
+
+   private:
+    struct WriterStatements;
+    struct ReaderStatements;
+
+    void write_appends(std::span<const PendingAppend *const> appends);
+    void remove_job(int64_t job_id);
+    std::vector<int64_t> dead_letters_to_replay(std::string_view destination, std::span<const int64_t> ids);
+
+    std::mutex writer_mutex_;
+    sqlite::Connection writer_;
+    std::unique_ptr<WriterStatements> write_;
+    std::mutex reader_mutex_;
+    sqlite::Connection reader_;
+    std::unique_ptr<ReaderStatements> read_;
+    // Last member: its destructor commits what is queued while the connections still exist.
+    std::optional<GroupCommit> group_commit_;
+};
+
+}  // namespace switchyard
