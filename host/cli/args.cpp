@@ -26,6 +26,13 @@ std::optional<std::string> Args::value(std::string_view name) const {
     return it->second;
 }
 
+std::vector<std::string> Args::every_value(std::string_view name) const {
+    std::vector<std::string> out;
+    auto [first, last] = every_value_.equal_range(std::string(name));
+    for (auto it = first; it != last; ++it) out.push_back(it->second);
+    return out;
+}
+
 std::string Args::value_or(std::string_view name, std::string_view fallback) const {
     return value(name).value_or(std::string(fallback));
 }
@@ -65,6 +72,7 @@ std::optional<Args> Args::parse(std::span<char *const> argv, std::span<const Fla
             inline_value = argv[++i];
         }
         args.values_[std::string(word)] = *inline_value;
+        args.every_value_.emplace(std::string(word), *inline_value);
     }
     return args;
 }

@@ -26,7 +26,9 @@ struct Flag {
 
 class Args {
    public:
+    // A flag given twice keeps its last value here; every_value() has them all, in order.
     std::optional<std::string> value(std::string_view name) const;
+    std::vector<std::string> every_value(std::string_view name) const;
     std::string value_or(std::string_view name, std::string_view fallback) const;
     bool has(std::string_view name) const { return values_.count(std::string(name)) != 0; }
 
@@ -35,6 +37,7 @@ class Args {
 
    private:
     std::map<std::string, std::string> values_;
+    std::multimap<std::string, std::string> every_value_;
 };
 
 // A whole number >= 0 written in decimal, or nullopt.

@@ -10,7 +10,7 @@
 namespace switchyard::cli {
 
 struct Command {
-    std::string_view name;
+    std::string_view name;  // one word, or two for a group ("dead-letter list")
     std::string_view summary;
     std::span<const Flag> flags;
     int (*run)(const Args &args);
@@ -22,6 +22,8 @@ extern const Command kTransformCommand;
 extern const Command kSendCommand;
 extern const Command kCheckCommand;
 extern const Command kServeCommand;
+extern const Command kDeadLetterListCommand;
+extern const Command kDeadLetterReplayCommand;
 
 // Where `--plugin-dir` points when not given: "plugins" beside the executable,
 // which in a build tree is where every built plugin lands.

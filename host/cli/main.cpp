@@ -1,4 +1,5 @@
 // `switchyard`: dispatches to a subcommand; prints help and usage errors.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -8,7 +9,9 @@
 namespace switchyard::cli {
 namespace {
 
-const Command *const kCommands[] = {&kCheckCommand, &kPluginsCommand, &kTransformCommand, &kSendCommand, &kVersionCommand};
+const Command *const kCommands[] = {&kCheckCommand,   &kPluginsCommand,        &kTransformCommand,
+                                    &kSendCommand,    &kVersionCommand,        &kDeadLetterListCommand,
+                                    &kDeadLetterReplayCommand};
 
 constexpr std::string_view kExitCodes =
     "Exit codes:\n"
@@ -20,7 +23,7 @@ void print_overview() {
     std::cout << "Usage: switchyard <command> [flags]\n\nCommands:\n";
     for (const Command *c : kCommands) {
         std::string name(c->name);
-        name.resize(12, ' ');
+        name.resize(std::max<size_t>(name.size() + 2, 12), ' ');
         std::cout << "  " << name << c->summary << "\n";
     }
     std::cout << "\nRun 'switchyard <command> --help' for a command's flags.\n\n" << kExitCodes;
@@ -34,14 +37,33 @@ void print_command_help(const Command &c) {
 
 bool wants_help(std::string_view word) { return word == "--help" || word == "-h" || word == "help"; }
 
+// How many words of the command line name `c`: a name may be two words ("dead-letter list").
+// 0 when they do not name it.
+size_t words_naming(const Command &c, int argc, char **argv) {
+    const std::string_view name = c.name;
+    const size_t space = name.find(' ');
+    if (space == std::string_view::npos) return name == argv[1] ? 1 : 0;
+    return name.substr(0, space) == argv[1] && argc > 2 && name.substr(space + 1) == argv[2] ? 2 : 0;
+}
+
+// For "switchyard dead-letter" without its second word: the words that may follow.
+std::string second_words(std::string_view first) {
+    const std::string prefix = std::string(first) + " ";
+    std::string out;
+    for (const Command *c : kCommands)
+        if (c->name.starts_with(prefix)) out += (out.empty() ? "" : ", ") + std::string(c->name.substr(prefix.size()));
+    return out;
+}
+
 int run(int argc, char **argv) {
     if (argc < 2 || wants_help(argv[1])) {
         print_overview();
         return argc < 2 ? kExitUsage : kExitOk;
     }
     for (const Command *c : kCommands) {
-        if (c->name != argv[1]) continue;
-        std::span<char *const> rest(argv + 2, static_cast<size_t>(argc - 2));
+        const size_t words = words_naming(*c, argc, argv);
+        if (words == 0) continue;
+        std::span<char *const> rest(argv + 1 + words, static_cast<size_t>(argc - 1) - words);
         for (char *word : rest)
             if (wants_help(word)) {
                 print_command_help(*c);
@@ -54,6 +76,10 @@ int run(int argc, char **argv) {
             return kExitUsage;
         }
         return c->run(*args);
+    }
+    if (const std::string expected = second_words(argv[1]); !expected.empty()) {
+        std::cerr << "switchyard " << argv[1] << ": expected one of: " << expected << "\n";
+        return kExitUsage;
     }
     std::cerr << "switchyard: unknown command \"" << argv[1] << "\"; run 'switchyard --help'\n";
     return kExitUsage;

@@ -1,0 +1,129 @@
+// `switchyard dead-letter list|replay`, run as a process against a store the test fills.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+
+#include "host/store/store.h"
+#include "tests/store/store_fixture.h"
+
+namespace switchyard::testing {
+namespace {
+
+constexpr int64_t kFailedAt = 1'700'000'000'123;  // 2023-11-14T22:13:20.123Z
+
+struct CliRun {
+    int exit_code;
+    std::string output;  // stdout and stderr together
+};
+
+CliRun run(const std::string &arguments) {
+    const std::string command = std::string(SWITCHYARD_BIN) + " " + arguments + " 2>&1";
+    FILE *pipe = ::popen(command.c_str(), "r");
+    std::string output;
+    std::array<char, 4096> buffer{};
+    while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+    const int status = ::pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+class DeadLetterCli : public ::testing::Test {
+   protected:
+    void SetUp() override {
+        auto store = open_sqlite_store(dir.path());
+        store->append(std::vector{event("u1", "{\"type\":\"track\",\"n\":1}", {"acme/iterable", "acme/amplitude"}),
+                                  event("u\"2", "{\"n\":2}")},
+                      kFailedAt - 5000);
+        bury(*store, "acme/iterable", "status 400: \"email\" is invalid");
+        bury(*store, "acme/amplitude", "status 401: bad key");
+    }
+    static void bury(Store &store, const std::string &destination, const std::string &reason) {
+        std::vector<JobSettlement> dead;
+        for (const Job &job : store.claim(destination, 10, kFailedAt, nobody_busy))
+            dead.push_back({job.id, Settlement::dead, 0, reason});
+        store.settle(dead, kFailedAt);
+    }
+    std::string data_dir() const { return " --data-dir " + dir.path().string(); }
+
+    TempDataDir dir;
+};
+
+TEST_F(DeadLetterCli, ListPrintsOneNdjsonLinePerDeadLetter) {
+    const CliRun r = run("dead-letter list" + data_dir());
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output,
+              "{\"id\":1,\"destination\":\"acme/iterable\",\"user\":\"u1\",\"attempts\":1,"
+              "\"failed_at\":\"2023-11-14T22:13:20.123Z\",\"reason\":\"status 400: \\\"email\\\" is invalid\","
+              "\"event\":{\"type\":\"track\",\"n\":1}}\n"
+              "{\"id\":2,\"destination\":\"acme/iterable\",\"user\":\"u\\\"2\",\"attempts\":1,"
+              "\"failed_at\":\"2023-11-14T22:13:20.123Z\",\"reason\":\"status 400: \\\"email\\\" is invalid\","
+              "\"event\":{\"n\":2}}\n"
+              "{\"id\":3,\"destination\":\"acme/amplitude\",\"user\":\"u1\",\"attempts\":1,"
+              "\"failed_at\":\"2023-11-14T22:13:20.123Z\",\"reason\":\"status 401: bad key\","
+              "\"event\":{\"type\":\"track\",\"n\":1}}\n");
+}
+
+TEST_F(DeadLetterCli, ListFiltersByDestinationAndLimit) {
+    CliRun r = run("dead-letter list --destination acme/amplitude" + data_dir());
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+    EXPECT_NE(r.output.find("\"id\":3"), std::string::npos) << r.output;
+    r = run("dead-letter list --limit 1" + data_dir());
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+TEST_F(DeadLetterCli, ReplayByIdsRepeatedOrCommaSeparated) {
+    CliRun r = run("dead-letter replay --id 1,3 --id 3" + data_dir());
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output, "Replayed 2 dead letters.\n");
+    auto store = open_sqlite_store(dir.path());
+    EXPECT_EQ(store->claim("acme/iterable", 10, kFailedAt, nobody_busy).size(), 1u);
+    EXPECT_EQ(store->claim("acme/amplitude", 10, kFailedAt, nobody_busy).size(), 1u);
+    ASSERT_EQ(store->dead_letters("", 10).size(), 1u);
+    EXPECT_EQ(store->dead_letters("", 10)[0].id, 2);
+}
+
+TEST_F(DeadLetterCli, ReplayAllOfADestination) {
+    CliRun r = run("dead-letter replay --all --destination acme/iterable" + data_dir());
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output, "Replayed 2 dead letters.\n");
+    r = run("dead-letter list" + data_dir());
+    EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+TEST_F(DeadLetterCli, ReplayOfUnknownIdsSaysSoAndExitsOne) {
+    const CliRun r = run("dead-letter replay --id 1,99" + data_dir());
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("Replayed 1 dead letter.\n"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("1 of the given ids are not dead letters"), std::string::npos) << r.output;
+}
+
+TEST_F(DeadLetterCli, UsageErrors) {
+    CliRun r = run("dead-letter replay" + data_dir());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.output.find("give either --id N[,N...] (whole numbers) or --all"), std::string::npos) << r.output;
+    r = run("dead-letter replay --all --id 1" + data_dir());
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    r = run("dead-letter replay --id x" + data_dir());
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    r = run("dead-letter");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.output.find("switchyard dead-letter: expected one of: list, replay"), std::string::npos) << r.output;
+    r = run("dead-letter list --data-dir " + (dir.path() / "nowhere").string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.output.find("no store at " + (dir.path() / "nowhere" / "switchyard.db").string()), std::string::npos)
+        << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() / "nowhere"));
+}
+
+TEST_F(DeadLetterCli, HelpShowsTheTwoWordCommands) {
+    CliRun r = run("--help");
+    EXPECT_NE(r.output.find("  dead-letter list  Print the dead letters"), std::string::npos) << r.output;
+    r = run("dead-letter replay --help");
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_NE(r.output.find("Usage: switchyard dead-letter replay [flags]"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("--id N[,N...]"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace switchyard::testing
