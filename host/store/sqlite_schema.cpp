@@ -11,10 +11,6 @@ namespace {
 // commit; waiting this long covers any commit, and still fails rather than hanging forever.
 constexpr int kBusyTimeoutMs = 10'000;
 
-// A bigger WAL than SQLite's default 1000 pages (4 MB): checkpoints run in the committing
-// thread, so fewer, larger ones keep append latency steadier under a sustained ingest.
-constexpr int kWalAutocheckpointPages = 4000;
-
 // Migration N brings user_version from N to N+1. Only ever append.
 //  - The payload is stored once per event; each (event, destination) is a job.
 //  - jobs and dead_letters use AUTOINCREMENT so an id is never reused: a stale settlement or
@@ -64,7 +60,9 @@ void configure_connection(Connection &connection) {
     // FULL: each commit fsyncs the WAL, so an acknowledged event survives power loss.
     connection.exec("PRAGMA synchronous = FULL");
     connection.exec("PRAGMA foreign_keys = OFF");
-    connection.exec("PRAGMA wal_autocheckpoint = " + std::to_string(kWalAutocheckpointPages));
+    // wal_autocheckpoint stays at SQLite's 1000 pages: checkpoints run in the committing thread,
+    // and bench/store_bench measured the same throughput with 4000 but a p99 append latency of
+    // ~43 ms instead of ~18 ms.
 }
 
 void migrate(Connection &connection) {
