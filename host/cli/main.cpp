@@ -21,9 +21,11 @@ constexpr std::string_view kExitCodes =
 
 void print_overview() {
     std::cout << "Usage: switchyard <command> [flags]\n\nCommands:\n";
+    size_t width = 12;
+    for (const Command *c : kCommands) width = std::max(width, c->name.size() + 2);
     for (const Command *c : kCommands) {
         std::string name(c->name);
-        name.resize(std::max<size_t>(name.size() + 2, 12), ' ');
+        name.resize(width, ' ');
         std::cout << "  " << name << c->summary << "\n";
     }
     std::cout << "\nRun 'switchyard <command> --help' for a command's flags.\n\n" << kExitCodes;

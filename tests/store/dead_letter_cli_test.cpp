@@ -118,7 +118,7 @@ TEST_F(DeadLetterCli, UsageErrors) {
 
 TEST_F(DeadLetterCli, HelpShowsTheTwoWordCommands) {
     CliRun r = run("--help");
-    EXPECT_NE(r.output.find("  dead-letter list  Print the dead letters"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("  dead-letter list    Print the dead letters"), std::string::npos) << r.output;
     r = run("dead-letter replay --help");
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_NE(r.output.find("Usage: switchyard dead-letter replay [flags]"), std::string::npos) << r.output;
