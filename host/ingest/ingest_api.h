@@ -3,16 +3,24 @@
 // user name). Answers 200 only after the events are durable in the store.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+class ContentReader;
+}  // namespace httplib
 
 namespace switchyard {
+namespace ingest {
+struct NormalizedEvent;
+}
 
 class Store;
 class Metrics;
@@ -38,9 +46,15 @@ class IngestApi {
    public:
     IngestApi(Store &store, Metrics &metrics, std::function<std::shared_ptr<const SourceTable>()> current_sources,
               IngestLimits limits = {});
+    // Adds the POST routes, and sets the server's payload limit (Content-Length) from `limits`.
     void mount(httplib::Server &server);
 
    private:
+    void handle(const httplib::Request &req, httplib::Response &res, const httplib::ContentReader &reader,
+                std::string_view path_type);
+    void store_events(httplib::Response &res, const IngestSource &source, std::vector<ingest::NormalizedEvent> events,
+               int64_t received_at);
+
     Store &store_;
     Metrics &metrics_;
     std::function<std::shared_ptr<const SourceTable>()> current_sources_;

@@ -1,0 +1,139 @@
+// HTTP glue of the ingestion API: routes, authentication order, storing, answers, metrics.
+#include "host/ingest/ingest_api.h"
+
+#include <httplib.h>
+
+#include <chrono>
+
+#include "host/ingest/auth.h"
+#include "host/ingest/body_reader.h"
+#include "host/ingest/request_body.h"
+#include "host/json/json_text.h"
+#include "host/log/log.h"
+#include "host/metrics/metrics.h"
+#include "host/store/store.h"
+
+namespace switchyard {
+namespace {
+
+constexpr std::string_view kComponent = "ingest";
+constexpr const char *kEventsReceived = "switchyard_events_received_total";
+constexpr const char *kRequests = "switchyard_ingest_requests_total";
+constexpr const char *kRequestSeconds = "switchyard_ingest_request_seconds";
+
+struct Endpoint {
+    const char *path;
+    std::string_view type;  // empty: a batch, whose items carry their own type
+};
+constexpr Endpoint kEndpoints[] = {
+    {"/v1/identify", "identify"}, {"/v1/track", "track"}, {"/v1/page", "page"},  {"/v1/screen", "screen"},
+    {"/v1/group", "group"},       {"/v1/alias", "alias"}, {"/v1/batch", ""},     {"/v1/import", ""},
+};
+
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+void answer_error(httplib::Response &res, int status, std::string_view sentence) {
+    std::string body = "{\"error\":";
+    json::append_string(body, sentence);
+    body += '}';
+    res.status = status;
+    res.set_content(body, "application/json");
+}
+
+// The client's address as RudderStack records it: the first X-Forwarded-For hop when a
+// proxy set one, else the peer.
+std::string client_ip(const httplib::Request &req) {
+    const std::string forwarded = req.get_header_value("X-Forwarded-For");
+    if (forwarded.empty()) return req.remote_addr;
+    std::string_view first = std::string_view(forwarded).substr(0, forwarded.find(','));
+    while (!first.empty() && first.front() == ' ') first.remove_prefix(1);
+    while (!first.empty() && first.back() == ' ') first.remove_suffix(1);
+    return std::string(first);
+}
+
+constexpr std::string_view kUnknownKey =
+    "The write key is missing or unknown; send the source's write key as the HTTP Basic user name.";
+
+}  // namespace
+
+IngestApi::IngestApi(Store &store, Metrics &metrics, std::function<std::shared_ptr<const SourceTable>()> current_sources,
+                     IngestLimits limits)
+    : store_(store), metrics_(metrics), current_sources_(std::move(current_sources)), limits_(limits) {
+    metrics_.declare(kEventsReceived, Metrics::Type::counter, "Events accepted and stored, per source.");
+    metrics_.declare(kRequests, Metrics::Type::counter, "Ingestion requests answered, per HTTP status.");
+    metrics_.declare(kRequestSeconds, Metrics::Type::histogram, "Time to answer an ingestion request.");
+}
+
+void IngestApi::mount(httplib::Server &server) {
+    // Refuses by Content-Length before reading; a compressed body never legitimately exceeds
+    // its decompressed size by more than a few bytes per 16 KB block, hence the margin.
+    server.set_payload_max_length(limits_.max_body_bytes + limits_.max_body_bytes / 64 + 1024);
+    for (const Endpoint &endpoint : kEndpoints) {
+        const std::string_view type = endpoint.type;
+        server.Post(endpoint.path, [this, type](const httplib::Request &req, httplib::Response &res,
+                                                const httplib::ContentReader &reader) {
+            const auto started = std::chrono::steady_clock::now();
+            handle(req, res, reader, type);
+            metrics_.add(kRequests, {{"code", std::to_string(res.status)}});
+            metrics_.observe(kRequestSeconds, {},
+                             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        });
+    }
+}
+
+void IngestApi::handle(const httplib::Request &req, httplib::Response &res, const httplib::ContentReader &reader,
+                       std::string_view path_type) {
+    // Every early answer leaves (part of) the body unread on the socket: the connection must go.
+    res.set_header("Connection", "close");
+    const std::shared_ptr<const SourceTable> sources = current_sources_();
+    const IngestSource *source = nullptr;
+    const std::string authorization = req.get_header_value("Authorization");
+    if (!authorization.empty()) {
+        const std::optional<std::string> key = ingest::basic_auth_user(authorization);
+        source = key ? ingest::find_source(*sources, *key) : nullptr;
+        if (source == nullptr) return answer_error(res, 401, kUnknownKey);
+    }
+    std::string text;
+    if (const ingest::BodyRead read = ingest::read_body(req, res, reader, limits_.max_body_bytes, text);
+        read.status != 200)
+        return answer_error(res, read.status, read.error);
+    ingest::RequestBody body;
+    const bool parsed = body.parse(text);
+    if (source == nullptr) {
+        // Segment's fallback: the key inside the body, when there was no header.
+        const std::optional<std::string_view> key = parsed ? body.write_key() : std::nullopt;
+        source = key ? ingest::find_source(*sources, *key) : nullptr;
+        if (source == nullptr) return answer_error(res, 401, kUnknownKey);
+    }
+    if (!parsed) return answer_error(res, 400, body.error());
+    res.headers.erase("Connection");  // the body has been read whole: keep-alive is safe again
+    const int64_t received_at = now_ms();
+    ingest::BodyOutcome outcome = body.normalize(path_type, received_at, client_ip(req), limits_);
+    if (outcome.status != 200) return answer_error(res, outcome.status, outcome.error);
+    store_events(res, *source, std::move(outcome.events), received_at);
+}
+
+void IngestApi::store_events(httplib::Response &res, const IngestSource &source, std::vector<ingest::NormalizedEvent> events,
+                      int64_t received_at) {
+    std::vector<IncomingEvent> incoming;
+    incoming.reserve(events.size());
+    for (ingest::NormalizedEvent &event : events)
+        incoming.push_back(IncomingEvent{std::move(event.payload), std::move(event.user_key), source.destinations});
+    try {
+        // A source with no destination connected has nothing to deliver: nothing to keep.
+        if (!source.destinations.empty()) store_.append(incoming, received_at);
+    } catch (const std::exception &e) {
+        log::error(kComponent, "Could not store " + std::to_string(incoming.size()) + " event(s) of source \"" +
+                                   source.workspace + "/" + source.source_id + "\": " + e.what());
+        return answer_error(res, 503, "The events could not be stored; retry later.");
+    }
+    metrics_.add(kEventsReceived, {{"source", source.source_id}, {"workspace", source.workspace}},
+                 static_cast<double>(incoming.size()));
+    res.status = 200;
+    res.set_content("OK", "text/plain");
+}
+
+}  // namespace switchyard
