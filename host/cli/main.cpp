@@ -9,9 +9,9 @@
 namespace switchyard::cli {
 namespace {
 
-const Command *const kCommands[] = {&kCheckCommand,   &kPluginsCommand,        &kTransformCommand,
-                                    &kSendCommand,    &kVersionCommand,        &kDeadLetterListCommand,
-                                    &kDeadLetterReplayCommand};
+const Command *const kCommands[] = {&kServeCommand,           &kCheckCommand,           &kPluginsCommand,
+                                    &kTransformCommand,       &kSendCommand,            &kDeadLetterListCommand,
+                                    &kDeadLetterReplayCommand, &kVersionCommand};
 
 constexpr std::string_view kExitCodes =
     "Exit codes:\n"

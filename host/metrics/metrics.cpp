@@ -1,7 +1,7 @@
 // Prometheus text exposition (format 0.0.4).
 #include "host/metrics/metrics.h"
 
-#include <cstdio>
+#include <charconv>
 #include <stdexcept>
 
 namespace switchyard {
@@ -24,10 +24,11 @@ std::string label_text(const Labels &labels, const std::string &extra = {}) {
     return out.empty() ? "" : "{" + out + "}";
 }
 
+// The shortest text that reads back as `v` (0.005, not 0.0050000000000000001).
 std::string number(double v) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    return buf;
+    const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+    return std::string(buf, end);
 }
 
 const char *type_name(Metrics::Type t) {
