@@ -35,12 +35,33 @@ int64_t now_ms() {
         .count();
 }
 
-void answer_error(httplib::Response &res, int status, std::string_view sentence) {
+std::string error_body(std::string_view sentence) {
     std::string body = "{\"error\":";
     json::append_string(body, sentence);
     body += '}';
+    return body;
+}
+
+void answer_error(httplib::Response &res, int status, std::string_view sentence) {
     res.status = status;
-    res.set_content(body, "application/json");
+    res.set_content(error_body(sentence), "application/json");
+}
+
+// For answers given before the body was read whole: the rest of it is still on the socket,
+// and on a kept-alive connection cpp-httplib would parse it as the next request. cpp-httplib
+// 0.11 ignores a "Connection: close" set by the handler; a content provider that reports
+// failure after writing the whole answer is the one way a handler can make it hang up.
+void answer_error_and_close(httplib::Response &res, int status, std::string_view sentence) {
+    res.status = status;
+    res.set_header("Connection", "close");
+    std::string body = error_body(sentence);
+    const size_t body_length = body.size();
+    res.set_content_provider(
+        body_length, "application/json",
+        [body = std::move(body)](size_t offset, size_t length, httplib::DataSink &sink) {
+            sink.write(body.data() + offset, length);
+            return false;  // answer complete; "failed" so that the server closes the connection
+        });
 }
 
 // The client's address as RudderStack records it: the first X-Forwarded-For hop when a
@@ -86,20 +107,19 @@ void IngestApi::mount(httplib::Server &server) {
 
 void IngestApi::handle(const httplib::Request &req, httplib::Response &res, const httplib::ContentReader &reader,
                        std::string_view path_type) {
-    // Every early answer leaves (part of) the body unread on the socket: the connection must go.
-    res.set_header("Connection", "close");
+    // Answers given before the body has been read whole close the connection; later ones need not.
     const std::shared_ptr<const SourceTable> sources = current_sources_();
     const IngestSource *source = nullptr;
     const std::string authorization = req.get_header_value("Authorization");
     if (!authorization.empty()) {
         const std::optional<std::string> key = ingest::basic_auth_user(authorization);
         source = key ? ingest::find_source(*sources, *key) : nullptr;
-        if (source == nullptr) return answer_error(res, 401, kUnknownKey);
+        if (source == nullptr) return answer_error_and_close(res, 401, kUnknownKey);
     }
     std::string text;
     if (const ingest::BodyRead read = ingest::read_body(req, res, reader, limits_.max_body_bytes, text);
         read.status != 200)
-        return answer_error(res, read.status, read.error);
+        return answer_error_and_close(res, read.status, read.error);
     ingest::RequestBody body;
     const bool parsed = body.parse(text);
     if (source == nullptr) {
@@ -109,7 +129,6 @@ void IngestApi::handle(const httplib::Request &req, httplib::Response &res, cons
         if (source == nullptr) return answer_error(res, 401, kUnknownKey);
     }
     if (!parsed) return answer_error(res, 400, body.error());
-    res.headers.erase("Connection");  // the body has been read whole: keep-alive is safe again
     const int64_t received_at = now_ms();
     ingest::BodyOutcome outcome = body.normalize(path_type, received_at, client_ip(req), limits_);
     if (outcome.status != 200) return answer_error(res, outcome.status, outcome.error);

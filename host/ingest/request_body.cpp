@@ -49,6 +49,7 @@ bool accept(BodyOutcome &outcome, NormalizeOutcome normalized, size_t batch_inde
 }  // namespace
 
 bool RequestBody::parse(std::string &body) {
+    parsed_ = false;
     simdjson::dom::element root;
     if (const auto code = parser_.parse(body).get(root); code != simdjson::SUCCESS) {
         error_ = std::string("The body is not valid JSON (") + simdjson::error_message(code) + ").";
@@ -60,10 +61,12 @@ bool RequestBody::parse(std::string &body) {
     }
     root_element_ = root;
     root_ = root.get_object().value_unsafe();
+    parsed_ = true;
     return true;
 }
 
 std::optional<std::string_view> RequestBody::write_key() const {
+    if (!parsed_) return std::nullopt;  // root_ points at no document
     const auto value = member(root_, "writeKey");
     if (!value || !value->is_string()) return std::nullopt;
     return value->get_string().value_unsafe();
@@ -71,6 +74,7 @@ std::optional<std::string_view> RequestBody::write_key() const {
 
 BodyOutcome RequestBody::normalize(std::string_view path_type, int64_t received_at_ms, std::string_view client_ip,
                                    const IngestLimits &limits) const {
+    if (!parsed_) return refusal(400, error_.empty() ? "The body has not been parsed." : error_);
     EventContext context{path_type, received_at_ms, client_ip, nullptr};
     if (path_type.empty()) return normalize_batch(context, limits);
     BodyOutcome outcome;

@@ -23,7 +23,8 @@ struct BodyOutcome {
 class RequestBody {
    public:
     // Parses `body` (its capacity is grown for simdjson's padding if needed). False when it
-    // is not JSON or not an object; `error()` says why.
+    // is not JSON or not an object; `error()` says why. Until a parse succeeds, write_key()
+    // is nullopt and normalize() refuses with that error.
     bool parse(std::string &body);
     const std::string &error() const { return error_; }
 
@@ -43,6 +44,7 @@ class RequestBody {
     simdjson::dom::element root_element_;
     simdjson::dom::object root_;
     std::string error_;
+    bool parsed_ = false;  // root_ is valid only once parse() succeeded
 };
 
 }  // namespace switchyard::ingest
