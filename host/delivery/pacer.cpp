@@ -51,7 +51,8 @@ void Pacer::on_throttled(std::string_view rate_key, std::chrono::milliseconds re
     std::lock_guard lock(mutex_);
     Bucket *b = find(rate_key);
     if (b == nullptr) return;
-    b->rate = std::max(b->rate * kThrottleFactor, b->configured_rate * kMinRateShare);
+    // 429s that arrive while paused answer requests sent before the pause: one slowdown per episode.
+    if (now >= b->paused_until) b->rate = std::max(b->rate * kThrottleFactor, b->configured_rate * kMinRateShare);
     const auto pause = retry_after.count() > 0 ? Clock::duration(retry_after) : Clock::duration(kDefaultPause);
     b->paused_until = std::max(b->paused_until, now + pause);
 }

@@ -107,13 +107,20 @@ bool Service::serve() {
     bound_port_ = port;
     ready_ = true;
     log::info("host", "Listening on " + options_.listen_host + ":" + std::to_string(port) + ".");
-    return server_->listen_after_bind();
+    listening_ = true;
+    const bool served = !stopped_ && server_->listen_after_bind();
+    listening_ = false;
+    return served || stopped_;
 }
 
 void Service::shutdown() {
     if (stopped_.exchange(true)) return;
     ready_ = false;
-    server_->stop();  // stops accepting; requests being answered finish first
+    // httplib's stop() is a no-op until its listen loop runs, so repeat it until serve() returns.
+    while (listening_) {
+        server_->stop();  // stops accepting; requests being answered finish first
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     if (!router_) return;  // never started
     router_->stop();
     log::info("host", "Stopped: listener closed, in-flight deliveries finished.");

@@ -66,6 +66,7 @@ class Service {
     std::shared_ptr<const Snapshot> snapshot_;
     std::atomic<bool> ready_{false};
     std::atomic<bool> stopped_{false};
+    std::atomic<bool> listening_{false};  // serve() is inside (or about to enter) httplib's listen loop
     std::atomic<int> bound_port_{0};
 };
 

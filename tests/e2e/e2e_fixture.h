@@ -23,19 +23,15 @@ namespace switchyard::testing {
 constexpr const char *kWriteKey = "e2e-write-key-7f3a";
 constexpr const char *kApiKey = "test-api-key";
 
-// Delivery settings that make retries and the retry window short enough for a test.
-constexpr const char *kFastRetries = R"(
-    delivery:
-      workers: 2
-      batch_size: 50
-      retry_window: 3s
-      backoff_base: 50ms
-      backoff_cap: 400ms
-)";
+// Delivery settings with short backoffs; `retry_window` decides when a failing event is given up.
+inline std::string fast_retries(const std::string &retry_window = "10m") {
+    return "    delivery:\n      workers: 2\n      batch_size: 50\n      retry_window: " + retry_window +
+           "\n      backoff_base: 50ms\n      backoff_cap: 400ms\n";
+}
 
 // One Iterable destination of the test workspace; `extra_settings` is indented YAML.
 inline std::string iterable_destination(const std::string &id, const std::string &base_url,
-                                        const std::string &extra_settings = "", const std::string &delivery = kFastRetries) {
+                                        const std::string &extra_settings = "", const std::string &delivery = fast_retries()) {
     return "  - id: " + id + "\n    plugin: iterable\n    settings:\n      apiKey: " + kApiKey +
            "\n      endpoint: " + base_url + "\n" + extra_settings + delivery;
 }

@@ -56,8 +56,20 @@ TEST(Pacer, ThrottlingPausesHalvesAndRecovers) {
 TEST(Pacer, RepeatedThrottlingHasAFloor) {
     const sy_rate_limit limits[] = {limit("events/track", 100, 1)};
     Pacer pacer(limits);
-    for (int i = 0; i < 50; ++i) pacer.on_throttled("events/track", 0ms, Pacer::Clock::time_point{});
+    const auto t0 = Pacer::Clock::time_point{} + 1h;
+    for (int i = 0; i < 50; ++i) pacer.on_throttled("events/track", 0ms, t0 + i * 1s);  // each after the last pause
     EXPECT_DOUBLE_EQ(pacer.current_rate("events/track"), 0.9);
+}
+
+TEST(Pacer, ThrottlesDuringOnePauseSlowDownOnce) {
+    const sy_rate_limit limits[] = {limit("events/trackBulk", 10, 1)};
+    Pacer pacer(limits);
+    const auto t0 = Pacer::Clock::time_point{} + 1h;
+    // Requests already in flight when the first 429 came back are answered 429 too.
+    for (int i = 0; i < 5; ++i) pacer.on_throttled("events/trackBulk", 1000ms, t0 + i * 10ms);
+    EXPECT_DOUBLE_EQ(pacer.current_rate("events/trackBulk"), 4.5);
+    pacer.on_throttled("events/trackBulk", 1000ms, t0 + 2s);
+    EXPECT_DOUBLE_EQ(pacer.current_rate("events/trackBulk"), 2.25);
 }
 
 }  // namespace

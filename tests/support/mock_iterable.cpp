@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <random>
+#include <thread>
 
 #include "mock_records.h"
 
@@ -66,6 +67,8 @@ int MockIterable::start(int port) {
     port_ = port == 0 ? server_->bind_to_any_port("127.0.0.1") : (server_->bind_to_port("127.0.0.1", port) ? port : -1);
     if (port_ < 0) return port_;
     thread_ = std::thread([this] { server_->listen_after_bind(); });
+    // httplib's stop() is a no-op until the listen loop runs: wait for it so stop() always stops.
+    while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return port_;
 }
 
