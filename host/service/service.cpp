@@ -68,6 +68,10 @@ void Service::mount_operations() {
         metrics_.clear("switchyard_queue_depth");
         metrics_.clear("switchyard_queue_oldest_age_seconds");
         const int64_t now = now_ms();
+        for (const auto &[key, live] : snapshot()->destinations) {  // an empty queue shows as 0, not as a gap
+            metrics_.set("switchyard_queue_depth", {{"destination", key}}, 0);
+            metrics_.set("switchyard_queue_oldest_age_seconds", {{"destination", key}}, 0);
+        }
         for (const QueueStats &q : store_->queue_stats()) {
             metrics_.set("switchyard_queue_depth", {{"destination", q.destination}}, static_cast<double>(q.depth));
             const double age = q.oldest_created_ms != 0 ? (now - q.oldest_created_ms) / 1000.0 : 0;
