@@ -20,11 +20,13 @@ bool supported_encoding(const std::string &encoding) {
     return encoding.empty() || encoding == "identity" || encoding == "gzip" || encoding == "deflate" || encoding == "br";
 }
 
-// Segment's browser SDK sends JSON as text/plain to avoid a CORS preflight; no type at all
-// is accepted too. Forms and the like are refused rather than misread.
+// The body is JSON whatever the label: Segment's browser SDK sends it as text/plain (to avoid
+// a CORS preflight), the RudderStack Node SDK as application/x-www-form-urlencoded (axios's
+// default), some clients with no type at all. Other types (multipart, XML) are refused.
 bool supported_content_type(const std::string &type) {
     const std::string media = lower_case(type.substr(0, type.find(';')));
-    return media.empty() || media == "application/json" || media == "text/plain";
+    return media.empty() || media == "application/json" || media == "text/plain" ||
+           media == "application/x-www-form-urlencoded";
 }
 
 BodyRead failure(int status, std::string error) { return BodyRead{status, std::move(error)}; }

@@ -18,8 +18,20 @@ TEST(IngestHttp, UnsupportedEncodingsAndMediaTypesAre415) {
     const std::string event = R"({"userId":"u1"})";
     EXPECT_EQ(status_of(host.client().Post("/v1/track", {{"Content-Encoding", "compress"}}, event, "application/json")),
               415);
-    EXPECT_EQ(status_of(host.client().Post("/v1/track", event, "application/x-www-form-urlencoded")), 415);
+    EXPECT_EQ(status_of(host.client().Post("/v1/track", event, "multipart/form-data; boundary=x")), 415);
+    EXPECT_EQ(status_of(host.client().Post("/v1/track", event, "application/xml")), 415);
     EXPECT_EQ(host.store.append_calls(), 0);
+}
+
+// The RudderStack Node SDK labels its gzipped JSON batches as a form (axios's default).
+TEST(IngestHttp, JsonLabelledAsAFormIsAccepted) {
+    TestHost host;
+    const std::string batch = R"({"batch":[{"type":"track","userId":"u1","event":"Clicked"}]})";
+    const httplib::Result result = host.client().Post("/v1/batch", {{"Content-Encoding", "gzip"}}, gzip(batch),
+                                                      "application/x-www-form-urlencoded");
+    ASSERT_EQ(status_of(result), 200) << (result ? result->body : "");
+    ASSERT_EQ(host.store.stored_payloads().size(), 1u);
+    EXPECT_EQ(host.store.stored_payloads()[0]["event"], "Clicked");
 }
 
 TEST(IngestHttp, AGzipBodyIsStoredDecoded) {
