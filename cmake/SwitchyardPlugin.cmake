@@ -1,14 +1,23 @@
-# switchyard_add_plugin(<name> SOURCES <files...> [LIBRARIES <libs...>])
-# Builds plugins/<name>.so: hidden visibility (only the ABI entry is exported),
-# no undefined symbols (a plugin links no host symbol), warnings as errors.
+# switchyard_add_plugin(<name> SOURCES <files...> [LIBRARIES <libs...>]
+#                       [OUTPUT_DIR <dir>] [OUTPUT_NAME <file name>] [DEFINITIONS <defs...>])
+# Builds <name>.so into the plugin directory (or OUTPUT_DIR, for test builds): hidden visibility
+# (only the ABI entry is exported), no undefined symbols (a plugin links no host symbol),
+# warnings as errors.
 function(switchyard_add_plugin name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES" ${ARGN})
+  cmake_parse_arguments(ARG "" "OUTPUT_DIR;OUTPUT_NAME" "SOURCES;LIBRARIES;DEFINITIONS" ${ARGN})
+  if(NOT ARG_OUTPUT_DIR)
+    set(ARG_OUTPUT_DIR ${SWITCHYARD_PLUGIN_OUTPUT_DIR})
+  endif()
+  if(NOT ARG_OUTPUT_NAME)
+    set(ARG_OUTPUT_NAME ${name})
+  endif()
   set(target sy_plugin_${name})
   add_library(${target} MODULE ${ARG_SOURCES})
+  target_compile_definitions(${target} PRIVATE ${ARG_DEFINITIONS})
   set_target_properties(${target} PROPERTIES
-    OUTPUT_NAME ${name}
+    OUTPUT_NAME ${ARG_OUTPUT_NAME}
     PREFIX ""
-    LIBRARY_OUTPUT_DIRECTORY ${SWITCHYARD_PLUGIN_OUTPUT_DIR}
+    LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIR}
     C_VISIBILITY_PRESET hidden
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)

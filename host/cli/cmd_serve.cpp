@@ -1,4 +1,4 @@
-// `switchyard serve`: runs the host until SIGTERM or SIGINT, then drains and exits.
+// `switchyard serve`: runs the host until SIGTERM or SIGINT, then drains and exits; SIGHUP reloads.
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -16,6 +16,7 @@ constexpr Flag kFlags[] = {
     {"data-dir", "DIR", "where the durable store lives (created if missing)", "var"},
     {"listen", "HOST:PORT", "ingestion, /healthz, /readyz, /metrics and /admin/*; port 0 picks one", "127.0.0.1:8080"},
     {"admin-from-anywhere", "", "let non-loopback clients use /admin/* (default: loopback only)", ""},
+    {"no-watch", "", "do not reload on changes in the plugin and config directories (SIGHUP and /admin/reload still do)", ""},
     {"max-body-bytes", "N", "largest accepted request body after decompression; larger gets 413", "4194304"},
 };
 
@@ -30,11 +31,12 @@ bool parse_listen(const std::string &text, ServiceOptions &options) {
 }
 
 // Signals are taken by one thread with sigwait, so no handler runs inside library code.
-sigset_t shutdown_signals() {
+sigset_t handled_signals() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
     return set;
 }
 
@@ -50,7 +52,8 @@ int run_serve(const Args &args) {
         return kExitUsage;
     }
     options.limits.max_body_bytes = *max_body;
-    const sigset_t signals = shutdown_signals();
+    options.watch = !args.has("no-watch");
+    const sigset_t signals = handled_signals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts: all inherit it
     Service service(options);
     if (auto problems = service.start(); !problems.empty()) {
@@ -59,7 +62,7 @@ int run_serve(const Args &args) {
     }
     std::thread signal_waiter([&] {
         int signal = 0;
-        sigwait(&signals, &signal);
+        while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) service.reload("SIGHUP");
         log::info("host", std::string("Received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") + "; draining.");
         service.shutdown();
     });

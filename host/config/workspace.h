@@ -25,6 +25,7 @@ struct DeliveryPolicy {
     std::chrono::milliseconds retry_window = std::chrono::hours(3);
     std::chrono::milliseconds backoff_base = std::chrono::seconds(1);
     std::chrono::milliseconds backoff_cap = std::chrono::minutes(5);
+    bool operator==(const DeliveryPolicy &) const = default;
 };
 
 struct DestinationConfig {

@@ -23,14 +23,6 @@ std::string mode_octal(mode_t mode) {
     return buf;
 }
 
-// Other users must not be able to replace code this process will execute.
-std::string writable_by_others(const std::filesystem::path &p) {
-    struct stat st {};
-    if (::stat(p.c_str(), &st) != 0) return p.string() + ": cannot stat (" + std::strerror(errno) + ")";
-    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-        return p.string() + ": writable by other users (mode " + mode_octal(st.st_mode) + "), refusing to load";
-    return {};
-}
 
 // Boost.DLL reports only "bad file descriptor"; the dynamic linker knows why.
 std::string dynamic_linker_reason(const std::filesystem::path &file) {
@@ -83,6 +75,14 @@ LoadOutcome load_checked(const std::filesystem::path &file) {
 }
 
 }  // namespace
+
+std::string writable_by_others(const std::filesystem::path &p) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) return p.string() + ": cannot stat (" + std::strerror(errno) + ")";
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        return p.string() + ": writable by other users (mode " + mode_octal(st.st_mode) + "), refusing to load";
+    return {};
+}
 
 PluginLibrary::PluginLibrary(std::filesystem::path path, boost::dll::shared_library library, const sy_plugin &table)
     : path_(std::move(path)),

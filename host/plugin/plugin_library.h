@@ -36,6 +36,10 @@ class PluginLibrary {
     std::string name_, version_, settings_schema_;
 };
 
+// Other users must not be able to replace code this process will execute: a sentence naming
+// `p` when its group or others may write it (or it cannot be examined), else empty.
+std::string writable_by_others(const std::filesystem::path &p);
+
 struct LoadOutcome {
     std::shared_ptr<const PluginLibrary> plugin;  // set on success
     std::string refusal;                          // one sentence naming the file, on failure

@@ -1,17 +1,7 @@
 // Keeping one runner per configured destination.
 #include "host/router/router.h"
 
-#include "host/log/log.h"
-
 namespace switchyard {
-namespace {
-
-bool same_policy(const DeliveryPolicy &a, const DeliveryPolicy &b) {
-    return a.workers == b.workers && a.batch_size == b.batch_size && a.retry_window == b.retry_window &&
-           a.backoff_base == b.backoff_base && a.backoff_cap == b.backoff_cap;
-}
-
-}  // namespace
 
 void declare_delivery_metrics(Metrics &metrics) {
     using T = Metrics::Type;
@@ -40,15 +30,14 @@ void Router::apply(std::shared_ptr<const Snapshot> snapshot) {
         snapshot_ = snapshot;
     }
     std::lock_guard lock(runners_mutex_);
+    if (stopped_) return;  // a reload racing shutdown starts nothing
     for (auto it = runners_.begin(); it != runners_.end();) {
         auto live = snapshot->destinations.find(it->first);
-        if (live != snapshot->destinations.end() && same_policy(live->second.config.delivery, policies_[it->first])) {
+        if (live != snapshot->destinations.end() && live->second.config.delivery == policies_[it->first]) {
             ++it;
             continue;
         }
-        if (live == snapshot->destinations.end())
-            log::warn("router", "Destination \"" + it->first + "\" was removed; its pending jobs stay in the store.");
-        it->second->stop();
+        it->second->stop();  // removed or suspended: its jobs stay in the store
         policies_.erase(it->first);
         it = runners_.erase(it);
     }
@@ -64,6 +53,7 @@ void Router::apply(std::shared_ptr<const Snapshot> snapshot) {
 
 void Router::stop() {
     std::lock_guard lock(runners_mutex_);
+    stopped_ = true;
     for (auto &[key, runner] : runners_) runner->stop();
     runners_.clear();
 }

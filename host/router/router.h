@@ -36,6 +36,7 @@ class Router {
     std::mutex runners_mutex_;
     std::map<std::string, std::unique_ptr<DestinationRunner>> runners_;
     std::map<std::string, DeliveryPolicy> policies_;
+    bool stopped_ = false;  // under runners_mutex_
 };
 
 // Declares the delivery metrics families the router and the /metrics handler use.

@@ -1,6 +1,8 @@
 // Building a routing snapshot from configuration and loaded plugins.
 #include "host/routing/snapshot.h"
 
+#include <algorithm>
+
 #include "host/log/log.h"
 
 namespace switchyard {
@@ -19,22 +21,44 @@ std::string plugin_names(const std::vector<std::shared_ptr<const PluginLibrary>>
     return names.empty() ? "none" : names;
 }
 
+// The instance `previous` runs for `d`, when its plugin library and settings are unchanged.
+std::shared_ptr<Destination> reusable(const Snapshot *previous, const DestinationConfig &d, const PluginLibrary &plugin) {
+    if (previous == nullptr) return nullptr;
+    auto live = previous->destinations.find(d.key());
+    if (live == previous->destinations.end()) return nullptr;
+    const bool same = &live->second.instance->plugin() == &plugin && live->second.config.settings_json == d.settings_json;
+    return same ? live->second.instance : nullptr;
+}
+
+// A destination of `previous` whose plugin has gone from the directory since.
+bool plugin_removed(const Snapshot *previous, const DestinationConfig &d) {
+    if (previous == nullptr) return false;
+    auto live = previous->destinations.find(d.key());
+    return (live != previous->destinations.end() && live->second.config.plugin == d.plugin) ||
+           previous->suspended.count(d.key()) != 0;
+}
+
 }  // namespace
 
 SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared_ptr<const PluginLibrary>> &plugins,
-                             uint64_t generation) {
+                             uint64_t generation, const Snapshot *previous) {
     SnapshotBuild build;
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = generation;
     for (const DestinationConfig &d : config.destinations) {
         const std::string where = d.origin.where() + ": destination \"" + d.id + "\": ";
         auto plugin = find_plugin(plugins, d.plugin);
+        if (!plugin && plugin_removed(previous, d)) {
+            snapshot->suspended.emplace(d.key(), "plugin \"" + d.plugin + "\" is not in the plugin directory");
+            continue;
+        }
         if (!plugin) {
             build.problems.push_back(where + "no plugin named \"" + d.plugin + "\" (loaded: " + plugin_names(plugins) + ")");
             continue;
         }
+        std::shared_ptr<Destination> instance = reusable(previous, d, *plugin);
         std::string error;
-        auto instance = Destination::create(plugin, d.key(), d.settings_json, error);
+        if (!instance) instance = Destination::create(plugin, d.key(), d.settings_json, error);
         if (!instance) {
             build.problems.push_back(where + error);
             continue;
@@ -49,6 +73,17 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
     snapshot->sources = std::move(sources);
     if (build.problems.empty()) build.snapshot = std::move(snapshot);
     return build;
+}
+
+bool same_routing(const Snapshot &a, const Snapshot &b) {
+    auto same_destination = [](const auto &x, const auto &y) {
+        return x.first == y.first && x.second.instance == y.second.instance &&
+               x.second.config.delivery == y.second.config.delivery;
+    };
+    return *a.sources == *b.sources &&
+           std::equal(a.destinations.begin(), a.destinations.end(), b.destinations.begin(), b.destinations.end(),
+                      same_destination) &&
+           a.suspended == b.suspended;
 }
 
 }  // namespace switchyard

@@ -24,6 +24,9 @@ struct Snapshot {
     uint64_t generation = 0;
     std::shared_ptr<const SourceTable> sources;
     std::map<std::string, LiveDestination> destinations;  // by key "<workspace>/<id>"
+    // Configured destinations whose plugin was removed from the plugin directory: their events
+    // are still stored, nothing is delivered until the plugin is back. Key → why.
+    std::map<std::string, std::string> suspended;
 };
 
 struct SnapshotBuild {
@@ -33,7 +36,12 @@ struct SnapshotBuild {
 
 // Creates every destination's instance (its plugin validates the settings). All-or-nothing:
 // any problem and no snapshot is returned, so a half-configured destination never runs.
+// With the `previous` snapshot (a reload), a destination whose plugin library and settings are
+// unchanged keeps its instance, and one whose plugin was removed since is suspended.
 SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared_ptr<const PluginLibrary>> &plugins,
-                             uint64_t generation);
+                             uint64_t generation, const Snapshot *previous = nullptr);
+
+// Whether `a` and `b` route the same sources to the same instances (a reload that changed nothing).
+bool same_routing(const Snapshot &a, const Snapshot &b);
 
 }  // namespace switchyard

@@ -5,11 +5,15 @@
 
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "host/log/log.h"
 
 namespace switchyard {
 namespace {
+
+// Where plugins are copied before loading; the filesystem must allow mapping code.
+constexpr const char *kPluginCopies = "plugin-copies";
 
 bool is_loopback(const std::string &address) {
     return address.rfind("127.", 0) == 0 || address == "::1" || address == "::ffff:127.0.0.1";
@@ -20,6 +24,15 @@ int64_t now_ms() {
         .count();
 }
 
+nlohmann::json outcome_json(const ReloadOutcome &outcome) {
+    nlohmann::json out = {{"trigger", outcome.trigger},
+                          {"at_ms", outcome.at_ms},
+                          {"outcome", result_name(outcome.result)},
+                          {"generation", outcome.generation}};
+    if (!outcome.error.empty()) out["error"] = outcome.error;
+    return out;
+}
+
 }  // namespace
 
 Service::Service(ServiceOptions options) : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
@@ -28,34 +41,52 @@ Service::Service(ServiceOptions options) : options_(std::move(options)), server_
 
 Service::~Service() { shutdown(); }
 
-std::shared_ptr<const Snapshot> Service::snapshot() const {
-    std::lock_guard lock(snapshot_mutex_);
-    return snapshot_;
-}
-
 std::vector<std::string> Service::start() {
-    DirectoryLoad loaded = load_plugin_directory(options_.plugin_dir);
-    for (const std::string &refusal : loaded.refusals) log::warn("loader", refusal);
-    plugins_ = loaded.plugins;
-    ConfigLoad config = load_config_dir(options_.config_dir);
-    if (!config.problems.empty()) return config.problems;
-    SnapshotBuild build = build_snapshot(config.config, plugins_, 1);
-    if (!build.snapshot) return build.problems;
     try {
         store_ = open_sqlite_store(options_.data_dir);
+        plugins_ = std::make_unique<PluginRegistry>(options_.plugin_dir, options_.data_dir / kPluginCopies);
     } catch (const std::exception &e) {
         return {e.what()};
     }
-    snapshot_ = build.snapshot;
+    reloader_ = std::make_unique<Reloader>(*plugins_, options_.config_dir, metrics_);
+    if (auto problems = reloader_->load_first(); !problems.empty()) return problems;
     router_ = std::make_unique<Router>(*store_, metrics_);
-    router_->apply(snapshot_);
-    ingest_ = std::make_unique<IngestApi>(*store_, metrics_, [this] { return snapshot()->sources; }, options_.limits);
+    router_->apply(reloader_->snapshot());
+    reloader_->connect([this](const std::shared_ptr<const Snapshot> &s) { router_->apply(s); },
+                       [this] {
+                           std::map<std::string, uint64_t> pending;
+                           for (const QueueStats &q : store_->queue_stats()) pending[q.destination] = q.depth;
+                           return pending;
+                       });
+    ingest_ = std::make_unique<IngestApi>(*store_, metrics_, [this] { return reloader_->snapshot()->sources; },
+                                          options_.limits);
     ingest_->mount(*server_);
     mount_operations();
-    log::info("host", "Loaded " + std::to_string(plugins_.size()) + " plugin(s), " +
-                          std::to_string(snapshot_->sources->size()) + " source(s), " +
-                          std::to_string(snapshot_->destinations.size()) + " destination(s).");
+    if (options_.watch) start_watching();
+    const auto running = reloader_->snapshot();
+    log::info("host", "Loaded " + std::to_string(plugins_->current().size()) + " plugin(s), " +
+                          std::to_string(running->sources->size()) + " source(s), " +
+                          std::to_string(running->destinations.size()) + " destination(s).");
     return {};
+}
+
+// Without inotify the host still runs; SIGHUP and POST /admin/reload still reload.
+void Service::start_watching() {
+    try {
+        watcher_ = std::make_unique<DirectoryWatcher>(std::vector{options_.plugin_dir, options_.config_dir},
+                                                      [this] { reload("inotify"); });
+    } catch (const std::exception &e) {
+        log::warn("reload", std::string("Not watching for changes (reload with SIGHUP or POST /admin/reload): ") + e.what());
+    }
+}
+
+ReloadOutcome Service::reload(const std::string &trigger) { return reloader_->reload(trigger); }
+
+bool Service::admin_allowed(const httplib::Request &req, httplib::Response &res) const {
+    if (options_.admin_from_anywhere || is_loopback(req.remote_addr)) return true;
+    res.status = 403;
+    res.set_content(R"({"error":"admin endpoints answer loopback clients only"})", "application/json");
+    return false;
 }
 
 void Service::mount_operations() {
@@ -68,7 +99,7 @@ void Service::mount_operations() {
         metrics_.clear("switchyard_queue_depth");
         metrics_.clear("switchyard_queue_oldest_age_seconds");
         const int64_t now = now_ms();
-        for (const auto &[key, live] : snapshot()->destinations) {  // an empty queue shows as 0, not as a gap
+        for (const auto &[key, live] : reloader_->snapshot()->destinations) {  // an empty queue shows as 0, not as a gap
             metrics_.set("switchyard_queue_depth", {{"destination", key}}, 0);
             metrics_.set("switchyard_queue_oldest_age_seconds", {{"destination", key}}, 0);
         }
@@ -80,25 +111,33 @@ void Service::mount_operations() {
         res.set_content(metrics_.render(), "text/plain; version=0.0.4");
     });
     server_->Get("/admin/status", [this](const httplib::Request &req, httplib::Response &res) {
-        if (!options_.admin_from_anywhere && !is_loopback(req.remote_addr)) {
-            res.status = 403;
-            return res.set_content(R"({"error":"admin endpoints answer loopback clients only"})", "application/json");
-        }
-        res.set_content(status_json(), "application/json");
+        if (admin_allowed(req, res)) res.set_content(status_json(), "application/json");
+    });
+    server_->Post("/admin/reload", [this](const httplib::Request &req, httplib::Response &res) {
+        if (!admin_allowed(req, res)) return;
+        const ReloadOutcome outcome = reload("admin");
+        res.status = outcome.result == ReloadOutcome::Result::failed ? 422 : 200;
+        res.set_content(outcome_json(outcome).dump(), "application/json");
     });
 }
 
 std::string Service::status_json() const {
-    nlohmann::json status;
-    for (const auto &p : plugins_)
-        status["plugins"].push_back({{"name", p->name()},
-                                     {"version", p->version()},
-                                     {"abi", std::to_string(p->abi_major()) + "." + std::to_string(p->abi_minor())},
-                                     {"path", p->path().string()}});
-    const auto current = snapshot();
-    status["config_generation"] = current->generation;
-    for (const auto &[key, live] : current->destinations)
-        status["destinations"].push_back({{"key", key}, {"plugin", live.config.plugin}});
+    nlohmann::json status = {{"plugins", nlohmann::json::array()},
+                             {"destinations", nlohmann::json::array()},
+                             {"suspended", nlohmann::json::array()}};
+    for (const LoadedPlugin &p : plugins_->current())
+        status["plugins"].push_back({{"name", p.library->name()},
+                                     {"version", p.library->version()},
+                                     {"abi", std::to_string(p.library->abi_major()) + "." + std::to_string(p.library->abi_minor())},
+                                     {"sha256", p.sha256},
+                                     {"file", p.file.string()}});
+    const auto running = reloader_->snapshot();
+    status["config_generation"] = running->generation;
+    for (const auto &[key, live] : running->destinations)
+        status["destinations"].push_back(
+            {{"key", key}, {"plugin", live.config.plugin}, {"plugin_version", live.instance->plugin().version()}});
+    for (const auto &[key, why] : running->suspended) status["suspended"].push_back({{"key", key}, {"why", why}});
+    if (auto last = reloader_->last_reload()) status["last_reload"] = outcome_json(*last);
     return status.dump();
 }
 
@@ -120,6 +159,7 @@ bool Service::serve() {
 void Service::shutdown() {
     if (stopped_.exchange(true)) return;
     ready_ = false;
+    watcher_.reset();  // no reload starts while the host stops
     // httplib's stop() is a no-op until its listen loop runs, so repeat it until serve() returns.
     while (listening_) {
         server_->stop();  // stops accepting; requests being answered finish first

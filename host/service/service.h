@@ -1,24 +1,26 @@
 // The running host (`switchyard serve`): plugins, configuration, store, router and the HTTP
-// listener (ingestion, health, metrics, admin), wired together and shut down in order.
+// listener (ingestion, health, metrics, admin), wired together, reloaded and shut down in order.
 #pragma once
 
 #include <atomic>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "host/ingest/ingest_api.h"
 #include "host/metrics/metrics.h"
-#include "host/plugin/plugin_library.h"
+#include "host/reload/directory_watcher.h"
+#include "host/reload/plugin_registry.h"
+#include "host/reload/reloader.h"
 #include "host/router/router.h"
-#include "host/routing/snapshot.h"
 #include "host/store/store.h"
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace switchyard {
 
@@ -29,6 +31,7 @@ struct ServiceOptions {
     std::string listen_host = "127.0.0.1";
     int listen_port = 8080;
     bool admin_from_anywhere = false;  // default: /admin/* answers loopback clients only
+    bool watch = true;                 // reload on changes in the plugin and config directories
     IngestLimits limits;
 };
 
@@ -37,13 +40,16 @@ class Service {
     explicit Service(ServiceOptions options);
     ~Service();
 
-    // Loads plugins and configuration, opens the store and starts delivering. Returns the
-    // problems that prevent starting (empty on success).
+    // Opens the store, loads plugins (from private copies) and configuration, and starts
+    // delivering. Returns the problems that prevent starting (empty on success).
     std::vector<std::string> start();
 
     // Serves HTTP until shutdown() is called (from a signal handler thread). Returns false when
     // the listener could not be bound.
     bool serve();
+
+    // Re-reads the plugin and config directories; see Reloader::reload. Thread-safe.
+    ReloadOutcome reload(const std::string &trigger);
 
     // Graceful: readiness goes false, the listener stops, in-flight deliveries finish.
     void shutdown();
@@ -52,18 +58,19 @@ class Service {
 
    private:
     void mount_operations();
-    std::shared_ptr<const Snapshot> snapshot() const;
+    void start_watching();
+    bool admin_allowed(const httplib::Request &req, httplib::Response &res) const;
     std::string status_json() const;
 
     ServiceOptions options_;
     Metrics metrics_;
     std::unique_ptr<Store> store_;
+    std::unique_ptr<PluginRegistry> plugins_;
+    std::unique_ptr<Reloader> reloader_;
     std::unique_ptr<Router> router_;
     std::unique_ptr<IngestApi> ingest_;
     std::unique_ptr<httplib::Server> server_;
-    std::vector<std::shared_ptr<const PluginLibrary>> plugins_;
-    mutable std::mutex snapshot_mutex_;
-    std::shared_ptr<const Snapshot> snapshot_;
+    std::unique_ptr<DirectoryWatcher> watcher_;
     std::atomic<bool> ready_{false};
     std::atomic<bool> stopped_{false};
     std::atomic<bool> listening_{false};  // serve() is inside (or about to enter) httplib's listen loop

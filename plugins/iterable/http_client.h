@@ -17,6 +17,7 @@ struct HttpOptions {
     long connect_timeout_ms = 5000;
     long request_timeout_ms = 30000;
     bool gzip_requests = false;  // Content-Encoding: gzip on request bodies
+    std::string user_agent = "Switchyard-Iterable";  // names the plugin build in Iterable's logs
 };
 
 struct HttpAnswer {

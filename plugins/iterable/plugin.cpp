@@ -12,7 +12,11 @@
 
 namespace {
 
-constexpr const char *kVersion = "0.1.0";
+// A test build overrides it to tell two builds apart (tests/reload).
+#ifndef ITERABLE_PLUGIN_VERSION
+#define ITERABLE_PLUGIN_VERSION "0.1.0"
+#endif
+constexpr const char *kVersion = ITERABLE_PLUGIN_VERSION;
 
 // Immutable after init, as the ABI requires (transform may run on many threads).
 struct Instance {
@@ -43,7 +47,7 @@ sy_instance *init(const sy_host_api *host, sy_str_view settings_json, char *erro
         }
         instance->http = std::make_unique<iterable::HttpClient>(iterable::HttpOptions{
             instance->settings.connect_timeout_ms, instance->settings.request_timeout_ms,
-            instance->settings.gzip_requests});
+            instance->settings.gzip_requests, std::string("Switchyard-Iterable/") + kVersion});
         return reinterpret_cast<sy_instance *>(instance.release());
     });
 }

@@ -24,9 +24,9 @@ constexpr const char *kWriteKey = "e2e-write-key-7f3a";
 constexpr const char *kApiKey = "test-api-key";
 
 // Delivery settings with short backoffs; `retry_window` decides when a failing event is given up.
-inline std::string fast_retries(const std::string &retry_window = "10m") {
-    return "    delivery:\n      workers: 2\n      batch_size: 50\n      retry_window: " + retry_window +
-           "\n      backoff_base: 50ms\n      backoff_cap: 400ms\n";
+inline std::string fast_retries(const std::string &retry_window = "10m", int batch_size = 50) {
+    return "    delivery:\n      workers: 2\n      batch_size: " + std::to_string(batch_size) +
+           "\n      retry_window: " + retry_window + "\n      backoff_base: 50ms\n      backoff_cap: 400ms\n";
 }
 
 // One Iterable destination of the test workspace; `extra_settings` is indented YAML.
@@ -74,9 +74,9 @@ class EndToEnd : public ::testing::Test {
     }
 
     // Writes the one workspace file and starts the host on it.
-    void start_host(const std::string &yaml) {
+    void start_host(const std::string &yaml, const std::filesystem::path &plugin_dir = PLUGIN_DIR) {
         std::ofstream(root_ / "config" / "e2e.yaml") << yaml;
-        host_ = std::make_unique<HostProcess>(root_ / "config", root_ / "data");
+        host_ = std::make_unique<HostProcess>(root_ / "config", root_ / "data", plugin_dir);
         host_->start();
     }
 

@@ -30,8 +30,12 @@ TEST_F(EventTypes, EachTypeReachesTheMockState) {
                              {"properties", {{"order_id", "o1"}, {"total", 20}, {"products", json::array({product})}}}}),
               200);
     ASSERT_EQ(post("track", {{"userId", "u2"}, {"event", "Product Added"}, {"properties", product}}), 200);
+    ASSERT_TRUE(eventually([&] {
+        const json state = mock_.state();
+        return state["events"].size() == 3 && state["purchases"].size() == 1 && state["carts"].contains("u2");
+    })) << mock_.state().dump(2) << host_->log();
+    // Only then the alias: keyed by its new userId, it is not ordered after u1's earlier events.
     ASSERT_EQ(post("alias", {{"userId", "u1-new@example.com"}, {"previousId", "u1@example.com"}}), 200);
-
     ASSERT_TRUE(eventually([&] { return mock_.state()["email_updates"].size() == 1; }))
         << mock_.state().dump(2) << host_->log();
     const json state = mock_.state();

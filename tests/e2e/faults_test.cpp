@@ -13,9 +13,10 @@ class FaultyMock : public EndToEnd {
    protected:
     void SetUp() override { mock_.start(); }
 
-    void start_host_with_retry_window(const std::string &retry_window) {
+    // Small batches make many requests, so the random faults surely hit some.
+    void start_host_with_retry_window(const std::string &retry_window, int batch_size = 10) {
         start_host(workspace_yaml({"iterable"}, iterable_destination("iterable", mock_.base_url(), "",
-                                                                     fast_retries(retry_window))));
+                                                                     fast_retries(retry_window, batch_size))));
     }
 
     // True once /metrics shows no job waiting.
@@ -54,7 +55,7 @@ std::string loaded_or_forbidden(int seq) { return seq % 10 == 7 ? "Forbidden" : 
 // answers 200); events the API refuses are dead-lettered with its answer.
 TEST_F(FaultyMock, EveryEventIsDeliveredOrDeadLetteredWithAReason) {
     start_host_with_retry_window("10m");
-    mock_.set_faults({.error_rate = 0.2, .drop_rate = 0.1, .throttle_next = 2});
+    mock_.set_faults({.error_rate = 0.3, .drop_rate = 0.1, .throttle_next = 2});
     post_batches(300, loaded_or_forbidden);
     ASSERT_TRUE(eventually([&] { return queue_empty(); }, std::chrono::seconds(60))) << host_->log();
     const std::string metrics = get("/metrics");
@@ -96,7 +97,7 @@ TEST_F(FaultyMock, AnOutageLongerThanTheRetryWindowDeadLettersWithTheLastStatus)
 }
 
 TEST_F(FaultyMock, EachUsersOrderHoldsThroughRetries) {
-    start_host_with_retry_window("10m");
+    start_host_with_retry_window("10m", 25);
     mock_.set_faults({.error_rate = 0.3, .throttle_next = 3});
     for (int seq = 0; seq < 500; ++seq) ASSERT_EQ(post("track", track("u" + std::to_string(seq % 5), seq)), 200);
     ASSERT_TRUE(eventually([&] { return recorded_seqs(mock_).size() >= 500; }, std::chrono::seconds(60))) << host_->log();

@@ -15,7 +15,8 @@ namespace switchyard::testing {
 class HostProcess {
    public:
     // `config_dir` holds the workspace files; the data directory persists across restarts.
-    HostProcess(std::filesystem::path config_dir, std::filesystem::path data_dir);
+    HostProcess(std::filesystem::path config_dir, std::filesystem::path data_dir,
+                std::filesystem::path plugin_dir = PLUGIN_DIR);
     ~HostProcess();
     HostProcess(const HostProcess &) = delete;
     HostProcess &operator=(const HostProcess &) = delete;
@@ -35,6 +36,7 @@ class HostProcess {
    private:
     std::filesystem::path config_dir_;
     std::filesystem::path data_dir_;
+    std::filesystem::path plugin_dir_;
     std::filesystem::path log_file_;
     pid_t pid_ = -1;
     int port_ = 0;

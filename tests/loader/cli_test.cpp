@@ -60,8 +60,10 @@ TEST(Cli, UnknownCommandIsAUsageError) {
 }
 
 // Writes `text` to a temporary file and returns its path.
+// Named after the test too: ctest runs tests in parallel processes sharing TempDir().
 std::string temp_file(const std::string &name, const std::string &text) {
-    const std::string path = ::testing::TempDir() + name;
+    const std::string path =
+        ::testing::TempDir() + ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-" + name;
     FILE *f = std::fopen(path.c_str(), "w");
     std::fwrite(text.data(), 1, text.size(), f);
     std::fclose(f);

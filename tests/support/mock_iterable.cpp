@@ -30,6 +30,11 @@ int64_t now_ms() {
         .count();
 }
 
+int64_t wall_clock_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 std::string api_key_of(const httplib::Request &req) {
     for (const auto &[name, value] : req.headers) {
         std::string lower;
@@ -207,7 +212,8 @@ void MockIterable::handle(const httplib::Request &req, httplib::Response &res) {
     }
     json reply = deletion ? delete_user(endpoint.substr(kDeletePrefix.size()), state_)
                           : record(endpoint, body, state_, options_.disallowed_events);
-    json entry = {{"method", req.method}, {"path", req.path}};
+    json entry = {{"method", req.method}, {"path", req.path}, {"user_agent", req.get_header_value("User-Agent")},
+                  {"received_ms", wall_clock_ms()}};
     if (!deletion) entry["body"] = body;
     state_["requests"].push_back(std::move(entry));
     lock.unlock();
