@@ -3,6 +3,13 @@
 # Builds <name>.so into the plugin directory (or OUTPUT_DIR, for test builds): hidden visibility
 # (only the ABI entry is exported), no undefined symbols (a plugin links no host symbol),
 # warnings as errors.
+# GCC marks inline statics of templates STB_GNU_UNIQUE, and glibc never unloads a library that
+# first defined such a symbol: a reloaded plugin would stay mapped until exit. Apply to a plugin
+# and to every static library linked into one.
+function(switchyard_unloadable target)
+  target_compile_options(${target} PRIVATE $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)
+endfunction()
+
 function(switchyard_add_plugin name)
   cmake_parse_arguments(ARG "" "OUTPUT_DIR;OUTPUT_NAME" "SOURCES;LIBRARIES;DEFINITIONS" ${ARGN})
   if(NOT ARG_OUTPUT_DIR)
@@ -14,6 +21,7 @@ function(switchyard_add_plugin name)
   set(target sy_plugin_${name})
   add_library(${target} MODULE ${ARG_SOURCES})
   target_compile_definitions(${target} PRIVATE ${ARG_DEFINITIONS})
+  switchyard_unloadable(${target})
   set_target_properties(${target} PROPERTIES
     OUTPUT_NAME ${ARG_OUTPUT_NAME}
     PREFIX ""

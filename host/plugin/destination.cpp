@@ -1,6 +1,8 @@
 // A destination instance: init/destroy and the calls into the plugin, each behind RAII.
 #include "host/plugin/destination.h"
 
+#include <mutex>
+
 #include "host/log/log.h"
 
 namespace switchyard {
@@ -14,6 +16,11 @@ struct HostServices {
 namespace {
 
 constexpr size_t kInitErrorCapacity = 1024;
+
+// The ABI promises a plugin that init() and destroy() never overlap. With hot reload an old
+// instance may be destroyed on a delivery worker (its last batch done) while a reload creates
+// another, so every init and destroy takes this lock.
+std::mutex lifecycle_mutex;
 
 void log_from_plugin(void *ctx, sy_log_level level, sy_str_view message) {
     // Called from plugin threads: never let anything escape back into C.
@@ -41,6 +48,7 @@ std::shared_ptr<Destination> Destination::create(std::shared_ptr<const PluginLib
                                                  std::string_view settings_json, std::string &error) {
     std::shared_ptr<Destination> destination(new Destination(std::move(plugin), std::move(id)));
     char buffer[kInitErrorCapacity] = {};
+    std::lock_guard lock(lifecycle_mutex);
     destination->instance_ = destination->plugin_->table().init(
         &destination->services_->api, {settings_json.data(), settings_json.size()}, buffer, sizeof buffer);
     if (destination->instance_ == nullptr) {
@@ -53,7 +61,9 @@ std::shared_ptr<Destination> Destination::create(std::shared_ptr<const PluginLib
 }
 
 Destination::~Destination() {
-    if (instance_ != nullptr) plugin_->table().destroy(instance_);
+    if (instance_ == nullptr) return;
+    std::lock_guard lock(lifecycle_mutex);
+    plugin_->table().destroy(instance_);
 }
 
 TransformResult Destination::transform(std::span<const sy_str_view> events, sy_batching batching) const {

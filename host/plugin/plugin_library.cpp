@@ -55,23 +55,24 @@ LoadOutcome refuse(const std::filesystem::path &file, const std::string &why) {
     return {nullptr, file.string() + ": " + why};
 }
 
-LoadOutcome load_checked(const std::filesystem::path &file) {
-    if (std::string why = elf_problem(file); !why.empty()) return refuse(file, why);
+// `named` is what messages and path() call the file: the operator's file when `file` is a copy.
+LoadOutcome load_checked(const std::filesystem::path &file, const std::filesystem::path &named) {
+    if (std::string why = elf_problem(file); !why.empty()) return refuse(named, why);
     boost::dll::shared_library library;
     boost::dll::fs::error_code ec;
     library.load(boost::dll::fs::path(file.string()),
                  boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
-    if (ec) return refuse(file, "the dynamic linker refused it: " + dynamic_linker_reason(file));
-    if (!library.has(SY_ENTRY_SYMBOL)) return refuse(file, "no entry symbol \"" SY_ENTRY_SYMBOL "\"");
+    if (ec) return refuse(named, "the dynamic linker refused it: " + dynamic_linker_reason(file));
+    if (!library.has(SY_ENTRY_SYMBOL)) return refuse(named, "no entry symbol \"" SY_ENTRY_SYMBOL "\"");
     const sy_plugin *exported = library.get<const sy_plugin *()>(SY_ENTRY_SYMBOL)();
-    if (exported == nullptr) return refuse(file, "entry returned no plugin table");
+    if (exported == nullptr) return refuse(named, "entry returned no plugin table");
     if (exported->struct_size < kMinPluginSize)
-        return refuse(file, "plugin table is " + std::to_string(exported->struct_size) +
+        return refuse(named, "plugin table is " + std::to_string(exported->struct_size) +
                                 " bytes, ABI 1.0 needs at least " + std::to_string(kMinPluginSize));
     sy_plugin table{};
     std::memcpy(&table, exported, std::min<size_t>(exported->struct_size, sizeof table));
-    if (std::string why = check_table(table); !why.empty()) return refuse(file, why);
-    return {std::make_shared<PluginLibrary>(file, std::move(library), table), {}};
+    if (std::string why = check_table(table); !why.empty()) return refuse(named, why);
+    return {std::make_shared<PluginLibrary>(named, std::move(library), table), {}};
 }
 
 }  // namespace
@@ -92,12 +93,13 @@ PluginLibrary::PluginLibrary(std::filesystem::path path, boost::dll::shared_libr
       version_(table.version != nullptr ? table.version : ""),
       settings_schema_(table.settings_schema != nullptr ? table.settings_schema : "{}") {}
 
-LoadOutcome load_plugin(const std::filesystem::path &file) {
+LoadOutcome load_plugin(const std::filesystem::path &file, const std::filesystem::path &named_as) {
+    const std::filesystem::path &named = named_as.empty() ? file : named_as;
     try {
         if (std::string why = writable_by_others(file); !why.empty()) return {nullptr, why};
-        return load_checked(file);
+        return load_checked(file, named);
     } catch (const std::exception &e) {
-        return refuse(file, std::string("could not be loaded: ") + e.what());
+        return refuse(named, std::string("could not be loaded: ") + e.what());
     }
 }
 

@@ -45,8 +45,9 @@ struct LoadOutcome {
     std::string refusal;                          // one sentence naming the file, on failure
 };
 
-// Loads and checks one file. Never throws; a bad file yields a refusal, not a crash.
-LoadOutcome load_plugin(const std::filesystem::path &file);
+// Loads and checks one file. Never throws; a bad file yields a refusal, not a crash. When `file`
+// is a private copy, `named_as` is the operator's file: refusals and path() name it.
+LoadOutcome load_plugin(const std::filesystem::path &file, const std::filesystem::path &named_as = {});
 
 struct DirectoryLoad {
     std::vector<std::shared_ptr<const PluginLibrary>> plugins;  // sorted by file name

@@ -19,7 +19,10 @@ using Clock = std::chrono::steady_clock;
 // IN_MODIFY or IN_CREATE, which fire while a file is still being written.
 constexpr uint32_t kMask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE;
 
+// Plugin and workspace files; and "..data", which Kubernetes renames into place to update a
+// mounted ConfigMap (the workspace files are symlinks through it).
 bool watched_name(std::string_view name) {
+    if (name == "..data") return true;
     for (std::string_view suffix : {".so", ".yaml", ".yml"})
         if (name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix) return true;
     return false;

@@ -13,8 +13,8 @@ namespace switchyard {
 
 class DirectoryWatcher {
    public:
-    // Relevant: a file named *.so, *.yaml or *.yml closed after writing, renamed into or out of
-    // a directory, or deleted. `on_change` runs on the watcher's thread, `quiet` after the last
+    // Relevant: a file named *.so, *.yaml or *.yml (or Kubernetes' ..data) closed after writing,
+    // renamed into or out of a directory, or deleted. `on_change` runs on the watcher's thread, `quiet` after the last
     // such event (at most `max_delay` after the first, so a steady trickle cannot starve it).
     // Throws std::runtime_error when inotify is unavailable or a directory cannot be watched.
     DirectoryWatcher(const std::vector<std::filesystem::path> &dirs, std::function<void()> on_change,

@@ -23,13 +23,6 @@ std::shared_ptr<const PluginLibrary> deleting_copy_on_unload(std::shared_ptr<con
             }};
 }
 
-// The loader names the file it was given (the copy); the operator knows the original.
-std::string naming_original(std::string refusal, const fs::path &copy, const fs::path &file) {
-    if (const size_t at = refusal.find(copy.string()); at != std::string::npos)
-        refusal.replace(at, copy.string().size(), file.string());
-    return refusal;
-}
-
 std::vector<fs::path> plugin_files(const fs::path &dir) {
     std::vector<fs::path> files;
     for (const auto &entry : fs::directory_iterator(dir))
@@ -92,13 +85,13 @@ LoadedPlugin PluginRegistry::load(const fs::path &file, std::string &refusal) {
             fs::remove(copy);
             return *same;
         }
-        LoadOutcome loaded = load_plugin(copy);
+        LoadOutcome loaded = load_plugin(copy, file);
         if (!loaded.plugin) {
             fs::remove(copy);
-            refusal = naming_original(loaded.refusal, copy, file);
+            refusal = loaded.refusal;
             return {};
         }
-        return {file, sha256, deleting_copy_on_unload(std::move(loaded.plugin), copy)};
+        return {file, copy, sha256, deleting_copy_on_unload(std::move(loaded.plugin), copy)};
     } catch (const std::exception &e) {
         refusal = file.string() + ": could not be copied for loading (" + e.what() + ")";
         return {};

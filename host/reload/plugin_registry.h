@@ -15,6 +15,7 @@ namespace switchyard {
 
 struct LoadedPlugin {
     std::filesystem::path file;  // the operator's file in the plugin directory
+    std::filesystem::path copy;  // the private copy the library was loaded from, deleted on unload
     std::string sha256;          // of the bytes that were loaded
     std::shared_ptr<const PluginLibrary> library;
 };

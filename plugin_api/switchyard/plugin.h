@@ -31,8 +31,12 @@
  *   - sy_str_view is never NUL-terminated by contract; `len` is in bytes, UTF-8.
  *
  * Threads
- *   - The entry, init() and destroy() are called from the host's control
- *     thread, never concurrently with each other for one library.
+ *   - The entry, init() and destroy() are never called concurrently with
+ *     each other (they may come from different host threads: a reloaded
+ *     destination's old instance is destroyed when its last batch is done).
+ *   - Keep no thread_local object with a destructor: it pins the library in
+ *     memory until every host thread that called into it exits, so a
+ *     replaced build could not be unloaded. Pool per instance instead.
  *   - transform(), send(), release() and rate_limits() may be called
  *     concurrently on the same instance from many worker threads. An
  *     instance must therefore be immutable after init() (or synchronise its

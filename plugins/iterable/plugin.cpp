@@ -23,6 +23,7 @@ struct Instance {
     iterable::Settings settings;
     std::vector<sy_rate_limit> rate_limits;  // views into settings.rate_limits
     std::unique_ptr<iterable::HttpClient> http;  // thread-safe: a pool of keep-alive handles
+    iterable::ParserPool parsers;                // thread-safe
 };
 
 Instance *instance_of(sy_instance *instance) { return reinterpret_cast<Instance *>(instance); }
@@ -57,7 +58,8 @@ void destroy(sy_instance *instance) { delete instance_of(instance); }
 const sy_transform_result *transform(sy_instance *instance, const sy_str_view *events, size_t count,
                                      sy_batching batching) {
     return sy::barrier<const sy_transform_result *>(nullptr, [&]() -> const sy_transform_result * {
-        auto output = iterable::transform_events(instance_of(instance)->settings, events, count, batching);
+        Instance &self = *instance_of(instance);
+        auto output = iterable::transform_events(self.settings, self.parsers, events, count, batching);
         const sy_transform_result *result = output->publish();
         output.release();  // owned by the host until release()
         return result;

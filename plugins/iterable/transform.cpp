@@ -137,8 +137,8 @@ const std::string &api_key_for(const Category &category, const Settings &setting
     return category.key == KeyChoice::kDeviceApiKey ? settings.device_api_key.reveal() : settings.api_key.reveal();
 }
 
-void transform_event(std::string_view event_json, const Settings &settings, Mode mode, BuiltEvent &out) {
-    thread_local simdjson::dom::parser parser;  // reused: parsing allocates only when events grow
+void transform_event(simdjson::dom::parser &parser, std::string_view event_json, const Settings &settings, Mode mode,
+                     BuiltEvent &out) {
     out.reset();
     Element root;
     auto error = parser.parse(event_json.data(), event_json.size()).get(root);

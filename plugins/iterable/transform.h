@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <simdjson.h>
+
 #include "categories.h"
 #include "mapping.h"
 #include "settings.h"
@@ -42,9 +44,10 @@ struct BuiltEvent {
 
 enum class Mode : uint8_t { kProcessor, kRouter };
 
-// Parses and maps one event. Never throws for bad input: failures come back in `error`.
-// Uses a per-thread parser, so it is safe to call from many threads at once.
-void transform_event(std::string_view event_json, const Settings &settings, Mode mode, BuiltEvent &out);
+// Parses (with `parser`, reused across events) and maps one event. Never throws for bad input:
+// failures come back in `error`.
+void transform_event(simdjson::dom::parser &parser, std::string_view event_json, const Settings &settings, Mode mode,
+                     BuiltEvent &out);
 
 // The api key a category's requests carry ("" → no header).
 const std::string &api_key_for(const Category &category, const Settings &settings);

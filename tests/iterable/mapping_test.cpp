@@ -19,7 +19,8 @@ Settings settings_from(const std::string &json_text = R"({"apiKey":"k","trackAll
 
 BuiltEvent build(const json &event, const Settings &settings = settings_from()) {
     BuiltEvent out;
-    transform_event(event.dump(), settings, Mode::kProcessor, out);
+    simdjson::dom::parser parser;
+    transform_event(parser, event.dump(), settings, Mode::kProcessor, out);
     return out;
 }
 
@@ -129,10 +130,11 @@ TEST(IterableMapping, ErrorCatalogue) {
 
 TEST(IterableMapping, IntegersBeyond64BitsAreReadAsJavaScriptDoubles) {
     BuiltEvent out;
-    transform_event(R"({"type":"track","userId":"u","properties":{"big":123456789012345678901234,"s":"99999999999999999999999","e":1e400}})",
+    simdjson::dom::parser parser;
+    transform_event(parser, R"({"type":"track","userId":"u","properties":{"big":123456789012345678901234,"s":"99999999999999999999999","e":1e400}})",
                     settings_from(), Mode::kProcessor, out);
     EXPECT_FALSE(out.ok);  // 1e400 is out of range for simdjson and JSON.parse alike -> Infinity; refused here
-    transform_event(R"({"type":"track","userId":"u","properties":{"big":123456789012345678901234,"s":"99999999999999999999999"}})",
+    transform_event(parser, R"({"type":"track","userId":"u","properties":{"big":123456789012345678901234,"s":"99999999999999999999999"}})",
                     settings_from(), Mode::kProcessor, out);
     ASSERT_TRUE(out.ok) << out.error.message;
     json data = json::parse(out.body)["dataFields"];
