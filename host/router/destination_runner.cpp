@@ -137,21 +137,14 @@ void DestinationRunner::settle(const std::vector<Job> &jobs, const std::vector<E
     const int64_t now = now_ms();
     std::vector<JobSettlement> settlements;
     settlements.reserve(jobs.size());
-    const Labels labels = {{"destination", key_}};
     for (size_t i = 0; i < jobs.size(); ++i) {
         const EventOutcome &outcome = outcomes[i];
-        if (outcome.outcome == SY_OK) {
+        if (outcome.outcome == SY_OK)
             settlements.push_back({jobs[i].id, Settlement::delivered, 0, {}});
-            metrics_.add("switchyard_events_delivered_total", labels);
-            metrics_.observe("switchyard_delivery_latency_seconds", labels, (now - jobs[i].created_ms) / 1000.0);
-        } else if (outcome.outcome == SY_ABORT) {
+        else if (outcome.outcome == SY_ABORT)
             settlements.push_back({jobs[i].id, Settlement::dead, 0, failure_reason(outcome)});
-        } else {
+        else
             settlements.push_back(retry_or_dead_letter(jobs[i], outcome, policy_, now, random));
-        }
-        const Settlement kind = settlements.back().kind;
-        if (kind == Settlement::dead) metrics_.add("switchyard_events_dead_lettered_total", labels);
-        if (kind == Settlement::retry) metrics_.add("switchyard_events_retried_total", labels);
     }
     try {
         store_.settle(settlements, now);
@@ -159,6 +152,24 @@ void DestinationRunner::settle(const std::vector<Job> &jobs, const std::vector<E
         // The jobs stay pending and are delivered again later: at-least-once, never lost.
         log::error("router:" + key_, std::string("Could not record delivery results: ") + e.what());
         std::this_thread::sleep_for(kStoreErrorPause);
+        return;
+    }
+    count(jobs, settlements, now);
+}
+
+// Metrics follow the store: what they count is recorded, so /metrics and the queue agree.
+void DestinationRunner::count(const std::vector<Job> &jobs, const std::vector<JobSettlement> &settlements,
+                              int64_t now) {
+    const Labels labels = {{"destination", key_}};
+    for (size_t i = 0; i < jobs.size(); ++i) {
+        switch (settlements[i].kind) {
+            case Settlement::delivered:
+                metrics_.add("switchyard_events_delivered_total", labels);
+                metrics_.observe("switchyard_delivery_latency_seconds", labels, (now - jobs[i].created_ms) / 1000.0);
+                break;
+            case Settlement::dead: metrics_.add("switchyard_events_dead_lettered_total", labels); break;
+            case Settlement::retry: metrics_.add("switchyard_events_retried_total", labels); break;
+        }
     }
 }
 

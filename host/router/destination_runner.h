@@ -42,6 +42,7 @@ class DestinationRunner {
     std::vector<EventOutcome> send_all(const Destination &destination, Pacer &pacer, const sy_transform_result &result,
                                        size_t event_count);
     void settle(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes);
+    void count(const std::vector<Job> &jobs, const std::vector<JobSettlement> &settlements, int64_t now);
     void release_users(const std::vector<Job> &jobs);
     std::shared_ptr<Pacer> pacer_for(const std::shared_ptr<const Destination> &destination);
 
