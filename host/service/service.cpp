@@ -37,6 +37,8 @@ nlohmann::json outcome_json(const ReloadOutcome &outcome) {
 
 Service::Service(ServiceOptions options) : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
     server_->set_tcp_nodelay(true);  // else Nagle holds each answer for the client's delayed ACK (~40 ms)
+    // SDKs keep one connection open; httplib's default closes it after every 5th request.
+    server_->set_keep_alive_max_count(100'000);
 }
 
 Service::~Service() { shutdown(); }
