@@ -103,7 +103,7 @@ LoadOutcome load_plugin(const std::filesystem::path &file, const std::filesystem
     }
 }
 
-DirectoryLoad load_plugin_directory(const std::filesystem::path &dir) {
+DirectoryLoad load_plugin_directory(const std::filesystem::path &dir, const PluginLoader &load) {
     DirectoryLoad out;
     try {
         if (std::string why = writable_by_others(dir); !why.empty()) {
@@ -116,7 +116,7 @@ DirectoryLoad load_plugin_directory(const std::filesystem::path &dir) {
         std::sort(files.begin(), files.end());
         std::set<std::string> names;
         for (const auto &file : files) {
-            LoadOutcome loaded = load_plugin(file);
+            LoadOutcome loaded = load ? load(file) : load_plugin(file);
             if (!loaded.plugin) {
                 out.refusals.push_back(loaded.refusal);
             } else if (!names.insert(loaded.plugin->name()).second) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,8 +55,9 @@ struct DirectoryLoad {
     std::vector<std::string> refusals;                          // one sentence each
 };
 
-// Loads every *.so in `dir` (not recursing), refusing duplicates by name and files or a
-// directory that other users can write to. Never throws.
-DirectoryLoad load_plugin_directory(const std::filesystem::path &dir);
+// Loads every *.so in `dir` (not recursing) with `load` (default: load_plugin), refusing
+// duplicates by name and files or a directory that other users can write to. Never throws.
+using PluginLoader = std::function<LoadOutcome(const std::filesystem::path &file)>;
+DirectoryLoad load_plugin_directory(const std::filesystem::path &dir, const PluginLoader &load = {});
 
 }  // namespace switchyard

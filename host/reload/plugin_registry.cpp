@@ -1,9 +1,6 @@
 #include "host/reload/plugin_registry.h"
 
-#include <sys/stat.h>
-
-#include <algorithm>
-#include <set>
+#include <map>
 
 #include "host/reload/file_hash.h"
 
@@ -23,14 +20,6 @@ std::shared_ptr<const PluginLibrary> deleting_copy_on_unload(std::shared_ptr<con
             }};
 }
 
-std::vector<fs::path> plugin_files(const fs::path &dir) {
-    std::vector<fs::path> files;
-    for (const auto &entry : fs::directory_iterator(dir))
-        if (entry.path().extension() == ".so" && !entry.is_directory()) files.push_back(entry.path());
-    std::sort(files.begin(), files.end());
-    return files;
-}
-
 }  // namespace
 
 std::vector<std::shared_ptr<const PluginLibrary>> libraries_of(const std::vector<LoadedPlugin> &plugins) {
@@ -47,28 +36,19 @@ PluginRegistry::PluginRegistry(fs::path plugin_dir, fs::path copy_dir)
     fs::permissions(copy_dir_, fs::perms::owner_all);
 }
 
+// The directory walk, its checks and name clashes are load_plugin_directory's; this adds the
+// private copy and the hash of each file.
 PluginScan PluginRegistry::scan() {
-    PluginScan out;
-    try {
-        if (std::string why = writable_by_others(plugin_dir_); !why.empty()) {
-            out.refusals.push_back(why);
-            return out;
-        }
-        std::set<std::string> names;
-        for (const fs::path &file : plugin_files(plugin_dir_)) {
-            std::string refusal;
-            LoadedPlugin loaded = load(file, refusal);
-            if (!loaded.library)
-                out.refusals.push_back(refusal);
-            else if (!names.insert(loaded.library->name()).second)
-                out.refusals.push_back(file.string() + ": plugin name \"" + loaded.library->name() +
-                                       "\" is already taken by another file");
-            else
-                out.plugins.push_back(std::move(loaded));
-        }
-    } catch (const std::exception &e) {
-        out.refusals.push_back(plugin_dir_.string() + ": cannot read plugin directory (" + e.what() + ")");
-    }
+    std::map<const PluginLibrary *, LoadedPlugin> loaded;
+    DirectoryLoad directory = load_plugin_directory(plugin_dir_, [&](const fs::path &file) {
+        std::string refusal;
+        LoadedPlugin plugin = load(file, refusal);
+        if (!plugin.library) return LoadOutcome{nullptr, refusal};
+        loaded.emplace(plugin.library.get(), plugin);
+        return LoadOutcome{plugin.library, {}};
+    });
+    PluginScan out{{}, std::move(directory.refusals)};
+    for (const auto &library : directory.plugins) out.plugins.push_back(loaded.at(library.get()));
     return out;
 }
 
