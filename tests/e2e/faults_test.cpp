@@ -98,6 +98,8 @@ TEST_F(FaultyMock, AnOutageLongerThanTheRetryWindowDeadLettersWithTheLastStatus)
 
 TEST_F(FaultyMock, EachUsersOrderHoldsThroughRetries) {
     start_host_with_retry_window("10m", 25);
+    // Canned 503s make sure some batches are retried whatever the random faults do.
+    for (int i = 0; i < 3; ++i) mock_.queue_response("/api/events/trackBulk", 503, R"({"msg":"down"})");
     mock_.set_faults({.error_rate = 0.3, .throttle_next = 3});
     for (int seq = 0; seq < 500; ++seq) ASSERT_EQ(post("track", track("u" + std::to_string(seq % 5), seq)), 200);
     ASSERT_TRUE(eventually([&] { return recorded_seqs(mock_).size() >= 500; }, std::chrono::seconds(60))) << host_->log();
@@ -106,7 +108,7 @@ TEST_F(FaultyMock, EachUsersOrderHoldsThroughRetries) {
         EXPECT_EQ(seqs.size(), 100u);
         EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << "u" << user;
     }
-    EXPECT_GT(mock_.stats().by_status[503], 0u) << "no fault was injected";
+    EXPECT_GE(mock_.stats().by_status[503], 3u);
 }
 
 }  // namespace
