@@ -13,6 +13,7 @@ PACKAGES=(
   libcurl4-openssl-dev libssl-dev zlib1g-dev
   libsqlite3-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev clang-tidy cppcheck   # fuzzers (libFuzzer) and static checks
 )
 
 missing=()
