@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "host/cli/command.h"
+#include "host/config/env_expand.h"
 #include "host/log/log.h"
 #include "host/service/service.h"
 
@@ -18,7 +19,23 @@ constexpr Flag kFlags[] = {
     {"admin-from-anywhere", "", "let non-loopback clients use /admin/* (default: loopback only)", ""},
     {"no-watch", "", "do not reload on changes in the plugin and config directories (SIGHUP and /admin/reload still do)", ""},
     {"max-body-bytes", "N", "largest accepted request body after decompression; larger gets 413", "4194304"},
+    {"max-connections", "N", "client connections served at once; one more is answered 503", "256"},
+    {"idle-timeout", "DURATION", "a connection that starts no request for this long is closed", "5s"},
+    {"request-timeout", "DURATION", "a request's headers and body must arrive within this, else 408", "30s"},
 };
+
+// The listener's limits from the flags; false when one is not a positive number or duration.
+bool parse_connection_limits(const Args &args, http::ConnectionLimits &limits) {
+    const auto max_connections = parse_whole_number(args.value_or("max-connections", "256"));
+    const auto idle = parse_duration(args.value_or("idle-timeout", "5s"));
+    const auto request = parse_duration(args.value_or("request-timeout", "30s"));
+    if (!max_connections || *max_connections == 0 || !idle || idle->count() <= 0 || !request || request->count() <= 0)
+        return false;
+    limits.max_connections = *max_connections;
+    limits.idle_timeout = *idle;
+    limits.request_timeout = *request;
+    return true;
+}
 
 bool parse_listen(const std::string &text, ServiceOptions &options) {
     const size_t colon = text.rfind(':');
@@ -47,8 +64,10 @@ int run_serve(const Args &args) {
     options.data_dir = args.value_or("data-dir", "var");
     options.admin_from_anywhere = args.has("admin-from-anywhere");
     const auto max_body = parse_whole_number(args.value_or("max-body-bytes", "4194304"));
-    if (!parse_listen(args.value_or("listen", "127.0.0.1:8080"), options) || !max_body || *max_body == 0) {
-        std::cerr << "switchyard serve: --listen must be HOST:PORT and --max-body-bytes a positive number\n";
+    if (!parse_listen(args.value_or("listen", "127.0.0.1:8080"), options) || !max_body || *max_body == 0 ||
+        !parse_connection_limits(args, options.connections)) {
+        std::cerr << "switchyard serve: --listen must be HOST:PORT, --max-body-bytes and --max-connections positive "
+                     "numbers, --idle-timeout and --request-timeout durations like 500ms or 30s\n";
         return kExitUsage;
     }
     options.limits.max_body_bytes = *max_body;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "host/http/guarded_server.h"
 #include "host/log/log.h"
 
 namespace switchyard {
@@ -35,8 +36,8 @@ nlohmann::json outcome_json(const ReloadOutcome &outcome) {
 
 }  // namespace
 
-Service::Service(ServiceOptions options) : options_(std::move(options)), server_(std::make_unique<httplib::Server>()) {
-    server_->set_tcp_nodelay(true);  // else Nagle holds each answer for the client's delayed ACK (~40 ms)
+Service::Service(ServiceOptions options)
+    : options_(std::move(options)), server_(std::make_unique<http::GuardedServer>(options_.connections, metrics_)) {
     // SDKs keep one connection open; httplib's default closes it after every 5th request.
     server_->set_keep_alive_max_count(100'000);
 }

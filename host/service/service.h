@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "host/http/connection_limits.h"
 #include "host/ingest/ingest_api.h"
 #include "host/metrics/metrics.h"
 #include "host/reload/directory_watcher.h"
@@ -17,12 +18,14 @@
 #include "host/store/store.h"
 
 namespace httplib {
-class Server;
 struct Request;
 struct Response;
 }  // namespace httplib
 
 namespace switchyard {
+namespace http {
+class GuardedServer;
+}
 
 struct ServiceOptions {
     std::filesystem::path config_dir = "config";
@@ -33,6 +36,7 @@ struct ServiceOptions {
     bool admin_from_anywhere = false;  // default: /admin/* answers loopback clients only
     bool watch = true;                 // reload on changes in the plugin and config directories
     IngestLimits limits;
+    http::ConnectionLimits connections;
 };
 
 class Service {
@@ -69,7 +73,7 @@ class Service {
     std::unique_ptr<Reloader> reloader_;
     std::unique_ptr<Router> router_;
     std::unique_ptr<IngestApi> ingest_;
-    std::unique_ptr<httplib::Server> server_;
+    std::unique_ptr<http::GuardedServer> server_;
     std::unique_ptr<DirectoryWatcher> watcher_;
     std::atomic<bool> ready_{false};
     std::atomic<bool> stopped_{false};

@@ -1,0 +1,109 @@
+// Reads bounded by a silence and by the request's deadline; writes bounded by a silence.
+#include "host/http/deadline_stream.h"
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace switchyard::http {
+namespace {
+
+constexpr std::chrono::milliseconds kStopCheckInterval{100};
+
+// poll() for one event, retried on EINTR: > 0 ready, 0 timed out, < 0 failed.
+int wait_for(int socket, short events, std::chrono::milliseconds timeout) {
+    pollfd target{socket, events, 0};
+    for (;;) {
+        const int ready = ::poll(&target, 1, static_cast<int>(std::max<int64_t>(timeout.count(), 0)));
+        if (ready >= 0 || errno != EINTR) return ready;
+    }
+}
+
+std::chrono::milliseconds until(DeadlineStream::Clock::time_point deadline) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - DeadlineStream::Clock::now());
+}
+
+void numeric_address(const sockaddr_storage &address, socklen_t length, std::string &ip, int &port) {
+    char host[NI_MAXHOST];
+    char service[NI_MAXSERV];
+    if (::getnameinfo(reinterpret_cast<const sockaddr *>(&address), length, host, sizeof host, service, sizeof service,
+                      NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        return;
+    ip = host;
+    port = std::atoi(service);
+}
+
+}  // namespace
+
+bool DeadlineStream::await_request(const std::function<bool()> &stopping) {
+    wrote_ = false;
+    const Clock::time_point idle_until = Clock::now() + limits_.idle_timeout;
+    while (!buffered()) {
+        if (stopping()) return false;
+        const std::chrono::milliseconds left = until(idle_until);
+        if (left.count() <= 0) return false;
+        const int ready = wait_for(socket_, POLLIN, std::min(left, kStopCheckInterval));
+        if (ready < 0) return false;
+        if (ready > 0) break;  // a byte, or EOF: reading tells which
+    }
+    deadline_ = Clock::now() + limits_.request_timeout;
+    return true;
+}
+
+bool DeadlineStream::wait_readable() {
+    const std::chrono::milliseconds left = until(deadline_);
+    if (left.count() <= 0) timed_out_ = true;  // a client that keeps sending slowly is cut here
+    if (timed_out_) return false;
+    const int ready = wait_for(socket_, POLLIN, std::min(left, limits_.read_timeout));
+    if (ready == 0) timed_out_ = true;
+    return ready > 0;
+}
+
+bool DeadlineStream::is_readable() const {
+    return buffered() || (!timed_out_ && wait_for(socket_, POLLIN, std::min(until(deadline_), limits_.read_timeout)) > 0);
+}
+
+bool DeadlineStream::is_writable() const {
+    return !timed_out_ && wait_for(socket_, POLLOUT, limits_.write_timeout) > 0;
+}
+
+ssize_t DeadlineStream::read(char *ptr, size_t size) {
+    if (!buffered()) {
+        if (!wait_readable()) return -1;
+        if (size >= buffer_.size()) return ::recv(socket_, ptr, size, 0);  // large reads skip the copy
+        const ssize_t received = ::recv(socket_, buffer_.data(), buffer_.size(), 0);
+        if (received <= 0) return received;
+        buffer_begin_ = 0;
+        buffer_end_ = static_cast<size_t>(received);
+    }
+    const size_t n = std::min(size, buffer_end_ - buffer_begin_);
+    std::memcpy(ptr, buffer_.data() + buffer_begin_, n);
+    buffer_begin_ += n;
+    return static_cast<ssize_t>(n);
+}
+
+ssize_t DeadlineStream::write(const char *ptr, size_t size) {
+    if (!is_writable()) return -1;
+    wrote_ = true;
+    return ::send(socket_, ptr, size, MSG_NOSIGNAL);
+}
+
+void DeadlineStream::get_remote_ip_and_port(std::string &ip, int &port) const {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getpeername(socket_, reinterpret_cast<sockaddr *>(&address), &length) == 0)
+        numeric_address(address, length, ip, port);
+}
+
+void DeadlineStream::get_local_ip_and_port(std::string &ip, int &port) const {
+    sockaddr_storage address{};
+    socklen_t length = sizeof address;
+    if (::getsockname(socket_, reinterpret_cast<sockaddr *>(&address), &length) == 0)
+        numeric_address(address, length, ip, port);
+}
+
+}  // namespace switchyard::http
