@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "host/ingest/shape_limits.h"
+
 namespace switchyard::ingest {
 namespace {
 
@@ -29,6 +31,19 @@ constexpr size_t kNotInBatch = SIZE_MAX;
 
 std::string subject(size_t batch_index) {
     return batch_index == kNotInBatch ? "The event" : "Batch item " + std::to_string(batch_index);
+}
+
+ShapeLimits shape_limits(const IngestLimits &limits, size_t levels_above_event = 0) {
+    return {limits.max_nesting_depth - std::min(levels_above_event, limits.max_nesting_depth), limits.max_string_bytes};
+}
+
+// Turns `outcome` into the request's refusal when `value` breaks a shape limit.
+bool within_shape_limits(BodyOutcome &outcome, simdjson::dom::element value, const ShapeLimits &limits,
+                         std::string_view subject) {
+    const std::string problem = shape_problem(value, limits);
+    if (problem.empty()) return true;
+    outcome = refusal(400, std::string(subject) + " was refused because " + problem + ".");
+    return false;
 }
 
 // Adds one normalised event, or turns `outcome` into the request's refusal.
@@ -78,7 +93,8 @@ BodyOutcome RequestBody::normalize(std::string_view path_type, int64_t received_
     EventContext context{path_type, received_at_ms, client_ip, nullptr};
     if (path_type.empty()) return normalize_batch(context, limits);
     BodyOutcome outcome;
-    accept(outcome, normalize_event(root_element_, context), kNotInBatch, limits);
+    if (within_shape_limits(outcome, root_element_, shape_limits(limits), subject(kNotInBatch)))
+        accept(outcome, normalize_event(root_element_, context), kNotInBatch, limits);
     return outcome;
 }
 
@@ -93,12 +109,20 @@ BodyOutcome RequestBody::normalize_batch(EventContext &context, const IngestLimi
                                 std::to_string(limits.max_batch_events) + ".");
     const BatchDefaults defaults{member(root_, "sentAt"), object_member(root_, "context"),
                                  object_member(root_, "integrations")};
-    context.batch = &defaults;
     BodyOutcome outcome;
+    // The batch's context and integrations are merged into each event, one level down.
+    for (const std::string_view name : {"context", "integrations"}) {
+        const auto merged = member(root_, name);
+        if (merged && merged->is_object() &&
+            !within_shape_limits(outcome, *merged, shape_limits(limits, 1), "The batch's \"" + std::string(name) + "\""))
+            return outcome;
+    }
+    context.batch = &defaults;
     outcome.events.reserve(count);
     size_t index = 0;
     for (const simdjson::dom::element item : batch) {
-        if (!accept(outcome, normalize_event(item, context), index, limits))
+        if (!within_shape_limits(outcome, item, shape_limits(limits), subject(index)) ||
+            !accept(outcome, normalize_event(item, context), index, limits))
             return outcome;
         ++index;
     }

@@ -121,6 +121,24 @@ TEST(IngestHttp, ABatchOverTheEventLimitIs413) {
     EXPECT_EQ(host.store.append_calls(), 0);
 }
 
+TEST(IngestHttp, AnEventOverTheNestingOrStringLimitIs400AndStoresNothing) {
+    IngestLimits limits;
+    limits.max_nesting_depth = 3;
+    limits.max_string_bytes = 16;
+    TestHost host(limits);
+    const httplib::Result deep = host.client().Post(
+        "/v1/track", R"({"userId":"u1","event":"E","properties":{"a":{"b":{"c":1}}}})", "application/json");
+    EXPECT_EQ(status_of(deep), 400);
+    EXPECT_EQ(error_of(deep),
+              "The event was refused because \"properties.a.b\" is nested more than 3 levels deep (objects and arrays).");
+    const httplib::Result long_string = host.client().Post(
+        "/v1/track", R"({"userId":"u1","event":"Seventeen bytes!!"})", "application/json");
+    EXPECT_EQ(status_of(long_string), 400);
+    EXPECT_EQ(error_of(long_string),
+              "The event was refused because \"event\" is a string of 17 bytes, more than the limit of 16.");
+    EXPECT_EQ(host.store.append_calls(), 0);
+}
+
 TEST(IngestHttp, UnknownOrMissingWriteKeysAre401AndStoreNothing) {
     TestHost host;
     const std::string event = R"({"userId":"u1","event":"E"})";

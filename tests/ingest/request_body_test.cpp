@@ -226,6 +226,80 @@ TEST(RequestBody, AnEventOverTheSizeLimitIsTooLarge) {
     EXPECT_EQ(batch_over.error.rfind("Batch item 1 is ", 0), 0u) << batch_over.error;
 }
 
+// `levels` objects nested under "properties" as {"a":{"a":...{}}}: the event is level 1,
+// properties level 2, so the innermost object is level levels + 2.
+std::string nested_properties(size_t levels) {
+    std::string inner = "{}";
+    for (size_t i = 0; i < levels; ++i) inner = R"({"a":)" + inner + "}";
+    return R"({"userId":"u1","properties":)" + inner + "}";
+}
+
+TEST(RequestBody, AnEventNestedDeeperThanTheLimitIsRefusedNamingWhere) {
+    IngestLimits limits;
+    limits.max_nesting_depth = 5;
+    EXPECT_EQ(outcome_of(nested_properties(3), "track", limits).status, 200);  // innermost at level 5
+
+    const BodyOutcome deep = outcome_of(nested_properties(4), "track", limits);
+    EXPECT_EQ(deep.status, 400);
+    EXPECT_TRUE(deep.events.empty());
+    EXPECT_EQ(deep.error,
+              "The event was refused because \"properties.a.a.a.a\" is nested more than 5 levels deep (objects and arrays).");
+
+    const BodyOutcome arrays = outcome_of(R"({"userId":"u1","properties":{"list":[[[[1]]]]}})", "track", limits);
+    EXPECT_EQ(arrays.status, 400);
+    EXPECT_EQ(arrays.error, "The event was refused because \"properties.list[0][0][0]\" is nested more than 5 levels "
+                            "deep (objects and arrays).");
+}
+
+TEST(RequestBody, TheDefaultNestingLimitRefusesWhatSimdjsonWouldStillParse) {
+    const BodyOutcome deep = outcome_of(nested_properties(200), "track");
+    EXPECT_EQ(deep.status, 400);
+    EXPECT_NE(deep.error.find("is nested more than 32 levels deep"), std::string::npos) << deep.error;
+}
+
+TEST(RequestBody, ALongStringOrMemberNameIsRefusedNamingWhere) {
+    IngestLimits limits;
+    limits.max_string_bytes = 10;
+    const auto event_with = [](std::string_view properties) {
+        return R"({"userId":"u1","properties":)" + std::string(properties) + "}";
+    };
+    EXPECT_EQ(outcome_of(event_with(R"({"note":"0123456789"})"), "track", limits).status, 200);
+
+    const BodyOutcome value = outcome_of(event_with(R"({"items":[{"name":"01234567890"}]})"), "track", limits);
+    EXPECT_EQ(value.status, 400);
+    EXPECT_EQ(value.error, "The event was refused because \"properties.items[0].name\" is a string of 11 bytes, "
+                           "more than the limit of 10.");
+
+    const BodyOutcome name = outcome_of(event_with(R"({"abcdefghijk":1})"), "track", limits);
+    EXPECT_EQ(name.status, 400);
+    EXPECT_EQ(name.error, "The event was refused because \"properties.abcdefghijk…\" is a member name of 11 bytes, "
+                          "more than the limit of 10.");
+
+    const BodyOutcome id = outcome_of(R"({"userId":"u-0123456789"})", "track", limits);
+    EXPECT_EQ(id.status, 400);
+    EXPECT_EQ(id.error, "The event was refused because \"userId\" is a string of 12 bytes, more than the limit of 10.");
+}
+
+TEST(RequestBody, ShapeLimitsHoldForEveryBatchItemAndTheMergedDefaults) {
+    IngestLimits limits;
+    limits.max_nesting_depth = 3;
+    const BodyOutcome item = outcome_of(
+        R"({"batch":[{"type":"track","userId":"u1"},{"type":"track","userId":"u2","properties":{"a":{"b":{}}}}]})",
+        kBatch, limits);
+    EXPECT_EQ(item.status, 400);
+    EXPECT_TRUE(item.events.empty());
+    EXPECT_EQ(item.error, "Batch item 1 was refused because \"properties.a.b\" is nested more than 3 levels deep "
+                          "(objects and arrays).");
+
+    // The batch's context lands one level down in every event: {"a":{}} would be level 3 there.
+    EXPECT_EQ(outcome_of(R"({"context":{"a":1},"batch":[{"type":"track","userId":"u1"}]})", kBatch, limits).status, 200);
+    const BodyOutcome defaults =
+        outcome_of(R"({"context":{"a":{"b":{}}},"batch":[{"type":"track","userId":"u1"}]})", kBatch, limits);
+    EXPECT_EQ(defaults.status, 400);
+    EXPECT_EQ(defaults.error, "The batch's \"context\" was refused because \"a.b\" is nested more than 2 levels deep "
+                              "(objects and arrays).");
+}
+
 TEST(RequestBody, BatchDefaultsMergeIntoItemsWhoseOwnKeysWin) {
     const BodyOutcome outcome = outcome_of(
         R"({"writeKey":"wk","sentAt":"2024-05-01T08:00:05.000Z",)"
