@@ -1,0 +1,128 @@
+// Micro benchmark of the Iterable plugin's transform through the C ABI, loaded as the host loads
+// it (load_plugin + Destination::create with the differential settings), per kind of event, mode
+// and batch size. No JSON printing, no stdin: only the plugin call and the release of its result.
+// Run: build/bench/transform_bench [--benchmark_filter=router/alias] (needs python3 for the events)
+//   SWITCHYARD_BENCH_PLUGIN=FILE.so and SWITCHYARD_BENCH_SETTINGS=FILE replace the defaults.
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "host/config/settings_file.h"
+#include "host/plugin/destination.h"
+
+namespace switchyard {
+namespace {
+
+constexpr size_t kPoolEvents = 4000;  // cycled through: more than a cache's worth of ~1.2 KB events
+const char *const kKinds[] = {"identify",        "track",         "page",           "screen", "alias", "group",
+                              "order-completed", "product-added", "product-removed"};
+
+std::string setting_or(const char *env, const std::string &fallback) {
+    const char *value = std::getenv(env);
+    return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+// The kind's events from bench/gen_corpus.py, so that the macro and micro benchmarks measure
+// the same events.
+std::vector<std::string> generate_events(const std::string &kind) {
+    const std::string command = "python3 " SWITCHYARD_SOURCE_DIR "/bench/gen_corpus.py --events " +
+                                std::to_string(kPoolEvents) + " --only " + kind;
+    std::unique_ptr<FILE, int (*)(FILE *)> pipe(::popen(command.c_str(), "r"), ::pclose);
+    if (!pipe) return {};
+    std::vector<std::string> events;
+    std::string line;
+    char chunk[64 * 1024];
+    while (std::fgets(chunk, sizeof chunk, pipe.get()) != nullptr) {
+        line += chunk;
+        if (line.back() != '\n') continue;
+        line.pop_back();
+        events.push_back(std::move(line));
+        line.clear();
+    }
+    return events;
+}
+
+struct Pool {
+    std::vector<std::string> texts;
+    std::vector<sy_str_view> views;  // into `texts`
+};
+
+const Pool &pool_of(const std::string &kind) {
+    static std::map<std::string, Pool> pools;
+    Pool &pool = pools[kind];
+    if (pool.texts.empty()) {
+        pool.texts = generate_events(kind);
+        for (const std::string &text : pool.texts) pool.views.push_back({text.data(), text.size()});
+    }
+    return pool;
+}
+
+std::shared_ptr<Destination> open_iterable(std::string &error) {
+    const std::string plugin_file = setting_or("SWITCHYARD_BENCH_PLUGIN", SWITCHYARD_PLUGIN_DIR "/iterable.so");
+    const std::string settings_file = setting_or(
+        "SWITCHYARD_BENCH_SETTINGS", SWITCHYARD_SOURCE_DIR "/../shared/conformance/iterable/differential/settings.json");
+    LoadOutcome loaded = load_plugin(plugin_file);
+    if (!loaded.plugin) {
+        error = loaded.refusal;
+        return nullptr;
+    }
+    auto settings = read_settings_file(settings_file, error);
+    return settings ? Destination::create(loaded.plugin, "bench", *settings, error) : nullptr;
+}
+
+std::shared_ptr<Destination> destination_or_null(std::string &error) {
+    static const std::shared_ptr<Destination> destination = open_iterable(error);
+    return destination;
+}
+
+void transform_events(benchmark::State &state, const std::string &kind, bool router, size_t batch) {
+    std::string error;
+    const std::shared_ptr<Destination> destination = destination_or_null(error);
+    if (!destination) return state.SkipWithError(("cannot open the Iterable plugin: " + error).c_str());
+    const Pool &pool = pool_of(kind);
+    if (pool.views.size() < batch) return state.SkipWithError("gen_corpus.py gave too few events");
+    size_t next = 0, bytes = 0, requests = 0, refused = 0;
+    for (auto _ : state) {
+        if (next + batch > pool.views.size()) next = 0;
+        const std::span<const sy_str_view> events(pool.views.data() + next, batch);
+        const TransformResult result = destination->transform(events, router ? SY_BATCH_ALLOWED : SY_BATCH_NONE);
+        if (!result) return state.SkipWithError("the plugin returned no result");
+        requests += result->request_count;
+        refused += result->error_count;
+        for (const sy_str_view &event : events) bytes += event.len;
+        next += batch;
+    }
+    state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * batch));
+    state.SetBytesProcessed(static_cast<int64_t>(bytes));
+    const double calls = static_cast<double>(state.iterations());
+    state.counters["requests/call"] = static_cast<double>(requests) / calls;
+    state.counters["refused/call"] = static_cast<double>(refused) / calls;
+}
+
+// transform/KIND/router|processor/BATCH, so that --benchmark_filter can pick any of them.
+void register_benchmarks() {
+    for (const char *kind : kKinds)
+        for (const bool router : {true, false})
+            for (const size_t batch : {1, 20, 200}) {
+                const std::string name = std::string("transform/") + kind + (router ? "/router/" : "/processor/") +
+                                         std::to_string(batch);
+                benchmark::RegisterBenchmark(name.c_str(), transform_events, std::string(kind), router, batch);
+            }
+}
+
+}  // namespace
+}  // namespace switchyard
+
+int main(int argc, char **argv) {
+    switchyard::register_benchmarks();
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
