@@ -30,7 +30,7 @@ function(switchyard_add_plugin name)
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
   target_link_libraries(${target} PRIVATE switchyard_plugin_api ${ARG_LIBRARIES})
-  if(NOT SWITCHYARD_SANITIZE)
+  if(NOT SWITCHYARD_SANITIZE AND NOT SWITCHYARD_FUZZ)  # sanitizer runtimes come from the executable
     target_link_options(${target} PRIVATE -Wl,-z,defs)
   endif()
   switchyard_warnings(${target})
