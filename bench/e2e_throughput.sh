@@ -12,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 events=${1:-100000} batch=${2:-100} connections=${3:-4}
 source bench/serve_fixture.sh
+source bench/machine_load.sh
 
 unlimited='{"events/track":1000000,"events/trackBulk":1000000,"users/update":1000000,"users/bulkUpdate":1000000}'
 [[ ${PACING:-} == iterable ]] && unlimited=""
@@ -40,6 +41,7 @@ poller=$!
 load_flags=(--url "$host_url" --write-key "$write_key" --events "$events" --batch "$batch" --connections "$connections")
 [[ -z ${RATE:-} ]] || load_flags+=(--rate "$RATE")
 host_cpu_before=$(cpu_seconds "$host_pid") mock_cpu_before=$(cpu_seconds "$mock_pid")
+busy_before=$(busy_cpu_seconds) run_start_ms=$(date +%s%3N)
 status=0
 "$build/bench/ingest_load" "${load_flags[@]}" > "$work/load.json" || status=$?
 cat "$work/load.json"
@@ -51,6 +53,10 @@ while kill -0 "$poller" 2>/dev/null; do
 done
 host_cpu=$(awk -v a="$host_cpu_before" -v b="$(cpu_seconds "$host_pid")" 'BEGIN{print b - a}')
 mock_cpu=$(awk -v a="$mock_cpu_before" -v b="$(cpu_seconds "$mock_pid")" 'BEGIN{print b - a}')
+busy_after=$(busy_cpu_seconds) run_s=$(awk -v a="$run_start_ms" -v b="$(date +%s%3N)" 'BEGIN{print (b - a) / 1000}')
+load_cpu=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cpu_s"])' "$work/load.json")
+echo "others (the rest of the machine, incl. the load generator's set-up and the poller): $(others_cores \
+  "$busy_before" "$busy_after" "$run_s" "$(awk -v h="$host_cpu" -v m="$mock_cpu" -v l="$load_cpu" 'BEGIN{print h + m + l}')") cores over $run_s s"
 rss_kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$host_pid/status")
 hwm_kb=$(host_hwm_kb)
 curl -sf "$host_url/metrics" | grep '^switchyard_delivery_latency_seconds_bucket' > "$work/buckets"

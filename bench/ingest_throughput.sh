@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 events=${1:-100000} batch=${2:-100} connections=${3:-8} delivery=${4:-live}
 source bench/serve_fixture.sh
+source bench/machine_load.sh
 
 unlimited='{"events/track":1000000,"events/trackBulk":1000000,"users/update":1000000,"users/bulkUpdate":1000000}'
 case $delivery in
@@ -24,12 +25,13 @@ case $delivery in
 esac
 start_host
 
-host_cpu_before=$(cpu_seconds "$host_pid") mock_cpu_before=$(cpu_seconds "$mock_pid")
+host_cpu_before=$(cpu_seconds "$host_pid") mock_cpu_before=$(cpu_seconds "$mock_pid") busy_before=$(busy_cpu_seconds) run_start_ms=$(date +%s%3N)
 load_flags=(--url "$host_url" --write-key "$write_key" --events "$events" --batch "$batch" --connections "$connections")
 [[ -z ${GZIP:-} ]] || load_flags+=(--gzip)
 [[ -z ${RATE:-} ]] || load_flags+=(--rate "$RATE")
 status=0
 "$build/bench/ingest_load" "${load_flags[@]}" > "$work/load.json" || status=$?
+busy_after=$(busy_cpu_seconds) run_end_ms=$(date +%s%3N)
 host_cpu=$(awk -v a="$host_cpu_before" -v b="$(cpu_seconds "$host_pid")" 'BEGIN{print b - a}')
 mock_cpu=$(awk -v a="$mock_cpu_before" -v b="$(cpu_seconds "$mock_pid")" 'BEGIN{print b - a}')
 received=$(metric switchyard_events_received_total)
@@ -47,4 +49,10 @@ print(f"host: {sys.argv[3]} events received, {sys.argv[4]} delivered meanwhile, 
       f"of the mock {float(sys.argv[7]) / secs:.2f} cores; "
       f"server-closed keep-alive connections: {r['server_closes']}")
 PY
+# The rest of the machine meanwhile, over ingest_load's whole life (its set-up, building the
+# events before its clock starts, counts as "others").
+load_cpu=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["cpu_s"])' "$work/load.json")
+run_s=$(awk -v a="$run_start_ms" -v b="$run_end_ms" 'BEGIN{print (b - a) / 1000}')
+echo "others (the rest of the machine, incl. the load generator's set-up): $(others_cores "$busy_before" "$busy_after" \
+  "$run_s" "$(awk -v h="$host_cpu" -v m="$mock_cpu" -v l="$load_cpu" 'BEGIN{print h + m + l}')") cores over $run_s s"
 exit "$status"
