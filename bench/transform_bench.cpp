@@ -1,9 +1,8 @@
 // Micro benchmark of the Iterable plugin's transform through the C ABI, loaded as the host loads
 // it (load_plugin + Destination::create with the differential settings), per kind of event, mode
 // and batch size. No JSON printing, no stdin: only the plugin call and the release of its result.
-// Run: build/bench/transform_bench [--benchmark_filter=router/alias] (needs python3 for the events)
+// Run: build/bench/transform_bench [--benchmark_filter=transform/alias/] (needs python3 for the events)
 //   SWITCHYARD_BENCH_PLUGIN=FILE.so and SWITCHYARD_BENCH_SETTINGS=FILE replace the defaults.
-#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -12,6 +11,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "bench/bench_corpus.h"
 #include "host/config/settings_file.h"
 #include "host/plugin/destination.h"
 
@@ -19,32 +19,10 @@ namespace switchyard {
 namespace {
 
 constexpr size_t kPoolEvents = 4000;  // cycled through: more than a cache's worth of ~1.2 KB events
-const char *const kKinds[] = {"identify",        "track",         "page",           "screen", "alias", "group",
-                              "order-completed", "product-added", "product-removed"};
 
 std::string setting_or(const char *env, const std::string &fallback) {
     const char *value = std::getenv(env);
     return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-// The kind's events from bench/gen_corpus.py, so that the macro and micro benchmarks measure
-// the same events.
-std::vector<std::string> generate_events(const std::string &kind) {
-    const std::string command = "python3 " SWITCHYARD_SOURCE_DIR "/bench/gen_corpus.py --events " +
-                                std::to_string(kPoolEvents) + " --only " + kind;
-    std::unique_ptr<FILE, int (*)(FILE *)> pipe(::popen(command.c_str(), "r"), ::pclose);
-    if (!pipe) return {};
-    std::vector<std::string> events;
-    std::string line;
-    char chunk[64 * 1024];
-    while (std::fgets(chunk, sizeof chunk, pipe.get()) != nullptr) {
-        line += chunk;
-        if (line.back() != '\n') continue;
-        line.pop_back();
-        events.push_back(std::move(line));
-        line.clear();
-    }
-    return events;
 }
 
 struct Pool {
@@ -56,7 +34,7 @@ const Pool &pool_of(const std::string &kind) {
     static std::map<std::string, Pool> pools;
     Pool &pool = pools[kind];
     if (pool.texts.empty()) {
-        pool.texts = generate_events(kind);
+        pool.texts = bench::generate_events(kind, kPoolEvents);
         for (const std::string &text : pool.texts) pool.views.push_back({text.data(), text.size()});
     }
     return pool;
@@ -106,7 +84,7 @@ void transform_events(benchmark::State &state, const std::string &kind, bool rou
 
 // transform/KIND/router|processor/BATCH, so that --benchmark_filter can pick any of them.
 void register_benchmarks() {
-    for (const char *kind : kKinds)
+    for (const char *kind : bench::kKinds)
         for (const bool router : {true, false})
             for (const size_t batch : {1, 20, 200}) {
                 const std::string name = std::string("transform/") + kind + (router ? "/router/" : "/processor/") +

@@ -1,0 +1,35 @@
+// Events for the micro benchmarks, from bench/gen_corpus.py, so that the macro and micro
+// benchmarks measure the same events (needs python3 at run time).
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace switchyard::bench {
+
+inline const char *const kKinds[] = {"identify",        "track",         "page",           "screen", "alias", "group",
+                                     "order-completed", "product-added", "product-removed"};
+
+// `count` events of one kind (bench/gen_corpus.py --only KIND), one JSON text each; empty when
+// the generator cannot run.
+inline std::vector<std::string> generate_events(const std::string &kind, size_t count) {
+    const std::string command = "python3 " SWITCHYARD_SOURCE_DIR "/bench/gen_corpus.py --events " +
+                                std::to_string(count) + " --only " + kind;
+    std::unique_ptr<FILE, int (*)(FILE *)> pipe(::popen(command.c_str(), "r"), ::pclose);
+    if (!pipe) return {};
+    std::vector<std::string> events;
+    std::string line;
+    char chunk[64 * 1024];
+    while (std::fgets(chunk, sizeof chunk, pipe.get()) != nullptr) {
+        line += chunk;
+        if (line.back() != '\n') continue;
+        line.pop_back();
+        events.push_back(std::move(line));
+        line.clear();
+    }
+    return events;
+}
+
+}  // namespace switchyard::bench
