@@ -74,9 +74,10 @@ class EndToEnd : public ::testing::Test {
     }
 
     // Writes the one workspace file and starts the host on it.
-    void start_host(const std::string &yaml, const std::filesystem::path &plugin_dir = PLUGIN_DIR) {
+    void start_host(const std::string &yaml, const std::filesystem::path &plugin_dir = PLUGIN_DIR,
+                    std::vector<std::string> extra_flags = {}) {
         std::ofstream(root_ / "config" / "e2e.yaml") << yaml;
-        host_ = std::make_unique<HostProcess>(root_ / "config", root_ / "data", plugin_dir);
+        host_ = std::make_unique<HostProcess>(root_ / "config", root_ / "data", plugin_dir, std::move(extra_flags));
         host_->start();
     }
 

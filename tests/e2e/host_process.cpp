@@ -20,25 +20,31 @@ constexpr std::string_view kListening = "msg=\"Listening on 127.0.0.1:";
 }  // namespace
 
 HostProcess::HostProcess(std::filesystem::path config_dir, std::filesystem::path data_dir,
-                         std::filesystem::path plugin_dir)
+                         std::filesystem::path plugin_dir, std::vector<std::string> extra_flags)
     : config_dir_(std::move(config_dir)),
       data_dir_(std::move(data_dir)),
       plugin_dir_(std::move(plugin_dir)),
+      extra_flags_(std::move(extra_flags)),
       log_file_(data_dir_.string() + ".log") {}
 
 HostProcess::~HostProcess() { kill9(); }
 
 void HostProcess::start() {
     const size_t log_size_before = log().size();
-    const std::string config = config_dir_.string(), data = data_dir_.string(), plugins = plugin_dir_.string();
+    std::vector<std::string> args = {SWITCHYARD_BIN, "serve",         "--config-dir", config_dir_.string(),
+                                      "--plugin-dir",  plugin_dir_.string(), "--data-dir",   data_dir_.string(),
+                                      "--listen",      "127.0.0.1:0"};
+    args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
+    std::vector<char *> argv;
+    for (std::string &arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
         const int fd = ::open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         ::dup2(fd, STDOUT_FILENO);
         ::dup2(fd, STDERR_FILENO);
-        ::execl(SWITCHYARD_BIN, SWITCHYARD_BIN, "serve", "--config-dir", config.c_str(), "--plugin-dir", plugins.c_str(),
-                "--data-dir", data.c_str(), "--listen", "127.0.0.1:0", static_cast<char *>(nullptr));
+        ::execv(SWITCHYARD_BIN, argv.data());
         ::_exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;

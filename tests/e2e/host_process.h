@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <httplib.h>
 
@@ -15,8 +16,9 @@ namespace switchyard::testing {
 class HostProcess {
    public:
     // `config_dir` holds the workspace files; the data directory persists across restarts.
+    // `extra_flags` follow the ones the tests always give (directories, --listen 127.0.0.1:0).
     HostProcess(std::filesystem::path config_dir, std::filesystem::path data_dir,
-                std::filesystem::path plugin_dir = PLUGIN_DIR);
+                std::filesystem::path plugin_dir = PLUGIN_DIR, std::vector<std::string> extra_flags = {});
     ~HostProcess();
     HostProcess(const HostProcess &) = delete;
     HostProcess &operator=(const HostProcess &) = delete;
@@ -37,6 +39,7 @@ class HostProcess {
     std::filesystem::path config_dir_;
     std::filesystem::path data_dir_;
     std::filesystem::path plugin_dir_;
+    std::vector<std::string> extra_flags_;
     std::filesystem::path log_file_;
     pid_t pid_ = -1;
     int port_ = 0;

@@ -2,17 +2,13 @@
 // connections (then 503), idle connections closed, slow requests cut with 408, others served.
 #include "host/http/guarded_server.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <thread>
 
 #include "host/metrics/metrics.h"
+#include "tests/support/raw_client.h"
 
 namespace switchyard::http {
 namespace {
@@ -21,62 +17,7 @@ using namespace std::chrono_literals;
 
 constexpr std::string_view kGet = "GET /hello HTTP/1.1\r\nHost: test\r\n\r\n";
 
-// A raw client socket: what a slow, silent or greedy client does is spelled out byte by byte.
-class RawClient {
-   public:
-    explicit RawClient(int port) : socket_(::socket(AF_INET, SOCK_STREAM, 0)) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(static_cast<uint16_t>(port));
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        connected_ = ::connect(socket_, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
-    }
-    ~RawClient() { ::close(socket_); }
-    RawClient(const RawClient &) = delete;
-    RawClient &operator=(const RawClient &) = delete;
-
-    bool connected() const { return connected_; }
-    bool send(std::string_view bytes) { return ::send(socket_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size()); }
-
-    // What arrives until the server closes or `timeout` passes; `closed()` tells which.
-    std::string read_until_closed(std::chrono::milliseconds timeout = 10s) {
-        std::string received;
-        const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < deadline) {
-            pollfd target{socket_, POLLIN, 0};
-            if (::poll(&target, 1, 50) <= 0) continue;
-            char buffer[4096];
-            const ssize_t n = ::recv(socket_, buffer, sizeof buffer, 0);
-            if (n <= 0) {
-                closed_ = true;
-                break;
-            }
-            received.append(buffer, static_cast<size_t>(n));
-        }
-        return received;
-    }
-
-    // One complete answer on a kept-alive connection (headers and the short body).
-    std::string read_answer() {
-        std::string received;
-        for (int i = 0; i < 200 && received.find("\r\n\r\nhi") == std::string::npos; ++i) {
-            pollfd target{socket_, POLLIN, 0};
-            if (::poll(&target, 1, 50) <= 0) continue;
-            char buffer[4096];
-            const ssize_t n = ::recv(socket_, buffer, sizeof buffer, 0);
-            if (n <= 0) break;
-            received.append(buffer, static_cast<size_t>(n));
-        }
-        return received;
-    }
-
-    bool closed() const { return closed_; }
-
-   private:
-    int socket_;
-    bool connected_ = false;
-    bool closed_ = false;
-};
+using testing::RawClient;
 
 class Listener : public ::testing::Test {
    protected:
