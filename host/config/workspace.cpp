@@ -133,7 +133,11 @@ void read_destination(const FileReader &r, const std::string &workspace, const Y
             if (!value) r.problem(scalar, path + "settings", error);
             return value.value_or("");
         };
-        d.settings_json = yaml_to_json(settings, expand).dump();
+        try {
+            d.settings_json = yaml_to_json(settings, expand).dump();
+        } catch (const nlohmann::json::type_error &) {  // dump() refuses invalid UTF-8
+            return r.problem(settings, path + "settings", "must be UTF-8 text");
+        }
     }
     if (node["delivery"]) d.delivery = read_delivery(r, node["delivery"], path + "delivery");
     if (!d.id.empty()) config.destinations.push_back(std::move(d));

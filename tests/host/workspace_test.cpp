@@ -105,6 +105,18 @@ destinations:
     EXPECT_EQ(load.problems, expected);
 }
 
+TEST(Workspace, SettingsThatAreNotUtf8AreAProblemNotAnException) {
+    // Found by tests/fuzz/workspace_fuzz (regressions/workspace/settings-not-utf8.yaml): the
+    // settings' JSON text threw nlohmann's type_error out of load_config_dir.
+    WorkspaceDir dir;
+    const std::string file = dir.write("latin1.yaml", "workspace: w\ndestinations:\n  - id: d1\n    plugin: iterable\n"
+                                                      "    settings:\n      apiKey: caf\xe9\n");
+    ConfigLoad load;
+    ASSERT_NO_THROW(load = load_config_dir(dir.path(), env_of({})));
+    EXPECT_EQ(load.problems, std::vector<std::string>{file + ":6: destinations[0].settings: must be UTF-8 text"});
+    EXPECT_TRUE(load.config.destinations.empty());
+}
+
 TEST(Workspace, InvalidYamlIsReportedWithItsLine) {
     WorkspaceDir dir;
     const std::string file = dir.write("broken.yaml", "workspace: w\nsources: [\n");
