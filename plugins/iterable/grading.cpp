@@ -110,9 +110,10 @@ void grade(std::string_view url, std::string_view request_body, size_t event_cou
     out.outcome = outcome_of(answer.status);
     out.retry_after_ms = answer.retry_after_ms.value_or(0);
     out.message = "ITERABLE: Error transformer proxy during ITERABLE response transformation. " + error_detail(parsed);
-    // Each event carries Iterable's whole answer, as the reference reports it.
+    // Each event carries Iterable's whole answer, as the reference reports it; an empty answer
+    // (a proxy's bare 502) would leave the event without a reason, so it gets the request's.
     const std::string body = parsed.is_discarded() ? answer.body : parsed.dump();
-    out.events.assign(event_count, sy::EventOutcome{out.outcome, out.http_status, body});
+    out.events.assign(event_count, sy::EventOutcome{out.outcome, out.http_status, body.empty() ? out.message : body});
 }
 
 }  // namespace iterable

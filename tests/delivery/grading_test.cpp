@@ -72,6 +72,17 @@ TEST(Grading, ServerErrorsRetry) {
     }
 }
 
+TEST(Grading, AnEmptyErrorAnswerStillGivesEveryEventAReason) {
+    // Found by tests/fuzz/grading_fuzz (regressions/grading/empty-error-body): a bare 502 from a
+    // proxy left each event's outcome without a message, so its dead letter had no reason.
+    sy::SendOutput out;
+    grade("http://127.0.0.1/api/users/update", "{}", 2, HttpAnswer{502, "", {}, {}}, out);
+    EXPECT_EQ(out.outcome, SY_RETRY);
+    ASSERT_EQ(out.events.size(), 2u);
+    for (const sy::EventOutcome &event : out.events) EXPECT_EQ(event.message, out.message);
+    EXPECT_EQ(out.message, "ITERABLE: Error transformer proxy during ITERABLE response transformation. unknown error format");
+}
+
 TEST(Grading, NoAnswerRetriesWithTheTransportError) {
     sy::SendOutput out;
     grade("http://127.0.0.1/api/users/update", "{}", 1, HttpAnswer{0, "", {}, "Couldn't connect to server"}, out);
