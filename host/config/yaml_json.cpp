@@ -15,11 +15,15 @@ nlohmann::json plain_scalar(const std::string &s) {
     if (std::regex_match(s, kInt)) {
         try {
             return std::stoll(s);
-        } catch (const std::out_of_range &) {
-            return std::stod(s);
+        } catch (const std::out_of_range &) {  // past int64: read as a float below
         }
     }
-    if (std::regex_match(s, kFloat)) return std::stod(s);
+    if (std::regex_match(s, kFloat)) {
+        try {
+            return std::stod(s);
+        } catch (const std::out_of_range &) {  // past a double (1e999): JSON has no number for it
+        }
+    }
     return s;
 }
 

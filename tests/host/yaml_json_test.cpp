@@ -14,6 +14,18 @@ TEST(YamlJson, PlainScalarsAreTypedQuotedOnesStayStrings) {
     EXPECT_EQ(json.dump(), R"({"a":true,"b":12,"c":1.5,"d":null,"e":"12","f":"USDC","g":[1,"x"]})");
 }
 
+TEST(YamlJson, NumbersPastADoubleStayTextInsteadOfThrowing) {
+    // Seen while writing tests/fuzz/workspace_fuzz (regressions/workspace/number-past-double.yaml): std::stod
+    // threw out_of_range out of load_config_dir. Past int64 a number is still read as a float.
+    nlohmann::json json;
+    const std::string huge(400, '9');
+    ASSERT_NO_THROW(json = yaml_to_json(YAML::Load("a: 1e999\nb: -1e-999\nc: " + huge + "\nd: 99999999999999999999\n")));
+    EXPECT_EQ(json["a"], "1e999");
+    EXPECT_EQ(json["b"], "-1e-999");
+    EXPECT_EQ(json["c"], huge);
+    EXPECT_EQ(json["d"], 1e20);
+}
+
 TEST(SettingsFile, ReadsJsonAndYamlAndNamesTheFileOnError) {
     const std::string dir = ::testing::TempDir();
     std::ofstream(dir + "s.yaml") << "apiKey: k\ntrackAllPages: true\n";
