@@ -20,18 +20,20 @@ source bench/machine_load.sh
 command -v sqlite3 > /dev/null || { echo "sqlite3 (the command-line shell) is needed for the restart" >&2; exit 2; }
 
 unlimited='{"events/track":1000000,"events/trackBulk":1000000,"users/update":1000000,"users/bulkUpdate":1000000}'
-timeline=$work/timeline  # "phase unix_ms rss_kb hwm_kb received delivered depth host_cpu_s"
+timeline=$work/timeline  # "phase unix_ms rss_kb hwm_kb received delivered depth host_cpu_s metrics_ms"
 start_ms=$(date +%s%3N)
 
 sample_host() {
-  local phase=$1 now rss hwm text received delivered depth
+  local phase=$1 now rss hwm text received delivered depth scrape_s
   now=$(date +%s%3N)
   read -r rss hwm < <(awk '/^VmRSS:/ {r = $2} /^VmHWM:/ {h = $2} END {print r + 0, h + 0}' "/proc/$host_pid/status" 2>/dev/null || echo "0 0")
-  text=$(curl -sf --max-time 2 "$host_url/metrics" || true)
+  # The scrape's own time matters: /metrics counts the queue (COUNT(*) over the jobs) each time.
+  scrape_s=$(curl -sf --max-time 5 -o "$work/metrics.txt" -w '%{time_total}' "$host_url/metrics" || echo 0)
+  text=$(cat "$work/metrics.txt" 2>/dev/null || true)
   read -r received delivered depth < <(awk '$1 ~ /^switchyard_events_received_total/ {r += $NF}
     $1 ~ /^switchyard_events_delivered_total/ {d += $NF} $1 ~ /^switchyard_queue_depth/ {q += $NF}
     END {printf "%.0f %.0f %.0f\n", r, d, q}' <<< "$text")
-  echo "$phase $now $rss $hwm $received $delivered $depth $(cpu_seconds "$host_pid")" >> "$timeline"
+  echo "$phase $now $rss $hwm $received $delivered $depth $(cpu_seconds "$host_pid") $(awk -v s="$scrape_s" 'BEGIN{printf "%.1f", s * 1000}')" >> "$timeline"
 }
 
 # Samples until the file $work/stop_sampling appears.
@@ -130,9 +132,10 @@ fi
 # Per phase: RSS first / max / last and events/s over the phase.
 awk -v start="$start_ms" '
   {p = $1; if (!(p in first)) {first[p] = $3; t0[p] = $2; r0[p] = $5; d0[p] = $6; order[++n] = p}
-   if ($3 > max[p]) max[p] = $3; last[p] = $3; hwm[p] = $4; t1[p] = $2; r1[p] = $5; d1[p] = $6; depth[p] = $7}
+   if ($3 > max[p]) max[p] = $3; last[p] = $3; hwm[p] = $4; t1[p] = $2; r1[p] = $5; d1[p] = $6; depth[p] = $7
+   scrapes[p]++; scrape_sum[p] += $9; if ($9 > scrape_max[p]) scrape_max[p] = $9}
   END {for (i = 1; i <= n; ++i) {p = order[i]; s = (t1[p] - t0[p]) / 1000; if (s <= 0) s = 1
-    printf "%-8s %6.1f-%6.1f s: RSS first %4d MB, max %4d MB, last %4d MB, VmHWM %4d MB; received %7d/s, delivered %7d/s; queue depth at the end %d\n",
+    printf "%-8s %6.1f-%6.1f s: RSS first %4d MB, max %4d MB, last %4d MB, VmHWM %4d MB; received %7d/s, delivered %7d/s; queue depth at the end %d; /metrics %.0f ms mean, %.0f max\n",
       p, (t0[p] - start) / 1000, (t1[p] - start) / 1000, first[p] / 1024, max[p] / 1024, last[p] / 1024, hwm[p] / 1024,
-      (r1[p] - r0[p]) / s, (d1[p] - d0[p]) / s, depth[p]}}' "$timeline"
+      (r1[p] - r0[p]) / s, (d1[p] - d0[p]) / s, depth[p], scrape_sum[p] / scrapes[p], scrape_max[p]}}' "$timeline"
 [[ -z ${KEEP_TIMELINE:-} ]] || cp "$timeline" "$KEEP_TIMELINE"
