@@ -2,6 +2,7 @@
 #include "host/config/env_expand.h"
 
 #include <charconv>
+#include <limits>
 #include <regex>
 
 namespace switchyard {
@@ -39,9 +40,11 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     static const std::regex kDuration(R"(([0-9]+)(ms|s|m|h|d))");
     std::cmatch m;
     if (!std::regex_match(text.begin(), text.end(), m, kDuration)) return std::nullopt;
-    const long long n = std::stoll(m[1].str());
+    long long n = 0;
+    if (std::from_chars(m[1].first, m[1].second, n).ec != std::errc()) return std::nullopt;  // past int64
     const std::string unit = m[2].str();
     const long long ms_per_unit = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : unit == "h" ? 3'600'000 : 86'400'000;
+    if (n > std::numeric_limits<long long>::max() / ms_per_unit) return std::nullopt;  // past the milliseconds' range
     return std::chrono::milliseconds(n * ms_per_unit);
 }
 

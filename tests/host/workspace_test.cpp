@@ -152,5 +152,15 @@ TEST(Duration, Units) {
     EXPECT_EQ(parse_duration("h"), std::nullopt);
 }
 
+TEST(Duration, AmountsPastTheRangeAreRefusedNotThrownOrWrapped) {
+    // Seen while writing tests/fuzz/workspace_fuzz (regressions/workspace/duration-past-int64.yaml):
+    // std::stoll threw out_of_range out of load_config_dir, and n * unit overflowed (UB).
+    EXPECT_EQ(parse_duration(std::string(40, '9') + "ms"), std::nullopt);
+    EXPECT_EQ(parse_duration("9223372036854775807ms"), std::chrono::milliseconds(9223372036854775807LL));
+    EXPECT_EQ(parse_duration("9223372036854776s"), std::nullopt);
+    EXPECT_EQ(parse_duration("106751991168d"), std::nullopt);
+    EXPECT_EQ(parse_duration("106751991167d"), std::chrono::hours(24) * 106751991167LL);
+}
+
 }  // namespace
 }  // namespace switchyard
