@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -147,6 +148,15 @@ class SendOutput final : public OwnedResult {
     sy_send_result result_{};
 };
 
+
+// Publishes `output` and hands it to the host, which owns it until the release() hook frees it.
+// If publish() throws, `output` still owns the object and deletes it.
+template <class Output>
+auto hand_to_host(std::unique_ptr<Output> output) {
+    auto result = output->publish();
+    static_cast<void>(output.release());  // owned by the host from here on
+    return result;
+}
 }  // namespace sy
 
 #endif  // SWITCHYARD_PLUGIN_HPP

@@ -43,18 +43,14 @@ const sy_transform_result *transform_events(const sy_str_view *events, size_t co
         batch.body += "]";
         out->add(std::move(batch));
     }
-    const sy_transform_result *result = out->publish();
-    out.release();  // now owned by the host until release()
-    return result;
+    return sy::hand_to_host(std::move(out));
 }
 
 const sy_send_result *send_request(const sy_request &) {
     auto out = std::make_unique<sy::SendOutput>();
     out->outcome = SY_OK;
     out->http_status = 200;
-    const sy_send_result *result = out->publish();
-    out.release();
-    return result;
+    return sy::hand_to_host(std::move(out));
 }
 
 sy_instance *init(const sy_host_api *, sy_str_view settings, char *error, size_t error_cap) {

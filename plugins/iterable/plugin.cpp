@@ -59,19 +59,14 @@ const sy_transform_result *transform(sy_instance *instance, const sy_str_view *e
                                      sy_batching batching) {
     return sy::barrier<const sy_transform_result *>(nullptr, [&]() -> const sy_transform_result * {
         Instance &self = *instance_of(instance);
-        auto output = iterable::transform_events(self.settings, self.parsers, events, count, batching);
-        const sy_transform_result *result = output->publish();
-        output.release();  // owned by the host until release()
-        return result;
+        return sy::hand_to_host(
+            iterable::transform_events(self.settings, self.parsers, events, count, batching));
     });
 }
 
 const sy_send_result *send(sy_instance *instance, const sy_request *request) {
     return sy::barrier<const sy_send_result *>(nullptr, [&]() -> const sy_send_result * {
-        auto output = iterable::deliver(*instance_of(instance)->http, *request);
-        const sy_send_result *result = output->publish();
-        output.release();  // owned by the host until release()
-        return result;
+        return sy::hand_to_host(iterable::deliver(*instance_of(instance)->http, *request));
     });
 }
 
