@@ -73,7 +73,7 @@ RouterBatcher::Bucket &RouterBatcher::open_bucket(const BuiltEvent &event) {
 void RouterBatcher::flush_others_holding(const std::string &user, const Bucket *keep) {
     const size_t user_hash = std::hash<std::string>{}(user);
     for (size_t i = 0; i < open_.size();) {
-        if (open_[i].get() != keep && open_[i]->users.count(user_hash)) {
+        if (open_[i].get() != keep && open_[i]->users.contains(user_hash)) {
             flush(*open_[i]);
             open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(i));
         } else {

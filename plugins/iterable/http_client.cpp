@@ -11,6 +11,7 @@
 #include <charconv>
 #include <ctime>
 #include <stdexcept>
+#include <utility>
 
 namespace iterable {
 namespace {
@@ -70,7 +71,7 @@ struct HttpClient::Handle {
     ~Handle() { curl_easy_cleanup(curl); }
 };
 
-HttpClient::HttpClient(HttpOptions options) : options_(options) {
+HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {
     static CurlGlobal once;  // first use is from init(), on the host's control thread
     (void)once;
 }

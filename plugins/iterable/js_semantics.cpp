@@ -215,7 +215,10 @@ void append_number(std::string &out, double value) {
     std::string digits;
     for (char c : sci.substr(0, e_pos))
         if (c != '.') digits += c;
-    int exponent = std::atoi(std::string(sci.substr(e_pos + 1)).c_str());
+    std::string_view exponent_text = sci.substr(e_pos + 1);  // "+21" or "-7"
+    if (exponent_text.front() == '+') exponent_text.remove_prefix(1);
+    int exponent = 0;
+    std::from_chars(exponent_text.data(), exponent_text.data() + exponent_text.size(), exponent);
     int k = static_cast<int>(digits.size()), n = exponent + 1;
     if (k <= n && n <= 21) {
         out += digits;

@@ -25,7 +25,7 @@ constexpr std::string_view kIgnoredConsent = "Consent/filtering setting applied 
 
 #define SY_IGNORED(key, why) {key, SettingType::kIgnored, "", false, false, why, nullptr}
 
-const std::array kSpecs = std::to_array<SettingSpec>({
+constexpr std::array kSpecs = std::to_array<SettingSpec>({
     {"apiKey", SettingType::kString, "", false, true,
      "Iterable server-side API key, sent in the Api-Key header. Absent: requests carry no key (as the reference).",
      [](Settings &s, const json &v) { s.api_key = Secret(v.get<std::string>()); }},
@@ -182,7 +182,7 @@ SettingsParse parse_settings(std::string_view settings_json) {
     s.base_url = s.endpoint.empty() ? std::string(base_url_for(s.data_center)) : s.endpoint;
     if (s.base_url.back() != '/') s.base_url += '/';
     if (s.api_key.empty())
-        result.warnings.push_back("Setting \"apiKey\" is absent, so requests carry no api_key header and Iterable will refuse them.");
+        result.warnings.emplace_back("Setting \"apiKey\" is absent, so requests carry no api_key header and Iterable will refuse them.");
     result.ok = true;
     return result;
 }
