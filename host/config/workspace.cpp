@@ -137,6 +137,9 @@ void read_destination(const FileReader &r, const std::string &workspace, const Y
             d.settings_json = yaml_to_json(settings, expand).dump();
         } catch (const nlohmann::json::type_error &) {  // dump() refuses invalid UTF-8
             return r.problem(settings, path + "settings", "must be UTF-8 text");
+        } catch (const YAML::BadConversion &e) {  // a key that is a list or a mapping
+            return r.problems.push_back(r.file + ":" + std::to_string(e.mark.line + 1) + ": " + path +
+                                        "settings: keys must be plain names, not lists or mappings");
         }
     }
     if (node["delivery"]) d.delivery = read_delivery(r, node["delivery"], path + "delivery");

@@ -117,6 +117,19 @@ TEST(Workspace, SettingsThatAreNotUtf8AreAProblemNotAnException) {
     EXPECT_TRUE(load.config.destinations.empty());
 }
 
+TEST(Workspace, ASettingsKeyThatIsAListIsAProblemNotAnException) {
+    // Seen while writing tests/fuzz/workspace_fuzz (regressions/workspace/settings-key-is-a-list.yaml):
+    // yaml-cpp's BadConversion escaped load_config_dir.
+    WorkspaceDir dir;
+    const std::string file = dir.write("keys.yaml", "workspace: w\ndestinations:\n  - id: d1\n    plugin: iterable\n"
+                                                    "    settings:\n      apiKey: k\n      ? [a, b]\n      : 1\n");
+    ConfigLoad load;
+    ASSERT_NO_THROW(load = load_config_dir(dir.path(), env_of({})));
+    EXPECT_EQ(load.problems, std::vector<std::string>{
+                                 file + ":7: destinations[0].settings: keys must be plain names, not lists or mappings"});
+    EXPECT_TRUE(load.config.destinations.empty());
+}
+
 TEST(Workspace, InvalidYamlIsReportedWithItsLine) {
     WorkspaceDir dir;
     const std::string file = dir.write("broken.yaml", "workspace: w\nsources: [\n");
