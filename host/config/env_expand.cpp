@@ -1,9 +1,9 @@
 // Environment references and durations in configuration values.
 #include "host/config/env_expand.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
-#include <regex>
 
 namespace switchyard {
 
@@ -37,13 +37,14 @@ std::optional<std::string> expand_env(std::string_view text, const EnvLookup &en
 }
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
-    static const std::regex kDuration(R"(([0-9]+)(ms|s|m|h|d))");
-    std::cmatch m;
-    if (!std::regex_match(text.begin(), text.end(), m, kDuration)) return std::nullopt;
+    // [0-9]+(ms|s|m|h|d), without std::regex: it recurses once per character (stack overflow).
+    const size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
+    const std::string_view unit = text.substr(digits);
+    const long long ms_per_unit = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : unit == "h" ? 3'600'000
+                                  : unit == "d" ? 86'400'000 : 0;
+    if (digits == 0 || ms_per_unit == 0) return std::nullopt;
     long long n = 0;
-    if (std::from_chars(m[1].first, m[1].second, n).ec != std::errc()) return std::nullopt;  // past int64
-    const std::string unit = m[2].str();
-    const long long ms_per_unit = unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60'000 : unit == "h" ? 3'600'000 : 86'400'000;
+    if (std::from_chars(text.data(), text.data() + digits, n).ec != std::errc()) return std::nullopt;  // past int64
     if (n > std::numeric_limits<long long>::max() / ms_per_unit) return std::nullopt;  // past the milliseconds' range
     return std::chrono::milliseconds(n * ms_per_unit);
 }

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <map>
 #include <cstdlib>
-#include <regex>
 #include <set>
 
 #include <yaml-cpp/yaml.h>
@@ -64,9 +63,13 @@ std::optional<std::string> FileReader::string(const YAML::Node &map, const std::
     return expanded;
 }
 
+bool ascii_alphanumeric(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// [A-Za-z0-9][A-Za-z0-9._-]*, without std::regex: it recurses once per character, so a long id
+// overflowed the stack.
 bool valid_id(const std::string &id) {
-    static const std::regex kId(R"([A-Za-z0-9][A-Za-z0-9._-]*)");
-    return std::regex_match(id, kId);
+    const auto allowed = [](char c) { return ascii_alphanumeric(c) || c == '.' || c == '_' || c == '-'; };
+    return !id.empty() && ascii_alphanumeric(id.front()) && std::all_of(id.begin(), id.end(), allowed);
 }
 
 std::optional<std::string> read_id(const FileReader &r, const YAML::Node &map, const std::string &path) {

@@ -1,24 +1,59 @@
 // YAML → JSON conversion following the YAML 1.2 core schema for untagged plain scalars.
 #include "host/config/yaml_json.h"
 
-#include <regex>
+#include <string_view>
 
 namespace switchyard {
 namespace {
 
+// Hand-written rather than std::regex, which recurses once per character: a long scalar
+// overflowed the stack.
+void skip_sign(std::string_view &s) {
+    if (!s.empty() && (s.front() == '-' || s.front() == '+')) s.remove_prefix(1);
+}
+
+size_t skip_digits(std::string_view &s) {
+    size_t n = 0;
+    while (n < s.size() && s[n] >= '0' && s[n] <= '9') ++n;
+    s.remove_prefix(n);
+    return n;
+}
+
+// [-+]?[0-9]+
+bool is_integer(std::string_view s) {
+    skip_sign(s);
+    return skip_digits(s) > 0 && s.empty();
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool is_float(std::string_view s) {
+    skip_sign(s);
+    const size_t whole = skip_digits(s);
+    size_t fraction = 0;
+    if (!s.empty() && s.front() == '.') {
+        s.remove_prefix(1);
+        fraction = skip_digits(s);
+    }
+    if (whole == 0 && fraction == 0) return false;
+    if (!s.empty() && (s.front() == 'e' || s.front() == 'E')) {
+        s.remove_prefix(1);
+        skip_sign(s);
+        if (skip_digits(s) == 0) return false;
+    }
+    return s.empty();
+}
+
 nlohmann::json plain_scalar(const std::string &s) {
-    static const std::regex kInt(R"([-+]?[0-9]+)");
-    static const std::regex kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
     if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
     if (s == "true" || s == "True" || s == "TRUE") return true;
     if (s == "false" || s == "False" || s == "FALSE") return false;
-    if (std::regex_match(s, kInt)) {
+    if (is_integer(s)) {
         try {
             return std::stoll(s);
         } catch (const std::out_of_range &) {  // past int64: read as a float below
         }
     }
-    if (std::regex_match(s, kFloat)) {
+    if (is_float(s)) {
         try {
             return std::stod(s);
         } catch (const std::out_of_range &) {  // past a double (1e999): JSON has no number for it

@@ -130,6 +130,21 @@ TEST(Workspace, ASettingsKeyThatIsAListIsAProblemNotAnException) {
     EXPECT_TRUE(load.config.destinations.empty());
 }
 
+TEST(Workspace, LongValuesAreCheckedWithoutRecursion) {
+    // Seen while writing tests/fuzz/workspace_fuzz (regressions/workspace/long-values.yaml): std::regex
+    // recursed once per character, so a long id, number or duration overflowed the stack.
+    const std::string digits(200'000, '7');
+    WorkspaceDir dir;
+    const std::string file = dir.write("long.yaml", "workspace: w\ndestinations:\n  - id: " + std::string(200'000, 'a') +
+                                                        "\n    plugin: iterable\n    settings:\n      n: " + digits +
+                                                        "\n    delivery:\n      retry_window: " + digits + "s\n");
+    ConfigLoad load = load_config_dir(dir.path(), env_of({}));
+    EXPECT_EQ(load.problems, std::vector<std::string>{file + ":8: destinations[0].delivery.retry_window: must be a "
+                                                             "duration like 250ms, 30s, 90m, 3h or 1d"});
+    ASSERT_EQ(load.config.destinations.size(), 1u);
+    EXPECT_EQ(load.config.destinations[0].settings_json, R"({"n":")" + digits + R"("})");
+}
+
 TEST(Workspace, InvalidYamlIsReportedWithItsLine) {
     WorkspaceDir dir;
     const std::string file = dir.write("broken.yaml", "workspace: w\nsources: [\n");
