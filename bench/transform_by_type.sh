@@ -23,7 +23,7 @@ for kind in "${kinds[@]}"; do
     out=$(ONLY=$kind bench/transform_throughput.sh "$events" "$mode" "$batch")
     awk -v kind="$kind" -v bytes="$bytes" -v mode="$mode" -v n="$events" '
       /^run / {s = $3 + 0; rate = n / s; lo = (lo == "" || rate < lo) ? rate : lo; hi = (rate > hi) ? rate : hi
-               o = $(NF - 1) + 0; olo = (olo == "" || o < olo) ? o : olo; ohi = (o > ohi) ? o : ohi}
+               o = $(NF - 3) + 0; olo = (olo == "" || o < olo) ? o : olo; ohi = (o > ohi) ? o : ohi}
       /events\/s on one core/ {match($0, /= [0-9]+ events/); best = substr($0, RSTART + 2, RLENGTH - 9); rss = $(NF - 1)}
       END {printf "| %s | %d | %s | %s | %.0f - %.0f | %s MB | %.2f - %.2f |\n", kind, bytes, mode, best, lo, hi, rss, olo, ohi}' <<< "$out"
   done

@@ -7,7 +7,8 @@
 #   RUNS=N  runs, the best is reported (default 3)
 #   OUT=/path/file writes the output there (default /dev/null: the tool's cost, not the disk's;
 #   correctness of the same output is what the test suite's differential tests check).
-# Each run also prints how many cores the rest of the machine used meanwhile ("others").
+# Each run also prints how many cores the rest of the machine used meanwhile ("others"), and how
+# much of that was niced (a niced fuzzer or compile mostly yields the core to this run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/machine_load.sh
@@ -24,17 +25,18 @@ trap 'rm -f "$times"' EXIT
 cat "$corpus" > /dev/null
 best=""
 for run in $(seq "${RUNS:-3}"); do
-  busy_before=$(busy_cpu_seconds) start_ns=$(date +%s%N)
+  busy_before=$(busy_cpu_seconds) niced_before=$(niced_cpu_seconds) start_ns=$(date +%s%N)
   /usr/bin/time -f "%e %M %U %S" -o "$times" taskset -c 0 \
     "$build/switchyard" transform --plugin-dir "$build/plugins" --plugin iterable --settings "$settings" \
     --mode "$mode" --batch "$batch" < "$corpus" > "${OUT:-/dev/null}" || true
-  end_ns=$(date +%s%N) busy_after=$(busy_cpu_seconds)
+  end_ns=$(date +%s%N) busy_after=$(busy_cpu_seconds) niced_after=$(niced_cpu_seconds)
   # The last line: time's first is "Command exited with non-zero status 1" when an event was
   # refused (group events, for Iterable). Its elapsed time has only 10 ms steps: not used.
   read -r _ rss_kb user_s system_s < <(tail -1 "$times")
   seconds=$(awk -v a="$start_ns" -v b="$end_ns" 'BEGIN{printf "%.3f", (b - a) / 1e9}')
   others=$(others_cores "$busy_before" "$busy_after" "$seconds" "$(awk -v u="$user_s" -v s="$system_s" 'BEGIN{print u + s}')")
-  echo "run $run: ${seconds}s, peak RSS $((rss_kb / 1024)) MB, others $others cores"
+  niced=$(awk -v a="$niced_before" -v b="$niced_after" -v s="$seconds" 'BEGIN{printf "%.2f", (b - a) / s}')
+  echo "run $run: ${seconds}s, peak RSS $((rss_kb / 1024)) MB, others $others cores ($niced niced)"
   if [[ -z $best ]] || awk "BEGIN{exit !($seconds < $best)}"; then best=$seconds; best_rss=$rss_kb; fi
 done
 awk -v n="$events" -v s="$best" -v r="$best_rss" -v m="$mode" -v k="$kind" -v b="$batch" \
