@@ -13,8 +13,8 @@ shift $(( $# < 2 ? $# : 2 ))
 kinds=("$@")
 [[ ${#kinds[@]} -gt 0 ]] || kinds=(identify track page screen alias group order-completed product-added product-removed)
 
-echo "| kind | bytes/event | mode | events/s (one core), best of ${RUNS:-3} | range | peak RSS | others (cores) |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
+echo "| kind | bytes/event | mode | events/s (one core), best of ${RUNS:-3} | range | per CPU second | peak RSS | others (cores) |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for kind in "${kinds[@]}"; do
   corpus=/tmp/switchyard-corpus-$events-$kind.ndjson
   [[ -s $corpus ]] || python3 bench/gen_corpus.py --events "$events" --only "$kind" > "$corpus"
@@ -24,7 +24,8 @@ for kind in "${kinds[@]}"; do
     awk -v kind="$kind" -v bytes="$bytes" -v mode="$mode" -v n="$events" '
       /^run / {s = $3 + 0; rate = n / s; lo = (lo == "" || rate < lo) ? rate : lo; hi = (rate > hi) ? rate : hi
                o = $(NF - 3) + 0; olo = (olo == "" || o < olo) ? o : olo; ohi = (o > ohi) ? o : ohi}
-      /events\/s on one core/ {match($0, /= [0-9]+ events/); best = substr($0, RSTART + 2, RLENGTH - 9); rss = $(NF - 1)}
-      END {printf "| %s | %d | %s | %s | %.0f - %.0f | %s MB | %.2f - %.2f |\n", kind, bytes, mode, best, lo, hi, rss, olo, ohi}' <<< "$out"
+      /events\/s on one core/ {match($0, /= [0-9]+ events/); best = substr($0, RSTART + 2, RLENGTH - 9)
+                               match($0, /\([0-9]+ per CPU/); cpu = substr($0, RSTART + 1, RLENGTH - 9); rss = $(NF - 1)}
+      END {printf "| %s | %d | %s | %s | %.0f - %.0f | %s | %s MB | %.2f - %.2f |\n", kind, bytes, mode, best, lo, hi, cpu, rss, olo, ohi}' <<< "$out"
   done
 done
