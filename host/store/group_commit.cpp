@@ -1,5 +1,5 @@
-// Group commit: concurrent appends share one transaction written by one committer thread, so
-// one fsync makes many callers' events durable.
+// Group commit: concurrent writes share one transaction written by one committer thread, so
+// one fsync makes many callers' writes durable.
 #include "host/store/group_commit.h"
 
 #include <algorithm>
@@ -17,10 +17,10 @@ GroupCommit::~GroupCommit() {
     committer_.join();
 }
 
-void GroupCommit::submit(const PendingAppend &append) {
+void GroupCommit::submit(const PendingWrite &write) {
     std::unique_lock lock(mutex_);
     const uint64_t ticket = next_ticket_++;
-    queue_.push_back(&append);
+    queue_.push_back(&write);
     queued_.notify_one();
     committed_.wait(lock, [&] { return committed_ticket_ > ticket; });
     auto failure = std::find_if(failures_.begin(), failures_.end(),
@@ -38,7 +38,7 @@ void GroupCommit::run() {
     for (;;) {
         queued_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping, and nothing left to commit
-        std::vector<const PendingAppend *> batch;
+        std::vector<const PendingWrite *> batch;
         batch.swap(queue_);
         const uint64_t first = committed_ticket_, end = first + batch.size();
         lock.unlock();

@@ -1,5 +1,5 @@
-// Group commit: concurrent appends share one transaction written by one committer thread, so
-// one fsync makes many callers' events durable.
+// Group commit: concurrent writes (appends from ingestion, settlements from delivery) share one
+// transaction written by one committer thread, so one fsync makes many callers' writes durable.
 #pragma once
 
 #include <condition_variable>
@@ -15,17 +15,18 @@
 
 namespace switchyard {
 
-// One caller's events, waiting for the commit that will hold them. The events stay owned by
-// the caller, who is blocked in submit() until the commit is over.
-struct PendingAppend {
+// One caller's write, waiting for the commit that will hold it: events to append, or job
+// settlements. Both stay owned by the caller, who is blocked in submit() until the commit is over.
+struct PendingWrite {
     std::span<const IncomingEvent> events;
+    std::span<const JobSettlement> settlements;
     int64_t now_ms = 0;
 };
 
 class GroupCommit {
    public:
-    // Writes every pending append in one durable transaction; throws when it could not.
-    using WriteAll = std::function<void(std::span<const PendingAppend *const>)>;
+    // Writes every pending write in one durable transaction; throws when it could not.
+    using WriteAll = std::function<void(std::span<const PendingWrite *const>)>;
 
     explicit GroupCommit(WriteAll write_all);
     // Commits what is queued, then stops the committer thread.
@@ -33,8 +34,8 @@ class GroupCommit {
     GroupCommit(const GroupCommit &) = delete;
     GroupCommit &operator=(const GroupCommit &) = delete;
 
-    // Returns once the commit holding `append` is durable; rethrows that commit's failure.
-    void submit(const PendingAppend &append);
+    // Returns once the commit holding `write` is durable; rethrows that commit's failure.
+    void submit(const PendingWrite &write);
 
    private:
     void run();
@@ -43,7 +44,7 @@ class GroupCommit {
     std::mutex mutex_;
     std::condition_variable queued_;     // the committer waits for work
     std::condition_variable committed_;  // callers wait for their commit
-    std::vector<const PendingAppend *> queue_;
+    std::vector<const PendingWrite *> queue_;
     uint64_t next_ticket_ = 0;       // tickets given to callers, in queue order
     uint64_t committed_ticket_ = 0;  // every ticket below this one is settled
     // Failures of recent commits: [first ticket, end ticket) → error. Pruned as callers read them.

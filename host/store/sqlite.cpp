@@ -28,13 +28,13 @@ Statement &Statement::bind(int index, std::string_view text) {
 
 bool Statement::step() {
     const int code = sqlite3_step(handle_);
-    if (code == SQLITE_ROW) return true;
-    if (code == SQLITE_DONE) return false;
-    connection_.fail("run \"" + std::string(std::string_view(sqlite3_sql(handle_)).substr(0, 60)) + "\"", code);
+    if (code != SQLITE_ROW && code != SQLITE_DONE)
+        connection_.fail("run \"" + std::string(std::string_view(sqlite3_sql(handle_)).substr(0, 60)) + "\"", code);
+    return code == SQLITE_ROW;
 }
 
 void Statement::run() {
-    ResetOnExit reset(*this);
+    ResetOnExit reset_on_exit(*this);
     while (step()) {
     }
 }

@@ -57,31 +57,36 @@ SqliteStore::SqliteStore(const std::filesystem::path &file) : writer_(file), rea
     sqlite::configure_connection(reader_);
     write_ = std::make_unique<WriterStatements>(writer_);
     read_ = std::make_unique<ReaderStatements>(reader_);
-    group_commit_.emplace([this](std::span<const PendingAppend *const> appends) { write_appends(appends); });
+    group_commit_.emplace([this](std::span<const PendingWrite *const> writes) { write_pending(writes); });
 }
 
 SqliteStore::~SqliteStore() { group_commit_.reset(); }
 
 void SqliteStore::append(std::span<const IncomingEvent> events, int64_t now_ms) {
     if (events.empty()) return;
-    group_commit_->submit(PendingAppend{events, now_ms});
+    group_commit_->submit(PendingWrite{events, {}, now_ms});
 }
 
-// Runs on the group-commit thread: every queued caller's events in one transaction.
-void SqliteStore::write_appends(std::span<const PendingAppend *const> appends) {
+// Runs on the group-commit thread: every queued caller's write in one transaction, in the
+// order they came (a settlement only names jobs committed before it was claimed).
+void SqliteStore::write_pending(std::span<const PendingWrite *const> writes) {
     std::lock_guard lock(writer_mutex_);
     sqlite::Transaction transaction(writer_);
-    for (const PendingAppend *append : appends) {
-        for (const IncomingEvent &event : append->events) {
-            if (event.destinations.empty()) continue;  // nothing would ever deliver it
-            write_->insert_event.bind(1, event.payload).bind(2, append->now_ms).run();
-            const int64_t event_id = writer_.last_insert_id();
-            for (const std::string &destination : event.destinations)
-                write_->insert_job.bind(1, event_id).bind(2, destination).bind(3, event.user_key)
-                    .bind(4, append->now_ms).run();
-        }
+    for (const PendingWrite *write : writes) {
+        write_append(write->events, write->now_ms);
+        write_settlements(write->settlements, write->now_ms);
     }
     transaction.commit();
+}
+
+void SqliteStore::write_append(std::span<const IncomingEvent> events, int64_t now_ms) {
+    for (const IncomingEvent &event : events) {
+        if (event.destinations.empty()) continue;  // nothing would ever deliver it
+        write_->insert_event.bind(1, event.payload).bind(2, now_ms).run();
+        const int64_t event_id = writer_.last_insert_id();
+        for (const std::string &destination : event.destinations)
+            write_->insert_job.bind(1, event_id).bind(2, destination).bind(3, event.user_key).bind(4, now_ms).run();
+    }
 }
 
 // One pass over the head of the destination's queue in id order. A user's first job met is
@@ -124,8 +129,10 @@ std::vector<Job> SqliteStore::claim(std::string_view destination, size_t limit, 
 
 void SqliteStore::settle(std::span<const JobSettlement> settlements, int64_t now_ms) {
     if (settlements.empty()) return;
-    std::lock_guard lock(writer_mutex_);
-    sqlite::Transaction transaction(writer_);
+    group_commit_->submit(PendingWrite{{}, settlements, now_ms});
+}
+
+void SqliteStore::write_settlements(std::span<const JobSettlement> settlements, int64_t now_ms) {
     for (const JobSettlement &s : settlements) {
         switch (s.kind) {
             case Settlement::delivered:
@@ -140,7 +147,6 @@ void SqliteStore::settle(std::span<const JobSettlement> settlements, int64_t now
                 break;
         }
     }
-    transaction.commit();
 }
 
 // Deletes the job, and its event once no other destination's job needs the payload.

@@ -1,10 +1,10 @@
 // The embedded durable store: SQLite in WAL mode, in <data dir>/switchyard.db.
 //
 // Threading: two connections, each behind its own mutex.
-//  - The writer connection writes everything: the group-commit thread's append transactions,
-//    settle() and replay(). Sharing one connection under a mutex hands the write lock over
-//    directly, where two writer connections would poll each other through SQLite's busy
-//    handler (sleeps of 1 ms and more) on every collision.
+//  - The writer connection writes everything: the group-commit thread's transactions (appends
+//    and settlements of many callers together, one fsync for all) and replay(). Sharing one
+//    connection under a mutex hands the write lock over directly, where two writer connections
+//    would poll each other through SQLite's busy handler (sleeps of 1 ms and more).
 //  - The reader connection serves claim(), queue_stats() and dead_letters(). In WAL mode a
 //    reader never waits for a writer, so claims go on while a commit is being fsynced.
 // Both connections use synchronous=FULL. In-flight jobs are not recorded: the router keeps
@@ -38,7 +38,9 @@ class SqliteStore final : public Store {
     struct WriterStatements;
     struct ReaderStatements;
 
-    void write_appends(std::span<const PendingAppend *const> appends);
+    void write_pending(std::span<const PendingWrite *const> writes);
+    void write_append(std::span<const IncomingEvent> events, int64_t now_ms);
+    void write_settlements(std::span<const JobSettlement> settlements, int64_t now_ms);
     void remove_job(int64_t job_id);
     std::vector<int64_t> dead_letters_to_replay(std::string_view destination, std::span<const int64_t> ids);
 

@@ -72,9 +72,10 @@ class Store {
     virtual std::vector<Job> claim(std::string_view destination, size_t limit, int64_t now_ms,
                                    const std::function<bool(std::string_view user_key)> &user_busy) = 0;
 
-    // Applies settlements in one transaction: delivered jobs are removed, retries get their next
-    // attempt time (attempts+1, first_failure_ms set on the first failure), dead jobs move to
-    // the dead-letter table with the reason.
+    // Applies settlements in one durable transaction (which may also hold other callers' writes):
+    // delivered jobs are removed, retries get their next attempt time (attempts+1,
+    // first_failure_ms set on the first failure), dead jobs move to the dead-letter table with
+    // the reason.
     virtual void settle(std::span<const JobSettlement> settlements, int64_t now_ms) = 0;
 
     // Pending jobs per destination (every destination that has any).

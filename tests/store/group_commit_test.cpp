@@ -68,21 +68,21 @@ TEST(GroupCommit, CallersQueuedDuringACommitShareTheNextOne) {
     std::atomic<int> commits{0};
     std::atomic<size_t> largest{0};
     std::latch first_started(1), release_first(1);
-    GroupCommit group([&](std::span<const PendingAppend *const> appends) {
+    GroupCommit group([&](std::span<const PendingWrite *const> appends) {
         largest = std::max(largest.load(), appends.size());
         if (commits++ == 0) {
             first_started.count_down();
             release_first.wait();
         }
     });
-    std::thread first([&] { group.submit(PendingAppend{}); });
+    std::thread first([&] { group.submit(PendingWrite{}); });
     first_started.wait();
     std::vector<std::thread> followers;
     std::atomic<int> queued{0};
     for (int i = 0; i < 6; ++i)
         followers.emplace_back([&] {
             ++queued;
-            group.submit(PendingAppend{});
+            group.submit(PendingWrite{});
         });
     while (queued < 6) std::this_thread::yield();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let them reach the queue
@@ -96,7 +96,7 @@ TEST(GroupCommit, CallersQueuedDuringACommitShareTheNextOne) {
 TEST(GroupCommit, AFailedCommitIsReportedToEveryCallerInIt) {
     std::latch first_started(1), release_first(1);
     std::atomic<int> commits{0};
-    GroupCommit group([&](std::span<const PendingAppend *const>) {
+    GroupCommit group([&](std::span<const PendingWrite *const>) {
         if (commits++ == 0) {
             first_started.count_down();
             release_first.wait();
@@ -104,7 +104,7 @@ TEST(GroupCommit, AFailedCommitIsReportedToEveryCallerInIt) {
         }
         throw std::runtime_error("disk full");
     });
-    std::thread first([&] { group.submit(PendingAppend{}); });
+    std::thread first([&] { group.submit(PendingWrite{}); });
     first_started.wait();
     std::atomic<int> failed{0}, queued{0};
     std::vector<std::thread> followers;
@@ -112,7 +112,7 @@ TEST(GroupCommit, AFailedCommitIsReportedToEveryCallerInIt) {
         followers.emplace_back([&] {
             ++queued;
             try {
-                group.submit(PendingAppend{});
+                group.submit(PendingWrite{});
             } catch (const std::runtime_error &e) {
                 failed += std::string(e.what()) == "disk full";
             }
