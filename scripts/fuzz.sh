@@ -52,6 +52,8 @@ report_finding() {
     grep -v -E '^(INFO|#[0-9]+)' "$log" | tail -60
     local artifact
     artifact=$(sed -n "s/.*Test unit written to \(.*\)$/\1/p" "$log" | tail -1)
+    # A committed regression that fails again is its own reproducer.
+    [[ -n $artifact ]] || artifact=$(sed -n "s/^Running: \(.*\)$/\1/p" "$log" | tail -1)
     if [[ -n $artifact ]]; then
         echo "!! reproducer: $artifact"
         echo "!! reproduce:  $build/fuzz/${target}_fuzz $artifact"
