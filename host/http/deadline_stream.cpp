@@ -39,36 +39,45 @@ void numeric_address(const sockaddr_storage &address, socklen_t length, std::str
 
 }  // namespace
 
-bool DeadlineStream::await_request(const std::function<bool()> &stopping) {
+bool DeadlineStream::await_request() {
     wrote_ = false;
     const Clock::time_point idle_until = Clock::now() + limits_.idle_timeout;
-    while (!buffered()) {
-        if (stopping()) return false;
-        const std::chrono::milliseconds left = until(idle_until);
-        if (left.count() <= 0) return false;
-        const int ready = wait_for(socket_, POLLIN, std::min(left, kStopCheckInterval));
-        if (ready < 0) return false;
+    // A request already on its way is taken even when stopping: it gets an answer, not a reset.
+    for (std::chrono::milliseconds slice{0}; !buffered(); slice = std::min(until(idle_until), kStopCheckInterval)) {
+        const int ready = wait_for(socket_, POLLIN, slice);
         if (ready > 0) break;  // a byte, or EOF: reading tells which
+        if (ready < 0 || stopping_() || until(idle_until).count() <= 0) return false;
     }
     deadline_ = Clock::now() + limits_.request_timeout;
     return true;
 }
 
+// Waits in slices, so that a shutdown never waits for a slow client's timeouts.
 bool DeadlineStream::wait_readable() {
-    const std::chrono::milliseconds left = until(deadline_);
-    if (left.count() <= 0) timed_out_ = true;  // a client that keeps sending slowly is cut here
-    if (timed_out_) return false;
-    const int ready = wait_for(socket_, POLLIN, std::min(left, limits_.read_timeout));
-    if (ready == 0) timed_out_ = true;
-    return ready > 0;
+    const Clock::time_point silent_until = Clock::now() + limits_.read_timeout;
+    while (cut_ == Cut::no) {
+        if (stopping_()) {
+            cut_ = Cut::stopping;
+            break;
+        }
+        const std::chrono::milliseconds left = std::min(until(deadline_), until(silent_until));
+        if (left.count() <= 0) {  // a client that keeps sending slowly is cut here too
+            cut_ = Cut::timed_out;
+            break;
+        }
+        const int ready = wait_for(socket_, POLLIN, std::min(left, kStopCheckInterval));
+        if (ready != 0) return ready > 0;
+    }
+    return false;
 }
 
 bool DeadlineStream::is_readable() const {
-    return buffered() || (!timed_out_ && wait_for(socket_, POLLIN, std::min(until(deadline_), limits_.read_timeout)) > 0);
+    return buffered() ||
+           (cut_ == Cut::no && wait_for(socket_, POLLIN, std::min(until(deadline_), limits_.read_timeout)) > 0);
 }
 
 bool DeadlineStream::is_writable() const {
-    return !timed_out_ && wait_for(socket_, POLLOUT, limits_.write_timeout) > 0;
+    return cut_ == Cut::no && wait_for(socket_, POLLOUT, limits_.write_timeout) > 0;
 }
 
 ssize_t DeadlineStream::read(char *ptr, size_t size) {

@@ -16,15 +16,19 @@ class DeadlineStream final : public httplib::Stream {
    public:
     using Clock = std::chrono::steady_clock;
 
-    DeadlineStream(int socket, const ConnectionLimits &limits) : socket_(socket), limits_(limits) {}
+    // Why reading stopped early. Once cut, reads and writes fail, so that nothing but the
+    // host's own answer (408, or 503 when stopping) is written afterwards.
+    enum class Cut { no, timed_out, stopping };
+
+    // `stopping()` tells the listener is shutting down: a request still arriving is cut.
+    DeadlineStream(int socket, const ConnectionLimits &limits, std::function<bool()> stopping)
+        : socket_(socket), limits_(limits), stopping_(std::move(stopping)) {}
 
     // Waits up to the idle timeout for the next request's first byte (true), or for EOF, the
-    // timeout or `stopping()` (false). A started request must then be read by the request timeout.
-    bool await_request(const std::function<bool()> &stopping);
+    // timeout or stopping (false). A started request must then be read by the request timeout.
+    bool await_request();
 
-    // The deadline passed or the client went silent: reads fail from then on, and so do
-    // writes, so that nothing but the host's 408 is written afterwards.
-    bool timed_out() const { return timed_out_; }
+    Cut cut() const { return cut_; }
     bool wrote_since_request_start() const { return wrote_; }
 
     bool is_readable() const override;
@@ -37,12 +41,13 @@ class DeadlineStream final : public httplib::Stream {
 
    private:
     bool buffered() const { return buffer_begin_ < buffer_end_; }
-    bool wait_readable();  // within the read timeout and the request deadline; else marks timed out
+    bool wait_readable();  // within the read timeout and the request deadline, unless stopping; else cut
 
     int socket_;
     const ConnectionLimits &limits_;
+    std::function<bool()> stopping_;
     Clock::time_point deadline_ = Clock::time_point::max();
-    bool timed_out_ = false;
+    Cut cut_ = Cut::no;
     bool wrote_ = false;
     // cpp-httplib reads request lines a byte at a time: a buffer saves a syscall per byte.
     std::array<char, 4096> buffer_{};

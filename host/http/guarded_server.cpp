@@ -76,12 +76,11 @@ bool GuardedServer::process_and_close_socket(socket_t socket) {
 void GuardedServer::serve(socket_t socket) {
     const int on = 1;
     ::setsockopt(socket, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);  // else Nagle holds each answer ~40 ms
-    DeadlineStream stream(socket, limits_);
-    const auto stopping = [this] { return svr_sock_ == INVALID_SOCKET; };
-    for (size_t served = 0; served < keep_alive_max_count_ && stream.await_request(stopping); ++served) {
+    DeadlineStream stream(socket, limits_, [this] { return svr_sock_ == INVALID_SOCKET; });
+    for (size_t served = 0; served < keep_alive_max_count_ && stream.await_request(); ++served) {
         bool closed = false;
         const bool answered = process_request(stream, served + 1 == keep_alive_max_count_, closed, nullptr);
-        if (stream.timed_out()) return answer_timeout(stream);
+        if (stream.cut() != DeadlineStream::Cut::no) return answer_cut(stream);
         if (!answered || closed) return;
     }
 }
@@ -94,10 +93,14 @@ void GuardedServer::refuse(socket_t socket) {
                                     " open connections; retry later."));
 }
 
-void GuardedServer::answer_timeout(DeadlineStream &stream) {
-    metrics_.add(kTimedOut, {});
+void GuardedServer::answer_cut(DeadlineStream &stream) {
+    const bool stopping = stream.cut() == DeadlineStream::Cut::stopping;
+    if (!stopping) metrics_.add(kTimedOut, {});
     if (stream.wrote_since_request_start()) return;  // an answer was already under way
     discard_pending_input(stream.socket());
+    if (stopping)
+        return send_now(stream.socket(), raw_answer("503 Service Unavailable", "Retry-After: 1\r\n",
+                                                    "The host is shutting down; retry."));
     send_now(stream.socket(),
              raw_answer("408 Request Timeout", "",
                         "The request did not arrive in time: at most " + std::to_string(limits_.read_timeout.count()) +

@@ -2,7 +2,7 @@
 // handling replaced so that clients cannot exhaust it. Over `max_connections` a new connection
 // is answered 503 at once; a silent client is dropped after the idle timeout; a request whose
 // line, headers and body do not arrive within the request timeout (however slowly they keep
-// coming) is answered 408 and its connection closed.
+// coming) is answered 408 and its connection closed; one still arriving at shutdown gets 503.
 #pragma once
 
 #include <httplib.h>
@@ -26,7 +26,7 @@ class GuardedServer final : public httplib::Server {
     bool process_and_close_socket(socket_t socket) override;
     void serve(socket_t socket);
     void refuse(socket_t socket);
-    void answer_timeout(DeadlineStream &stream);
+    void answer_cut(DeadlineStream &stream);
     void count_open(int change);
 
     const ConnectionLimits limits_;

@@ -32,8 +32,10 @@ class Listener : public ::testing::Test {
         while (!server_->is_running()) std::this_thread::sleep_for(1ms);
     }
 
-    void TearDown() override {
-        if (!server_) return;
+    void TearDown() override { stop(); }
+
+    void stop() {
+        if (!thread_.joinable()) return;
         server_->stop();
         thread_.join();
     }
@@ -131,6 +133,20 @@ TEST_F(Listener, ABodyThatStopsArrivingIs408AfterTheReadTimeout) {
     EXPECT_TRUE(stalled.closed());
     EXPECT_EQ(answer.rfind("HTTP/1.1 408", 0), 0u) << answer;
     EXPECT_NE(answer.find("300 ms of silence"), std::string::npos) << answer;
+}
+
+TEST_F(Listener, ARequestStillArrivingAtShutdownIs503AndDoesNotHoldTheShutdown) {
+    start({.read_timeout = 60s, .request_timeout = 60s});
+    RawClient slow(port_);
+    ASSERT_TRUE(slow.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n0123456789"));
+    ASSERT_TRUE(eventually([&] { return metric_line("switchyard_http_connections_open") == "switchyard_http_connections_open 1"; }));
+    std::thread stopper([&] { stop(); });
+    const std::string answer = slow.read_until_closed();  // long before the 60 s timeouts
+    stopper.join();
+    EXPECT_TRUE(slow.closed());
+    EXPECT_EQ(answer.rfind("HTTP/1.1 503", 0), 0u) << answer;
+    EXPECT_NE(answer.find("shutting down"), std::string::npos) << answer;
+    EXPECT_EQ(metric_line("switchyard_http_requests_timed_out_total"), "") << "a shutdown is no client timeout";
 }
 
 TEST_F(Listener, ACompleteBodyIsAnsweredNormally) {
