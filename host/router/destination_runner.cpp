@@ -2,6 +2,7 @@
 // batch, send the requests in order under the pacer, settle every job from its own outcome.
 #include "host/router/destination_runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
@@ -12,7 +13,13 @@
 namespace switchyard {
 namespace {
 
-constexpr auto kIdlePoll = std::chrono::milliseconds(25);   // how soon new jobs are noticed when idle
+// An idle worker sleeps until jobs are added (appends notify), a retry it scheduled is due, or
+// this long has passed: for retries scheduled before a restart and jobs another process added
+// (`switchyard dead-letter replay`).
+constexpr auto kLongestIdle = std::chrono::milliseconds(1000);
+// Between two claims that found nothing: while a queue's head waits for retries, appends must
+// not make every worker rescan it at each commit.
+constexpr auto kEmptyClaimSpacing = std::chrono::milliseconds(25);
 constexpr auto kStoreErrorPause = std::chrono::seconds(1);  // after the store failed, before trying again
 constexpr std::string_view kHeldBack = "not sent: an earlier request of its batch failed, or the host is stopping";
 
@@ -26,8 +33,14 @@ std::string_view text(sy_str_view v) { return {v.ptr ? v.ptr : "", v.len}; }
 }  // namespace
 
 DestinationRunner::DestinationRunner(std::string key, DeliveryPolicy policy, Store &store, Metrics &metrics,
-                                     std::function<std::shared_ptr<const Destination>()> instance)
-    : key_(std::move(key)), policy_(policy), store_(store), metrics_(metrics), instance_(std::move(instance)) {}
+                                     std::function<std::shared_ptr<const Destination>()> instance,
+                                     std::shared_ptr<WakeSignal> jobs_added)
+    : key_(std::move(key)),
+      policy_(policy),
+      store_(store),
+      metrics_(metrics),
+      instance_(std::move(instance)),
+      jobs_added_(std::move(jobs_added)) {}
 
 DestinationRunner::~DestinationRunner() { stop(); }
 
@@ -35,11 +48,9 @@ void DestinationRunner::start() {
     for (size_t i = 0; i < policy_.workers; ++i) workers_.emplace_back([this] { work(); });
 }
 
-void DestinationRunner::wake() { wake_.notify_all(); }
-
 void DestinationRunner::stop() {
     stopping_ = true;
-    wake_.notify_all();
+    jobs_added_->notify();  // ends the idle waits (a replacing runner of the key claims once more, harmlessly)
     for (std::thread &worker : workers_)
         if (worker.joinable()) worker.join();
     workers_.clear();
@@ -47,6 +58,7 @@ void DestinationRunner::stop() {
 
 void DestinationRunner::work() {
     while (!stopping_) {
+        const uint64_t seen = jobs_added_->generation();
         std::shared_ptr<const Destination> destination = instance_();
         std::vector<Job> jobs;
         if (destination) {
@@ -59,19 +71,36 @@ void DestinationRunner::work() {
             }
         }
         if (jobs.empty()) {
-            std::unique_lock lock(wake_mutex_);
-            wake_.wait_for(lock, kIdlePoll, [this] { return stopping_.load(); });
+            idle(seen, std::chrono::steady_clock::now());
             continue;
         }
+        if (jobs.size() == policy_.batch_size) jobs_added_->notify();  // likely more: idle peers claim too
         deliver(destination, jobs);
         release_users(jobs);
     }
 }
 
+void DestinationRunner::idle(uint64_t seen, std::chrono::steady_clock::time_point found_nothing_at) {
+    const int64_t until_retry_ms = std::clamp<int64_t>(next_retry_ms_.load() - now_ms(), 0, kLongestIdle.count());
+    const auto earliest = found_nothing_at + kEmptyClaimSpacing;
+    const auto latest = found_nothing_at + std::chrono::milliseconds(until_retry_ms);
+    if (jobs_added_->wait_until(seen, std::max(earliest, latest)) && !stopping_) std::this_thread::sleep_until(earliest);
+}
+
+void DestinationRunner::remember_retry(int64_t next_attempt_ms) {
+    for (int64_t earliest = next_retry_ms_.load();
+         next_attempt_ms < earliest && !next_retry_ms_.compare_exchange_weak(earliest, next_attempt_ms);) {
+    }
+}
+
 std::vector<Job> DestinationRunner::claim() {
+    // Retries due by now are among what this claim sees: forget them (later ones set it again).
+    const int64_t now = now_ms();
+    for (int64_t due = next_retry_ms_.load(); due <= now && !next_retry_ms_.compare_exchange_weak(due, INT64_MAX);) {
+    }
     std::lock_guard lock(claim_mutex_);
     auto busy = [this](std::string_view user) { return busy_users_.find(user) != busy_users_.end(); };
-    std::vector<Job> jobs = store_.claim(key_, policy_.batch_size, now_ms(), busy);
+    std::vector<Job> jobs = store_.claim(key_, policy_.batch_size, now, busy);
     for (const Job &job : jobs) busy_users_.insert(job.user_key);
     return jobs;
 }
@@ -145,6 +174,7 @@ void DestinationRunner::settle(const std::vector<Job> &jobs, const std::vector<E
             settlements.push_back({jobs[i].id, Settlement::dead, 0, failure_reason(outcome)});
         else
             settlements.push_back(retry_or_dead_letter(jobs[i], outcome, policy_, now, random));
+        if (settlements.back().kind == Settlement::retry) remember_retry(settlements.back().next_attempt_ms);
     }
     try {
         store_.settle(settlements, now);

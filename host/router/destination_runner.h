@@ -17,6 +17,7 @@
 #include "host/delivery/pacer.h"
 #include "host/metrics/metrics.h"
 #include "host/plugin/destination.h"
+#include "host/router/wake_signal.h"
 #include "host/store/store.h"
 
 namespace switchyard {
@@ -25,18 +26,21 @@ class DestinationRunner {
    public:
     // `instance()` returns the destination's live instance in the snapshot in force, or null
     // when the destination is gone; it is asked once per batch, so a reload takes effect at the
-    // next batch while in-flight batches finish on the instance they started with.
+    // next batch while in-flight batches finish on the instance they started with. `jobs_added`
+    // is notified when jobs arrive for the destination.
     DestinationRunner(std::string key, DeliveryPolicy policy, Store &store, Metrics &metrics,
-                      std::function<std::shared_ptr<const Destination>()> instance);
+                      std::function<std::shared_ptr<const Destination>()> instance,
+                      std::shared_ptr<WakeSignal> jobs_added);
     ~DestinationRunner();
 
     void start();
-    void wake();
     // Stops claiming new work, lets every in-flight batch finish, joins the workers.
     void stop();
 
    private:
     void work();
+    void idle(uint64_t seen, std::chrono::steady_clock::time_point found_nothing_at);
+    void remember_retry(int64_t next_attempt_ms);
     std::vector<Job> claim();
     void deliver(const std::shared_ptr<const Destination> &destination, const std::vector<Job> &jobs);
     std::vector<EventOutcome> send_all(const Destination &destination, Pacer &pacer, const sy_transform_result &result,
@@ -57,8 +61,8 @@ class DestinationRunner {
     std::mutex pacer_mutex_;
     std::weak_ptr<const Destination> paced_destination_;  // the instance whose limits pacer_ holds
     std::shared_ptr<Pacer> pacer_;
-    std::mutex wake_mutex_;
-    std::condition_variable wake_;
+    const std::shared_ptr<WakeSignal> jobs_added_;
+    std::atomic<int64_t> next_retry_ms_{INT64_MAX};  // earliest retry this runner scheduled, not yet claimed
     std::atomic<bool> stopping_{false};
     std::vector<std::thread> workers_;
 };

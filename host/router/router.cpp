@@ -44,11 +44,24 @@ void Router::apply(std::shared_ptr<const Snapshot> snapshot) {
     for (const auto &[key, live] : snapshot->destinations) {
         if (runners_.count(key) != 0) continue;
         auto runner = std::make_unique<DestinationRunner>(key, live.config.delivery, store_, metrics_,
-                                                          [this, key = key] { return instance_of(key); });
+                                                          [this, key = key] { return instance_of(key); }, signal_of(key));
         runner->start();
         runners_.emplace(key, std::move(runner));
         policies_[key] = live.config.delivery;
     }
+}
+
+std::shared_ptr<WakeSignal> Router::signal_of(std::string_view key) {
+    std::lock_guard lock(signals_mutex_);
+    auto it = signals_.find(key);
+    if (it == signals_.end()) it = signals_.emplace(std::string(key), std::make_shared<WakeSignal>()).first;
+    return it->second;
+}
+
+void Router::jobs_added(std::span<const std::string_view> destinations) {
+    std::lock_guard lock(signals_mutex_);
+    for (std::string_view key : destinations)
+        if (auto it = signals_.find(key); it != signals_.end()) it->second->notify();
 }
 
 void Router::stop() {

@@ -4,7 +4,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "host/metrics/metrics.h"
 #include "host/router/destination_runner.h"
@@ -26,8 +28,13 @@ class Router {
     // Drains: no new batches; in-flight ones finish. Returns when every worker has stopped.
     void stop();
 
+    // Wakes the idle workers of these destinations (the store calls it after committing jobs).
+    // Never waits for a reload or a runner: ingestion commits go through here.
+    void jobs_added(std::span<const std::string_view> destinations);
+
    private:
     std::shared_ptr<const Destination> instance_of(const std::string &key) const;
+    std::shared_ptr<WakeSignal> signal_of(std::string_view key);
 
     Store &store_;
     Metrics &metrics_;
@@ -36,6 +43,8 @@ class Router {
     std::mutex runners_mutex_;
     std::map<std::string, std::unique_ptr<DestinationRunner>> runners_;
     std::map<std::string, DeliveryPolicy> policies_;
+    std::mutex signals_mutex_;  // held only to find a signal: never while a runner stops
+    std::map<std::string, std::shared_ptr<WakeSignal>, std::less<>> signals_;  // one per key, kept across runners
     bool stopped_ = false;  // under runners_mutex_
 };
 

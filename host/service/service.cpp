@@ -54,6 +54,7 @@ std::vector<std::string> Service::start() {
     reloader_ = std::make_unique<Reloader>(*plugins_, options_.config_dir, metrics_);
     if (auto problems = reloader_->load_first(); !problems.empty()) return problems;
     router_ = std::make_unique<Router>(*store_, metrics_);
+    store_->on_jobs_added([this](std::span<const std::string_view> destinations) { router_->jobs_added(destinations); });
     router_->apply(reloader_->snapshot());
     reloader_->connect([this](const std::shared_ptr<const Snapshot> &s) { router_->apply(s); },
                        [this] {

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unordered_map>
@@ -70,22 +71,30 @@ void SqliteStore::append(std::span<const IncomingEvent> events, int64_t now_ms) 
 // Runs on the group-commit thread: every queued caller's write in one transaction, in the
 // order they came (a settlement only names jobs committed before it was claimed).
 void SqliteStore::write_pending(std::span<const PendingWrite *const> writes) {
-    std::lock_guard lock(writer_mutex_);
-    sqlite::Transaction transaction(writer_);
-    for (const PendingWrite *write : writes) {
-        write_append(write->events, write->now_ms);
-        write_settlements(write->settlements, write->now_ms);
+    std::vector<std::string_view> destinations;  // that got jobs; the callers own the text until we return
+    {
+        std::lock_guard lock(writer_mutex_);
+        sqlite::Transaction transaction(writer_);
+        for (const PendingWrite *write : writes) {
+            write_append(write->events, write->now_ms, destinations);
+            write_settlements(write->settlements, write->now_ms);
+        }
+        transaction.commit();
     }
-    transaction.commit();
+    if (jobs_added_ && !destinations.empty()) jobs_added_(destinations);
 }
 
-void SqliteStore::write_append(std::span<const IncomingEvent> events, int64_t now_ms) {
+void SqliteStore::write_append(std::span<const IncomingEvent> events, int64_t now_ms,
+                               std::vector<std::string_view> &destinations) {
     for (const IncomingEvent &event : events) {
         if (event.destinations.empty()) continue;  // nothing would ever deliver it
         write_->insert_event.bind(1, event.payload).bind(2, now_ms).run();
         const int64_t event_id = writer_.last_insert_id();
-        for (const std::string &destination : event.destinations)
+        for (const std::string &destination : event.destinations) {
             write_->insert_job.bind(1, event_id).bind(2, destination).bind(3, event.user_key).bind(4, now_ms).run();
+            if (std::find(destinations.begin(), destinations.end(), destination) == destinations.end())
+                destinations.push_back(destination);
+        }
     }
 }
 

@@ -26,6 +26,7 @@ class SqliteStore final : public Store {
     explicit SqliteStore(const std::filesystem::path &file);
     ~SqliteStore() override;
 
+    void on_jobs_added(JobsAdded listener) override { jobs_added_ = std::move(listener); }
     void append(std::span<const IncomingEvent> events, int64_t now_ms) override;
     std::vector<Job> claim(std::string_view destination, size_t limit, int64_t now_ms,
                            const std::function<bool(std::string_view user_key)> &user_busy) override;
@@ -39,7 +40,7 @@ class SqliteStore final : public Store {
     struct ReaderStatements;
 
     void write_pending(std::span<const PendingWrite *const> writes);
-    void write_append(std::span<const IncomingEvent> events, int64_t now_ms);
+    void write_append(std::span<const IncomingEvent> events, int64_t now_ms, std::vector<std::string_view> &destinations);
     void write_settlements(std::span<const JobSettlement> settlements, int64_t now_ms);
     void remove_job(int64_t job_id);
     std::vector<int64_t> dead_letters_to_replay(std::string_view destination, std::span<const int64_t> ids);
@@ -50,6 +51,7 @@ class SqliteStore final : public Store {
     std::mutex reader_mutex_;
     sqlite::Connection reader_;
     std::unique_ptr<ReaderStatements> read_;
+    JobsAdded jobs_added_;
     // Last member: its destructor commits what is queued while the connections still exist.
     std::optional<GroupCommit> group_commit_;
 };

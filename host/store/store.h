@@ -61,6 +61,11 @@ class Store {
    public:
     virtual ~Store() = default;
 
+    // Called after each commit that added jobs, with the destinations that got some, on the
+    // committing thread (so it must be quick). Set before the first append.
+    using JobsAdded = std::function<void(std::span<const std::string_view> destinations)>;
+    virtual void on_jobs_added(JobsAdded listener) = 0;
+
     // Durable when it returns: the commit has reached stable storage. Safe from many threads;
     // concurrent calls may share one commit (group commit). Throws std::runtime_error on I/O failure.
     virtual void append(std::span<const IncomingEvent> events, int64_t now_ms) = 0;

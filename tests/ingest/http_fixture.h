@@ -38,6 +38,7 @@ inline const std::vector<std::string> kWebDestinations = {"acme/iterable", "acme
 // events count as stored). Anything but append is not expected of the ingestion API.
 class FakeStore : public Store {
    public:
+    void on_jobs_added(JobsAdded) override {}
     void append(std::span<const IncomingEvent> events, int64_t now_ms) override {
         ++append_calls_;
         if (fail_) throw std::runtime_error("disk I/O error");
