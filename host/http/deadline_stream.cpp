@@ -52,14 +52,11 @@ bool DeadlineStream::await_request() {
     return true;
 }
 
-// Waits in slices, so that a shutdown never waits for a slow client's timeouts.
+// Waits in slices, so that a shutdown never waits for a slow client's timeouts; what has
+// already arrived is still read while stopping.
 bool DeadlineStream::wait_readable() {
     const Clock::time_point silent_until = Clock::now() + limits_.read_timeout;
     while (cut_ == Cut::no) {
-        if (stopping_()) {
-            cut_ = Cut::stopping;
-            break;
-        }
         const std::chrono::milliseconds left = std::min(until(deadline_), until(silent_until));
         if (left.count() <= 0) {  // a client that keeps sending slowly is cut here too
             cut_ = Cut::timed_out;
@@ -67,6 +64,7 @@ bool DeadlineStream::wait_readable() {
         }
         const int ready = wait_for(socket_, POLLIN, std::min(left, kStopCheckInterval));
         if (ready != 0) return ready > 0;
+        if (stopping_()) cut_ = Cut::stopping;
     }
     return false;
 }
