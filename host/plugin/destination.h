@@ -21,7 +21,7 @@ class PluginResult {
         : owner_(std::move(owner)), result_(result) {}
     PluginResult(PluginResult &&other) noexcept { swap(other); }
     PluginResult &operator=(PluginResult &&other) noexcept {
-        PluginResult(std::move(other)).swap(*this);
+        PluginResult(std::move(other)).swap(*this);  // cppcheck-suppress accessMoved ; `other` is not used after the move
         return *this;
     }
     ~PluginResult();

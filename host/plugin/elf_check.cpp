@@ -25,6 +25,7 @@ bool read_at(std::ifstream &in, uint64_t offset, void *out, size_t size) {
     return static_cast<size_t>(in.gcount()) == size;
 }
 
+// cppcheck-suppress constParameter ; read_at() seeks and reads, which a const stream cannot
 std::string segment_problem(std::ifstream &in, const Elf64_Ehdr &eh, uint64_t file_size) {
     if (eh.e_phentsize != sizeof(Elf64_Phdr)) return "unexpected program header size";
     if (eh.e_phoff + uint64_t{eh.e_phnum} * sizeof(Elf64_Phdr) > file_size) return "truncated (program headers)";

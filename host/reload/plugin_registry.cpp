@@ -13,6 +13,7 @@ namespace fs = std::filesystem;
 std::shared_ptr<const PluginLibrary> deleting_copy_on_unload(std::shared_ptr<const PluginLibrary> library,
                                                              fs::path copy) {
     const PluginLibrary *raw = library.get();
+    // cppcheck-suppress cstyleCast ; `(const PluginLibrary *)` below is the deleter's parameter list, not a cast
     return {raw, [library = std::move(library), copy = std::move(copy)](const PluginLibrary *) mutable {
                 library.reset();
                 std::error_code ec;

@@ -112,7 +112,10 @@ bool apply_rule(const FieldRule &rule, const EventView &event, const BuildContex
     }
     if (rule.convert == Convert::kItems) return write_items(rule, event, context, writer, error);
     if (rule.sources.size() == 1 && rule.sources[0].front() == '$') {
-        if (rule.sources[0] == "$catalog.id" && !context.catalog_id) return !(wrote = false);
+        if (rule.sources[0] == "$catalog.id" && !context.catalog_id) {
+            wrote = false;
+            return true;
+        }
         writer.key(rule.dest);
         return write_supplied(rule.sources[0], context, writer);
     }

@@ -142,7 +142,8 @@ void transform_event(simdjson::dom::parser &parser, std::string_view event_json,
     out.reset();
     Element root;
     auto error = parser.parse(event_json.data(), event_json.size()).get(root);
-    std::string widened;  // rare: integers beyond 64 bits, which JavaScript reads as doubles
+    // Outlives the if below: `root` points into it. Rare: integers beyond 64 bits, which JavaScript reads as doubles.
+    std::string widened;  // cppcheck-suppress variableScope
     if (error == simdjson::NUMBER_ERROR) {
         widened = widen_big_integers(event_json);
         error = parser.parse(widened.data(), widened.size()).get(root);

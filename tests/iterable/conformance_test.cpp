@@ -66,8 +66,7 @@ struct Differential {
     std::vector<std::string> events;
     std::vector<json> messages;
     std::shared_ptr<switchyard::Destination> destination;
-    Differential() {
-        events = read_lines(conformance_path("differential/events.ndjson"));
+    Differential() : events(read_lines(conformance_path("differential/events.ndjson"))) {
         for (const std::string &e : events) messages.push_back(json::parse(e));
         destination = make_destination(read_json_file(conformance_path("differential/settings.json")));
     }

@@ -124,7 +124,7 @@ TEST_F(SqliteStoreTest, QueueStatsCountPendingJobsPerDestination) {
     store->append(std::vector{event("u2", "b")}, kNow);
     std::vector<QueueStats> stats = store->queue_stats();
     ASSERT_EQ(stats.size(), 2u);
-    std::sort(stats.begin(), stats.end(), [](auto &a, auto &b) { return a.destination < b.destination; });
+    std::sort(stats.begin(), stats.end(), [](const auto &a, const auto &b) { return a.destination < b.destination; });
     EXPECT_EQ(stats[0].destination, "acme/amplitude");
     EXPECT_EQ(stats[0].depth, 1u);
     EXPECT_EQ(stats[1].destination, kDest);

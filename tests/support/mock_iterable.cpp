@@ -94,7 +94,7 @@ MockStats MockIterable::stats() const {
     return stats_;
 }
 
-void MockIterable::set_faults(Faults faults) {
+void MockIterable::set_faults(const Faults &faults) {
     std::lock_guard lock(mutex_);
     faults_ = faults;
 }

@@ -59,7 +59,7 @@ class MockIterable {
 
     nlohmann::json state() const;
     MockStats stats() const;
-    void set_faults(Faults faults);
+    void set_faults(const Faults &faults);
     // The next request to `path` (e.g. "/api/events/track") gets this answer instead of the usual
     // checks; answers queue up per path and each is served once.
     void queue_response(const std::string &path, int status, std::string body,
