@@ -74,11 +74,17 @@ size_t SqliteStore::replay(std::string_view destination, std::span<const int64_t
     std::lock_guard lock(writer_mutex_);
     sqlite::Transaction transaction(writer_);
     const std::vector<int64_t> chosen = dead_letters_to_replay(destination, ids);
+    DepthChanges depth;
     for (int64_t id : chosen) {
         write_->revive_event.bind(1, id).run();
-        write_->revive_job.bind(1, id).bind(2, writer_.last_insert_id()).run();
+        sqlite::Statement &revive = write_->revive_job;
+        sqlite::ResetOnExit reset(revive);
+        if (revive.bind(1, id).bind(2, writer_.last_insert_id()).step()) depth.add(revive.text(0), 1);
+        while (revive.step()) {
+        }
         write_->delete_dead_letter.bind(1, id).run();
     }
+    depth.write(write_->add_depth);
     transaction.commit();
     return chosen.size();
 }

@@ -11,7 +11,9 @@ struct SqliteStore::WriterStatements {
     explicit WriterStatements(sqlite::Connection &c)
         : insert_event(c, "INSERT INTO events(payload, created_ms) VALUES(?1, ?2)"),
           insert_job(c, "INSERT INTO jobs(event_id, destination, user_key, created_ms) VALUES(?1, ?2, ?3, ?4)"),
-          delete_job(c, "DELETE FROM jobs WHERE id = ?1 RETURNING event_id"),
+          delete_job(c, "DELETE FROM jobs WHERE id = ?1 RETURNING event_id, destination"),
+          add_depth(c, "INSERT INTO queue_depth(destination, jobs) VALUES(?1, ?2) "
+                       "ON CONFLICT(destination) DO UPDATE SET jobs = jobs + ?2"),
           delete_event_without_jobs(c, "DELETE FROM events WHERE id = ?1 AND NOT EXISTS "
                                        "(SELECT 1 FROM jobs WHERE event_id = ?1)"),
           retry_job(c, "UPDATE jobs SET attempts = attempts + 1, next_attempt_ms = ?2, last_error = ?3, "
@@ -26,11 +28,12 @@ struct SqliteStore::WriterStatements {
           revive_event(c, "INSERT INTO events(payload, created_ms) SELECT payload, created_ms FROM dead_letters "
                           "WHERE id = ?1"),
           revive_job(c, "INSERT INTO jobs(event_id, destination, user_key, created_ms) "
-                        "SELECT ?2, destination, user_key, created_ms FROM dead_letters WHERE id = ?1"),
+                        "SELECT ?2, destination, user_key, created_ms FROM dead_letters WHERE id = ?1 "
+                        "RETURNING destination"),
           delete_dead_letter(c, "DELETE FROM dead_letters WHERE id = ?1") {}
 
     sqlite::Statement insert_event, insert_job;
-    sqlite::Statement delete_job, delete_event_without_jobs, retry_job, bury_job;
+    sqlite::Statement delete_job, add_depth, delete_event_without_jobs, retry_job, bury_job;
     sqlite::Statement dead_letters_all, dead_letters_of, dead_letter_order;
     sqlite::Statement revive_event, revive_job, delete_dead_letter;
 };
@@ -41,7 +44,8 @@ struct SqliteStore::ReaderStatements {
         : pending_jobs(c, "SELECT id, user_key, next_attempt_ms, attempts, created_ms, first_failure_ms, event_id "
                           "FROM jobs WHERE destination = ?1 ORDER BY id LIMIT ?2"),
           payload(c, "SELECT payload FROM events WHERE id = ?1"),
-          queue_stats(c, "SELECT destination, COUNT(*), MIN(created_ms) FROM jobs GROUP BY destination"),
+          queue_stats(c, "SELECT destination, jobs, (SELECT MIN(created_ms) FROM jobs WHERE jobs.destination = "
+                         "queue_depth.destination) FROM queue_depth WHERE jobs > 0"),
           dead_letters_all(c, "SELECT id, destination, user_key, payload, reason, attempts, created_ms, failed_ms "
                               "FROM dead_letters ORDER BY id LIMIT ?1"),
           dead_letters_of(c, "SELECT id, destination, user_key, payload, reason, attempts, created_ms, failed_ms "

@@ -5,7 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <unordered_map>
@@ -71,29 +70,29 @@ void SqliteStore::append(std::span<const IncomingEvent> events, int64_t now_ms) 
 // Runs on the group-commit thread: every queued caller's write in one transaction, in the
 // order they came (a settlement only names jobs committed before it was claimed).
 void SqliteStore::write_pending(std::span<const PendingWrite *const> writes) {
-    std::vector<std::string_view> destinations;  // that got jobs; the callers own the text until we return
+    DepthChanges depth;
     {
         std::lock_guard lock(writer_mutex_);
         sqlite::Transaction transaction(writer_);
         for (const PendingWrite *write : writes) {
-            write_append(write->events, write->now_ms, destinations);
-            write_settlements(write->settlements, write->now_ms);
+            write_append(write->events, write->now_ms, depth);
+            write_settlements(write->settlements, write->now_ms, depth);
         }
+        depth.write(write_->add_depth);
         transaction.commit();
     }
-    if (jobs_added_ && !destinations.empty()) jobs_added_(destinations);
+    if (const std::vector<std::string_view> added = depth.destinations_with_jobs_added(); jobs_added_ && !added.empty())
+        jobs_added_(added);
 }
 
-void SqliteStore::write_append(std::span<const IncomingEvent> events, int64_t now_ms,
-                               std::vector<std::string_view> &destinations) {
+void SqliteStore::write_append(std::span<const IncomingEvent> events, int64_t now_ms, DepthChanges &depth) {
     for (const IncomingEvent &event : events) {
         if (event.destinations.empty()) continue;  // nothing would ever deliver it
         write_->insert_event.bind(1, event.payload).bind(2, now_ms).run();
         const int64_t event_id = writer_.last_insert_id();
         for (const std::string &destination : event.destinations) {
             write_->insert_job.bind(1, event_id).bind(2, destination).bind(3, event.user_key).bind(4, now_ms).run();
-            if (std::find(destinations.begin(), destinations.end(), destination) == destinations.end())
-                destinations.push_back(destination);
+            depth.add(destination, 1);
         }
     }
 }
@@ -141,18 +140,18 @@ void SqliteStore::settle(std::span<const JobSettlement> settlements, int64_t now
     group_commit_->submit(PendingWrite{{}, settlements, now_ms});
 }
 
-void SqliteStore::write_settlements(std::span<const JobSettlement> settlements, int64_t now_ms) {
+void SqliteStore::write_settlements(std::span<const JobSettlement> settlements, int64_t now_ms, DepthChanges &depth) {
     for (const JobSettlement &s : settlements) {
         switch (s.kind) {
             case Settlement::delivered:
-                remove_job(s.job_id);
+                remove_job(s.job_id, depth);
                 break;
             case Settlement::retry:
                 write_->retry_job.bind(1, s.job_id).bind(2, s.next_attempt_ms).bind(3, s.reason).bind(4, now_ms).run();
                 break;
             case Settlement::dead:
                 write_->bury_job.bind(1, s.job_id).bind(2, s.reason).bind(3, now_ms).run();
-                remove_job(s.job_id);
+                remove_job(s.job_id, depth);
                 break;
         }
     }
@@ -160,12 +159,13 @@ void SqliteStore::write_settlements(std::span<const JobSettlement> settlements, 
 
 // Deletes the job, and its event once no other destination's job needs the payload.
 // An unknown id (settled already) is ignored.
-void SqliteStore::remove_job(int64_t job_id) {
+void SqliteStore::remove_job(int64_t job_id, DepthChanges &depth) {
     int64_t event_id = 0;
     {
         sqlite::ResetOnExit reset(write_->delete_job);
         if (!write_->delete_job.bind(1, job_id).step()) return;
         event_id = write_->delete_job.integer(0);
+        depth.add(write_->delete_job.text(1), -1);
         while (write_->delete_job.step()) {
         }
     }

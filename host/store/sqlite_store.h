@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "host/store/group_commit.h"
+#include "host/store/queue_depth.h"
 #include "host/store/sqlite.h"
 #include "host/store/store.h"
 
@@ -40,9 +41,9 @@ class SqliteStore final : public Store {
     struct ReaderStatements;
 
     void write_pending(std::span<const PendingWrite *const> writes);
-    void write_append(std::span<const IncomingEvent> events, int64_t now_ms, std::vector<std::string_view> &destinations);
-    void write_settlements(std::span<const JobSettlement> settlements, int64_t now_ms);
-    void remove_job(int64_t job_id);
+    void write_append(std::span<const IncomingEvent> events, int64_t now_ms, DepthChanges &depth);
+    void write_settlements(std::span<const JobSettlement> settlements, int64_t now_ms, DepthChanges &depth);
+    void remove_job(int64_t job_id, DepthChanges &depth);
     std::vector<int64_t> dead_letters_to_replay(std::string_view destination, std::span<const int64_t> ids);
 
     std::mutex writer_mutex_;

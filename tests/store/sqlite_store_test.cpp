@@ -132,6 +132,53 @@ TEST_F(SqliteStoreTest, QueueStatsCountPendingJobsPerDestination) {
     EXPECT_EQ(stats[1].oldest_created_ms, kNow - 5000);
 }
 
+// queue_stats() reads a kept count; it must always equal what a COUNT(*) of the jobs says.
+TEST_F(SqliteStoreTest, QueueDepthFollowsAppendsSettlementsAndReplays) {
+    const auto depth_of = [&](const std::string &destination) -> int64_t {
+        for (const QueueStats &q : store->queue_stats())
+            if (q.destination == destination) return static_cast<int64_t>(q.depth);
+        return 0;  // a destination without pending jobs is not listed
+    };
+    const auto counted = [&](const std::string &destination) {
+        return count_rows("jobs WHERE destination = '" + destination + "'");
+    };
+    store->append(std::vector{event("u1", "a", {kDest, "acme/amplitude"}), event("u2", "b"), event("u3", "c")}, kNow);
+    EXPECT_EQ(depth_of(kDest), 3);
+    EXPECT_EQ(depth_of("acme/amplitude"), 1);
+
+    const std::vector<Job> jobs = claim();
+    const std::vector<JobSettlement> settlements = {{jobs[0].id, Settlement::delivered, 0, {}},
+                                                    {jobs[1].id, Settlement::dead, 0, "refused"},
+                                                    {jobs[2].id, Settlement::retry, kNow + 50, "503"},
+                                                    {jobs[0].id, Settlement::delivered, 0, {}}};  // twice: no-op
+    store->settle(settlements, kNow);
+    EXPECT_EQ(depth_of(kDest), 1);
+    EXPECT_EQ(depth_of(kDest), counted(kDest));
+
+    EXPECT_EQ(store->replay(kDest, {}, kNow), 1u);
+    EXPECT_EQ(depth_of(kDest), 2);
+    EXPECT_EQ(depth_of(kDest), counted(kDest));
+
+    deliver(claim(100, kNow + 100));
+    EXPECT_EQ(depth_of(kDest), 0);
+    EXPECT_EQ(depth_of("acme/amplitude"), counted("acme/amplitude"));
+}
+
+// A database of schema version 1 had no kept count: opening it counts the jobs once.
+TEST_F(SqliteStoreTest, AnOlderDatabaseGetsItsQueueDepthCountedWhenOpened) {
+    store->append(std::vector{event("u1", "a"), event("u2", "b")}, kNow);
+    store.reset();
+    sqlite3 *db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir.path() / "switchyard.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE queue_depth; PRAGMA user_version = 1;", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+
+    store = open_sqlite_store(dir.path());
+    const std::vector<QueueStats> stats = store->queue_stats();
+    ASSERT_EQ(stats.size(), 1u);
+    EXPECT_EQ(stats[0].depth, 2u);
+}
+
 TEST_F(SqliteStoreTest, EverythingPendingSurvivesCloseAndReopen) {
     store->append(std::vector{event("u1", "a"), event("u2", "b")}, kNow);
     const JobSettlement retry{claim(1)[0].id, Settlement::retry, kNow + 50, "503"};
