@@ -3,9 +3,12 @@
 #include "host/config/workspace.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <cstdlib>
 #include <set>
+#include <span>
+#include <string_view>
 
 #include <yaml-cpp/yaml.h>
 
@@ -15,10 +18,12 @@
 namespace switchyard {
 namespace {
 
-const std::set<std::string> kWorkspaceKeys = {"workspace", "sources", "destinations"};
-const std::set<std::string> kSourceKeys = {"id", "write_key", "destinations"};
-const std::set<std::string> kDestinationKeys = {"id", "plugin", "settings", "delivery"};
-const std::set<std::string> kDeliveryKeys = {"workers", "batch_size", "retry_window", "backoff_base", "backoff_cap"};
+// Sorted: problems list them in this order. constexpr, so nothing can throw before main (cert-err58-cpp).
+constexpr std::array<std::string_view, 3> kWorkspaceKeys = {"destinations", "sources", "workspace"};
+constexpr std::array<std::string_view, 3> kSourceKeys = {"destinations", "id", "write_key"};
+constexpr std::array<std::string_view, 4> kDestinationKeys = {"delivery", "id", "plugin", "settings"};
+constexpr std::array<std::string_view, 5> kDeliveryKeys = {"backoff_base", "backoff_cap", "batch_size", "retry_window",
+                                                           "workers"};
 
 // One file being read: where problems go and how they are phrased.
 struct FileReader {
@@ -30,17 +35,17 @@ struct FileReader {
     void problem(const YAML::Node &node, const std::string &key, const std::string &what) const {
         problems.push_back(origin(node).where() + ": " + key + ": " + what);
     }
-    void check_keys(const YAML::Node &map, const std::string &path, const std::set<std::string> &allowed) const;
+    void check_keys(const YAML::Node &map, const std::string &path, std::span<const std::string_view> allowed) const;
     std::optional<std::string> string(const YAML::Node &map, const std::string &key, const std::string &path,
                                       bool required) const;
 };
 
-void FileReader::check_keys(const YAML::Node &map, const std::string &path, const std::set<std::string> &allowed) const {
+void FileReader::check_keys(const YAML::Node &map, const std::string &path, std::span<const std::string_view> allowed) const {
     for (const auto &kv : map) {
         const std::string key = kv.first.Scalar();
-        if (allowed.count(key) == 0) {
+        if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
             std::string valid;
-            for (const std::string &k : allowed) valid += (valid.empty() ? "" : ", ") + k;
+            for (std::string_view k : allowed) (valid += valid.empty() ? "" : ", ") += k;
             problem(kv.first, path + key, "unknown key (valid: " + valid + ")");
         }
     }
@@ -213,7 +218,7 @@ void cross_check(const Config &config, std::vector<std::string> &problems) {
             problems.push_back(s.origin.where() + ": sources: write_key of \"" + s.id + "\" is also the write_key of \"" +
                                it->second->workspace + "/" + it->second->id + "\"");
         for (const std::string &target : s.destinations)
-            if (destinations.count(target) == 0)
+            if (!destinations.contains(target))
                 problems.push_back(s.origin.where() + ": sources: \"" + s.id + "\" names unknown destination \"" +
                                    target.substr(target.find('/') + 1) + "\"");
     }

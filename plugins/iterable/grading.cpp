@@ -16,26 +16,36 @@ struct FailureList {
     Json::json_pointer pointer;
 };
 
-// The lists Iterable fills for bulk calls, in the reference's order.
-const std::array<FailureList, 6> kEmailLists = {{
-    {"invalidEmails", Json::json_pointer("/invalidEmails")},
-    {"failedUpdates.invalidEmails", Json::json_pointer("/failedUpdates/invalidEmails")},
-    {"failedUpdates.notFoundEmails", Json::json_pointer("/failedUpdates/notFoundEmails")},
-    {"failedUpdates.forgottenEmails", Json::json_pointer("/failedUpdates/forgottenEmails")},
-    {"failedUpdates.conflictEmails", Json::json_pointer("/failedUpdates/conflictEmails")},
-    {"failedUpdates.invalidDataEmails", Json::json_pointer("/failedUpdates/invalidDataEmails")},
-}};
-const std::array<FailureList, 6> kUserIdLists = {{
-    {"invalidUserIds", Json::json_pointer("/invalidUserIds")},
-    {"failedUpdates.invalidUserIds", Json::json_pointer("/failedUpdates/invalidUserIds")},
-    {"failedUpdates.notFoundUserIds", Json::json_pointer("/failedUpdates/notFoundUserIds")},
-    {"failedUpdates.forgottenUserIds", Json::json_pointer("/failedUpdates/forgottenUserIds")},
-    {"failedUpdates.conflictUserIds", Json::json_pointer("/failedUpdates/conflictUserIds")},
-    {"failedUpdates.invalidDataUserIds", Json::json_pointer("/failedUpdates/invalidDataUserIds")},
-}};
-const std::array<FailureList, 1> kEventNameLists = {{
-    {"disallowedEventNames", Json::json_pointer("/disallowedEventNames")},
-}};
+// The lists Iterable fills for bulk calls, in the reference's order. Built on first use rather than
+// when the plugin is loaded: a static initialiser that throws would end the host (cert-err58-cpp).
+const std::array<FailureList, 6> &email_lists() {
+    static const std::array<FailureList, 6> lists = {{
+        {"invalidEmails", Json::json_pointer("/invalidEmails")},
+        {"failedUpdates.invalidEmails", Json::json_pointer("/failedUpdates/invalidEmails")},
+        {"failedUpdates.notFoundEmails", Json::json_pointer("/failedUpdates/notFoundEmails")},
+        {"failedUpdates.forgottenEmails", Json::json_pointer("/failedUpdates/forgottenEmails")},
+        {"failedUpdates.conflictEmails", Json::json_pointer("/failedUpdates/conflictEmails")},
+        {"failedUpdates.invalidDataEmails", Json::json_pointer("/failedUpdates/invalidDataEmails")},
+    }};
+    return lists;
+}
+const std::array<FailureList, 6> &user_id_lists() {
+    static const std::array<FailureList, 6> lists = {{
+        {"invalidUserIds", Json::json_pointer("/invalidUserIds")},
+        {"failedUpdates.invalidUserIds", Json::json_pointer("/failedUpdates/invalidUserIds")},
+        {"failedUpdates.notFoundUserIds", Json::json_pointer("/failedUpdates/notFoundUserIds")},
+        {"failedUpdates.forgottenUserIds", Json::json_pointer("/failedUpdates/forgottenUserIds")},
+        {"failedUpdates.conflictUserIds", Json::json_pointer("/failedUpdates/conflictUserIds")},
+        {"failedUpdates.invalidDataUserIds", Json::json_pointer("/failedUpdates/invalidDataUserIds")},
+    }};
+    return lists;
+}
+const std::array<FailureList, 1> &event_name_lists() {
+    static const std::array<FailureList, 1> lists = {{
+        {"disallowedEventNames", Json::json_pointer("/disallowedEventNames")},
+    }};
+    return lists;
+}
 
 bool is_bulk(std::string_view url) {
     return url.find("/api/users/bulkUpdate") != std::string_view::npos ||
@@ -71,8 +81,9 @@ void grade_bulk_items(std::string_view request_body, size_t event_count, const J
     for (size_t i = 0; i < event_count && i < items->size(); ++i) {
         const Json &item = (*items)[i];
         if (!item.is_object()) continue;
-        std::string why = item_error(item, "userId", answer, kUserIdLists) + item_error(item, "email", answer, kEmailLists) +
-                          item_error(item, "eventName", answer, kEventNameLists);
+        std::string why = item_error(item, "userId", answer, user_id_lists()) +
+                          item_error(item, "email", answer, email_lists()) +
+                          item_error(item, "eventName", answer, event_name_lists());
         if (!why.empty()) out.events[i] = {SY_ABORT, 400, std::move(why)};
     }
 }
