@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <set>
+#include <system_error>
 
 #include "host/plugin/elf_check.h"
 
@@ -79,7 +80,7 @@ LoadOutcome load_checked(const std::filesystem::path &file, const std::filesyste
 
 std::string writable_by_others(const std::filesystem::path &p) {
     struct stat st {};
-    if (::stat(p.c_str(), &st) != 0) return p.string() + ": cannot stat (" + std::strerror(errno) + ")";
+    if (::stat(p.c_str(), &st) != 0) return p.string() + ": cannot stat (" + std::generic_category().message(errno) + ")";
     if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
         return p.string() + ": writable by other users (mode " + mode_octal(st.st_mode) + "), refusing to load";
     return {};

@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <optional>
 #include <stdexcept>
+#include <system_error>
 
 namespace switchyard {
 namespace {
@@ -36,13 +36,13 @@ DirectoryWatcher::DirectoryWatcher(const std::vector<std::filesystem::path> &dir
     inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     stop_fd_ = ::eventfd(0, EFD_CLOEXEC);
     if (inotify_fd_ < 0 || stop_fd_ < 0) {
-        const std::string why = std::strerror(errno);
+        const std::string why = std::generic_category().message(errno);
         close_fds();
         throw std::runtime_error("cannot watch for changes: " + why);
     }
     for (const std::filesystem::path &dir : dirs) {
         if (::inotify_add_watch(inotify_fd_, dir.c_str(), kMask) < 0) {
-            const std::string why = std::strerror(errno);
+            const std::string why = std::generic_category().message(errno);
             close_fds();
             throw std::runtime_error("cannot watch " + dir.string() + ": " + why);
         }
@@ -92,6 +92,7 @@ void DirectoryWatcher::run() {
     }
 }
 
+// NOLINTNEXTLINE(readability-make-member-function-const): it drains the inotify queue, state the fd does not show
 bool DirectoryWatcher::relevant_events() {
     alignas(inotify_event) char buffer[16 * 1024];
     bool relevant = false;

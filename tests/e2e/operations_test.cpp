@@ -103,9 +103,9 @@ TEST_F(Operations, SigtermDrainsAndARestartDeliversWhatWasAcknowledged) {
 TEST_F(Operations, AMissingEnvironmentVariableStopsTheStartNamingIt) {
     std::ofstream(root_ / "config" / "e2e.yaml")
         << workspace_yaml({"iterable"}, iterable_destination("iterable", "${SWITCHYARD_E2E_UNSET_ENDPOINT}"));
-    ::unsetenv("SWITCHYARD_E2E_UNSET_ENDPOINT");
     const std::string output = (root_ / "serve.out").string();
-    const std::string command = std::string(SWITCHYARD_BIN) + " serve --config-dir " + (root_ / "config").string() +
+    // Unset for the host only (env -u): unsetenv() in this process races its threads' getenv.
+    const std::string command = std::string("env -u SWITCHYARD_E2E_UNSET_ENDPOINT ") + SWITCHYARD_BIN + " serve --config-dir " + (root_ / "config").string() +
                                 " --plugin-dir " + PLUGIN_DIR + " --data-dir " + data_dir().string() +
                                 " --listen 127.0.0.1:0 >" + output + " 2>&1";
     const int status = std::system(command.c_str());
