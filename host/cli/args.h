@@ -30,7 +30,7 @@ class Args {
     std::optional<std::string> value(std::string_view name) const;
     std::vector<std::string> every_value(std::string_view name) const;
     std::string value_or(std::string_view name, std::string_view fallback) const;
-    bool has(std::string_view name) const { return values_.count(std::string(name)) != 0; }
+    bool has(std::string_view name) const { return values_.contains(std::string(name)); }
 
     // Parses argv against `flags`; on failure returns nullopt and sets `error` to one sentence.
     static std::optional<Args> parse(std::span<char *const> argv, std::span<const Flag> flags, std::string &error);

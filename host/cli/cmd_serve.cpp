@@ -88,6 +88,7 @@ int run_serve(const Args &args) {
     const bool served = service.serve();
     if (!served) {
         std::cerr << "switchyard serve: cannot listen on " << options.listen_host << ":" << options.listen_port << "\n";
+        // NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread): SIGTERM is blocked and sigwait()ed there; this wakes it
         pthread_kill(signal_waiter.native_handle(), SIGTERM);
     }
     signal_waiter.join();

@@ -56,7 +56,7 @@ std::optional<DestinationFlags> open_destination(const Args &args) {
 
 namespace {
 
-constexpr size_t kReadChunk = 256 * 1024;
+constexpr size_t kReadChunk = size_t{256} * 1024;
 
 bool is_blank(std::string_view line) { return line.find_first_not_of(" \t\r") == std::string_view::npos; }
 

@@ -27,7 +27,7 @@ std::string label_text(const Labels &labels, const std::string &extra = {}) {
 // The shortest text that reads back as `v` (0.005, not 0.0050000000000000001).
 std::string number(double v) {
     char buf[32];
-    const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+    char *end = std::to_chars(buf, buf + sizeof buf, v).ptr;
     return std::string(buf, end);
 }
 
@@ -83,7 +83,8 @@ std::string Metrics::render() const {
     std::lock_guard lock(mutex_);
     std::string out;
     for (const auto &[name, f] : families_) {
-        out += "# HELP " + name + " " + f.help + "\n# TYPE " + name + " " + type_name(f.type) + "\n";
+        out.append("# HELP ").append(name).append(" ").append(f.help);
+        out.append("\n# TYPE ").append(name).append(" ").append(type_name(f.type)).append("\n");
         for (const auto &[labels, s] : f.series) {
             if (f.type != Type::histogram) {
                 out += name + label_text(labels) + " " + number(s.value) + "\n";

@@ -25,6 +25,7 @@ std::shared_ptr<const PluginLibrary> deleting_copy_on_unload(std::shared_ptr<con
 
 std::vector<std::shared_ptr<const PluginLibrary>> libraries_of(const std::vector<LoadedPlugin> &plugins) {
     std::vector<std::shared_ptr<const PluginLibrary>> libraries;
+    libraries.reserve(plugins.size());
     for (const LoadedPlugin &p : plugins) libraries.push_back(p.library);
     return libraries;
 }
@@ -66,6 +67,7 @@ LoadedPlugin PluginRegistry::load(const fs::path &file, std::string &refusal) {
             fs::remove(copy);
             return *same;
         }
+        // NOLINTNEXTLINE(readability-suspicious-call-argument): loads the private copy, named as the operator's file
         LoadOutcome loaded = load_plugin(copy, file);
         if (!loaded.plugin) {
             fs::remove(copy);

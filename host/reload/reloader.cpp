@@ -46,7 +46,7 @@ std::vector<std::string> plugin_changes(const std::vector<LoadedPlugin> &before,
 }
 
 bool configured(const Snapshot &s, const std::string &key) {
-    return s.destinations.count(key) != 0 || s.suspended.count(key) != 0;
+    return s.destinations.contains(key) || s.suspended.contains(key);
 }
 
 }  // namespace
@@ -141,7 +141,7 @@ void Reloader::report_changes(const std::string &trigger, const Snapshot &before
     if (!added.empty()) changes.push_back("destinations added: " + joined(added));
     if (!recreated.empty()) changes.push_back("destinations recreated: " + joined(recreated));
     if (!redelivered.empty()) changes.push_back("delivery settings changed: " + joined(redelivered));
-    if (*before.sources != *after.sources) changes.push_back("sources changed");
+    if (*before.sources != *after.sources) changes.emplace_back("sources changed");
     log::info("reload", "Reload (" + trigger + ") applied generation " + std::to_string(after.generation) +
                             (changes.empty() ? "." : ": " + joined(changes, "; ") + "."));
 
@@ -152,9 +152,12 @@ void Reloader::report_changes(const std::string &trigger, const Snapshot &before
         return std::to_string(it == pending.end() ? 0 : it->second) + " pending job(s)";
     };
     for (const auto &[key, why] : after.suspended)
-        if (before.suspended.count(key) == 0)
-            log::warn("reload", "Destination \"" + key + "\" is suspended (" + why + "); its " + jobs_of(key) +
-                                    " stay in the store and are delivered once the plugin is back.");
+        if (!before.suspended.contains(key)) {
+            std::string message = "Destination \"";
+            message.append(key).append("\" is suspended (").append(why).append("); its ").append(jobs_of(key));
+            message += " stay in the store and are delivered once the plugin is back.";
+            log::warn("reload", message);
+        }
     std::vector<std::string> configured_before;
     for (const auto &[key, live] : before.destinations) configured_before.push_back(key);
     for (const auto &[key, why] : before.suspended) configured_before.push_back(key);

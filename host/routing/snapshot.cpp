@@ -35,7 +35,7 @@ bool plugin_removed(const Snapshot *previous, const DestinationConfig &d) {
     if (previous == nullptr) return false;
     auto live = previous->destinations.find(d.key());
     return (live != previous->destinations.end() && live->second.config.plugin == d.plugin) ||
-           previous->suspended.count(d.key()) != 0;
+           previous->suspended.contains(d.key());
 }
 
 }  // namespace
