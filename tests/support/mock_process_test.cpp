@@ -5,9 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <string_view>
+#include <system_error>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -43,8 +46,13 @@ TEST(MockIterableProcess, ServesUntilSigtermThenDumpsState) {
     ASSERT_GT(p.pid, 0);
     char line[256] = {};
     ASSERT_NE(fgets(line, sizeof line, p.out), nullptr);
+    constexpr std::string_view kPrefix = "mock-iterable listening on http://127.0.0.1:";
+    const std::string_view announced(line);
+    ASSERT_TRUE(announced.starts_with(kPrefix)) << line;
     int port = 0;
-    ASSERT_EQ(sscanf(line, "mock-iterable listening on http://127.0.0.1:%d/api/", &port), 1) << line;
+    const auto [end, ec] = std::from_chars(announced.data() + kPrefix.size(), announced.data() + announced.size(), port);
+    ASSERT_EQ(ec, std::errc{}) << line;
+    ASSERT_TRUE(std::string_view(end, announced.data() + announced.size()).starts_with("/api/")) << line;
 
     httplib::Client client("127.0.0.1", port);
     auto r = client.Post("/api/users/update", {{"Api-Key", "process-key"}}, R"({"email":"p@x.io"})", "application/json");
