@@ -20,6 +20,9 @@ constexpr std::string_view kSecretMarker = "sy-fuzz-secret-5f0c2e";
 
 // The input with every secret that is a string replaced by the marker; "" when there is none.
 std::string with_marked_secrets(std::string_view settings) {
+    // The fuzzer learns the marker from the comparisons below; an input that already holds it
+    // cannot tell an echoed secret from echoed input.
+    if (settings.find(kSecretMarker) != std::string_view::npos) return {};
     nlohmann::json json = nlohmann::json::parse(settings, nullptr, false);
     if (!json.is_object()) return {};
     bool marked = false;
