@@ -24,7 +24,7 @@ std::shared_ptr<const Destination> Router::instance_of(const std::string &key) c
     return it == snapshot_->destinations.end() ? nullptr : it->second.instance;
 }
 
-void Router::apply(std::shared_ptr<const Snapshot> snapshot) {
+void Router::apply(const std::shared_ptr<const Snapshot> &snapshot) {
     {
         std::lock_guard lock(snapshot_mutex_);
         snapshot_ = snapshot;
@@ -42,7 +42,7 @@ void Router::apply(std::shared_ptr<const Snapshot> snapshot) {
         it = runners_.erase(it);
     }
     for (const auto &[key, live] : snapshot->destinations) {
-        if (runners_.count(key) != 0) continue;
+        if (runners_.contains(key)) continue;
         auto runner = std::make_unique<DestinationRunner>(key, live.config.delivery, store_, metrics_,
                                                           [this, key = key] { return instance_of(key); }, signal_of(key));
         runner->start();

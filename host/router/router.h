@@ -23,7 +23,7 @@ class Router {
     // Makes the running set match `snapshot`: new destinations start, removed ones stop (their
     // jobs stay in the store), changed delivery policies restart their runner. Batches in
     // flight finish on the instance they started with.
-    void apply(std::shared_ptr<const Snapshot> snapshot);
+    void apply(const std::shared_ptr<const Snapshot> &snapshot);
 
     // Drains: no new batches; in-flight ones finish. Returns when every worker has stopped.
     void stop();

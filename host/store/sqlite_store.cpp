@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 #include <unordered_map>
 
 #include "host/store/sqlite_schema.h"
@@ -30,7 +30,7 @@ void create_data_dir(const std::filesystem::path &dir, const std::filesystem::pa
     if (dir.has_parent_path() && !dir.parent_path().empty()) std::filesystem::create_directories(dir.parent_path(), ec);
     if (::mkdir(dir.c_str(), kDataDirMode) != 0 && errno != EEXIST)
         throw std::runtime_error("Store " + file.string() + ": could not create the data directory " + dir.string() +
-                                 ": " + std::strerror(errno));
+                                 ": " + std::generic_category().message(errno));
 }
 
 // SQLite gives its -wal and -shm files the database file's mode, so creating the file
@@ -38,7 +38,7 @@ void create_data_dir(const std::filesystem::path &dir, const std::filesystem::pa
 void create_database_file(const std::filesystem::path &file) {
     const int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kDatabaseFileMode);
     if (fd < 0)
-        throw std::runtime_error("Store " + file.string() + ": could not open the database: " + std::strerror(errno));
+        throw std::runtime_error("Store " + file.string() + ": could not open the database: " + std::generic_category().message(errno));
     ::close(fd);
 }
 
