@@ -45,7 +45,7 @@ struct Flag {
 };
 
 // The one table that the parser and --help read.
-const Flag kFlags[] = {
+constexpr Flag kFlags[] = {
     {"--url", "URL", "the host's base URL (default http://127.0.0.1:8080)",
      [](Options &o, const std::string &v) { o.url = v; }},
     {"--write-key", "KEY", "the source's write key, sent as the Basic auth user name (required)",
@@ -82,22 +82,27 @@ void print_help() {
 }
 
 // Returns false (after saying why) on a usage error.
+bool refuse(const std::string &sentence) {
+    std::cerr << "ingest_load: " << sentence << "\n";
+    return false;
+}
+
 bool parse(int argc, char **argv, Options &o) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         const Flag *flag = std::find_if(std::begin(kFlags), std::end(kFlags), [&](const Flag &f) { return arg == f.name; });
-        if (flag == std::end(kFlags)) return std::cerr << "ingest_load: unknown flag \"" << arg << "\"; see --help\n", false;
-        if (flag->value && i + 1 >= argc) return std::cerr << "ingest_load: " << arg << " needs a value\n", false;
+        if (flag == std::end(kFlags)) return refuse("unknown flag \"" + arg + "\"; see --help");
+        if (flag->value && i + 1 >= argc) return refuse(arg + " needs a value");
         try {
             flag->apply(o, flag->value ? argv[++i] : "");
         } catch (const std::exception &) {
-            return std::cerr << "ingest_load: " << arg << " got \"" << argv[i] << "\", not a number\n", false;
+            return refuse(arg + " got \"" + argv[i] + "\", not a number");
         }
     }
-    if (o.write_key.empty()) return std::cerr << "ingest_load: --write-key is required\n", false;
-    if (o.rate < 0 || o.duration_s < 0) return std::cerr << "ingest_load: --rate and --duration cannot be negative\n", false;
+    if (o.write_key.empty()) return refuse("--write-key is required");
+    if (o.rate < 0 || o.duration_s < 0) return refuse("--rate and --duration cannot be negative");
     if (o.events == 0 || o.batch == 0 || o.connections == 0 || o.users == 0)
-        return std::cerr << "ingest_load: --events, --batch, --connections and --users must be at least 1\n", false;
+        return refuse("--events, --batch, --connections and --users must be at least 1");
     return true;
 }
 
@@ -208,7 +213,7 @@ void send_loop(const Options &o, const Plan &plan, std::atomic<size_t> &next, Cl
     httplib::Client client(o.url);
     client.set_keep_alive(true);
     client.set_tcp_nodelay(true);
-    client.set_basic_auth(o.write_key.c_str(), "");
+    client.set_basic_auth(o.write_key, "");
     client.set_read_timeout(kReadTimeoutSeconds, 0);
     httplib::Headers headers;
     if (o.gzip) headers.emplace("Content-Encoding", "gzip");
@@ -272,7 +277,7 @@ std::pair<nlohmann::json, bool> report(const Options &o, const Plan &plan, std::
         if (all.first_error.empty()) all.first_error = t.first_error;
     }
     std::sort(all.latencies_ms.begin(), all.latencies_ms.end());
-    const size_t requests = all.latencies_ms.size(), non_200 = requests - (all.statuses.count("200") ? all.statuses["200"] : 0);
+    const size_t requests = all.latencies_ms.size(), non_200 = requests - (all.statuses.contains("200") ? all.statuses["200"] : 0);
     const double seconds = all.events_ok ? std::chrono::duration<double>(all.last_ack - start).count() : 0;
     nlohmann::json line = {
         {"events", all.events_ok}, {"requests", requests}, {"seconds", round2(seconds)},
@@ -290,9 +295,7 @@ std::pair<nlohmann::json, bool> report(const Options &o, const Plan &plan, std::
     return {line, non_200 == 0 && requests > 0};
 }
 
-}  // namespace
-
-int main(int argc, char **argv) {
+int run(int argc, char **argv) {
     Options o;
     for (int i = 1; i < argc; ++i)
         if (std::string(argv[i]) == "--help") return print_help(), 0;
@@ -318,4 +321,15 @@ int main(int argc, char **argv) {
     std::cout << line.dump() << std::endl;
     if (!all_ok) std::cerr << "ingest_load: " << line["non_200"] << " request(s) not answered 200\n";
     return all_ok ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception &e) {
+        std::cerr << "ingest_load: " << e.what() << "\n";
+        return 2;
+    }
 }

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 
@@ -34,7 +35,7 @@ void numeric_address(const sockaddr_storage &address, socklen_t length, std::str
                       NI_NUMERICHOST | NI_NUMERICSERV) != 0)
         return;
     ip = host;
-    port = std::atoi(service);
+    std::from_chars(service, service + std::strlen(service), port);
 }
 
 }  // namespace

@@ -93,7 +93,7 @@ void GuardedServer::refuse(socket_t socket) {
                                     " open connections; retry later."));
 }
 
-void GuardedServer::answer_cut(DeadlineStream &stream) {
+void GuardedServer::answer_cut(const DeadlineStream &stream) {
     const bool stopping = stream.cut() == DeadlineStream::Cut::stopping;
     if (!stopping) metrics_.add(kTimedOut, {});
     if (stream.wrote_since_request_start()) return;  // an answer was already under way

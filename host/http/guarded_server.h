@@ -26,7 +26,7 @@ class GuardedServer final : public httplib::Server {
     bool process_and_close_socket(socket_t socket) override;
     void serve(socket_t socket);
     void refuse(socket_t socket);
-    void answer_cut(DeadlineStream &stream);
+    void answer_cut(const DeadlineStream &stream);
     void count_open(int change);
 
     const ConnectionLimits limits_;

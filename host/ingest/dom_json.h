@@ -10,7 +10,7 @@ namespace switchyard::ingest {
 // Appends `value` as minified JSON. Strings are re-escaped (json_text.h); numbers keep
 // their integer form or the shortest text that round-trips the double.
 void append_json(std::string &out, simdjson::dom::element value);
-void append_json(std::string &out, simdjson::dom::object value);
+void append_json(std::string &out, simdjson::dom::object object);
 
 // The text of a JSON number or a string's contents; empty for anything else.
 std::string scalar_text(simdjson::dom::element value);

@@ -81,7 +81,7 @@ constexpr std::string_view kUnknownKey =
 }  // namespace
 
 IngestApi::IngestApi(Store &store, Metrics &metrics, std::function<std::shared_ptr<const SourceTable>()> current_sources,
-                     IngestLimits limits)
+                     const IngestLimits &limits)
     : store_(store), metrics_(metrics), current_sources_(std::move(current_sources)), limits_(limits) {
     metrics_.declare(kEventsReceived, Metrics::Type::counter, "Events accepted and stored, per source.");
     metrics_.declare(kRequests, Metrics::Type::counter, "Ingestion requests answered, per HTTP status.");

@@ -36,11 +36,11 @@ struct IngestSource {
 using SourceTable = std::vector<IngestSource>;
 
 struct IngestLimits {
-    size_t max_body_bytes = 4 * 1024 * 1024;   // decompressed request body; larger → 413
-    size_t max_batch_events = 2000;            // events in one /v1/batch; more → 413
-    size_t max_event_bytes = 256 * 1024;       // one event's JSON; larger → that request 413
-    size_t max_nesting_depth = 32;             // objects and arrays in one event, itself level 1; deeper → 400
-    size_t max_string_bytes = 64 * 1024;       // one string value or member name; longer → 400
+    size_t max_body_bytes = size_t{4} * 1024 * 1024;  // decompressed request body; larger → 413
+    size_t max_batch_events = 2000;                   // events in one /v1/batch; more → 413
+    size_t max_event_bytes = size_t{256} * 1024;      // one event's JSON; larger → that request 413
+    size_t max_nesting_depth = 32;                    // objects and arrays in one event, itself level 1; deeper → 400
+    size_t max_string_bytes = size_t{64} * 1024;      // one string value or member name; longer → 400
 };
 
 // `current_sources` returns the routing snapshot in force (hot reload swaps it); called once
@@ -48,7 +48,7 @@ struct IngestLimits {
 class IngestApi {
    public:
     IngestApi(Store &store, Metrics &metrics, std::function<std::shared_ptr<const SourceTable>()> current_sources,
-              IngestLimits limits = {});
+              const IngestLimits &limits = {});
     // Adds the POST routes, and sets the server's payload limit (Content-Length) from `limits`.
     void mount(httplib::Server &server);
 

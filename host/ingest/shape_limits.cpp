@@ -12,7 +12,9 @@ using simdjson::dom::element_type;
 constexpr size_t kMaxQuotedName = 64;  // a member name quoted in a path stays short
 
 struct Problem {
+    // cppcheck-suppress unusedStructMember ; read through std::optional's ->, which cppcheck misses
     std::string path;  // ".properties.items[2]" below the walked value; empty: the value itself
+    // cppcheck-suppress unusedStructMember
     std::string what;  // "is a string of ..."
 };
 

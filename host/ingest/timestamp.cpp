@@ -93,8 +93,9 @@ std::optional<int64_t> parse_iso8601_ms(std::string_view text) {
     const unsigned ms = read_fraction_ms(text, pos);
     const std::optional<int> zone = read_zone_minutes(text, pos);
     if (!zone || pos != text.size()) return std::nullopt;
-    const int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
-    return (seconds - *zone * 60) * 1000 + ms;
+    const int64_t seconds =
+        days_from_civil(year, month, day) * 86400 + int64_t{hour} * 3600 + int64_t{minute} * 60 + second;
+    return (seconds - int64_t{*zone} * 60) * 1000 + ms;
 }
 
 std::string format_iso8601_ms(int64_t epoch_ms) {

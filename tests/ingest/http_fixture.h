@@ -92,7 +92,7 @@ class FakeStore : public Store {
 // The ingestion API on an ephemeral loopback port, served by a thread of its own.
 class TestHost {
    public:
-    explicit TestHost(IngestLimits limits = {})
+    explicit TestHost(const IngestLimits &limits = {})
         : sources_(std::make_shared<const SourceTable>(SourceTable{
               {kWebKey, "acme", "web", kWebDestinations},
               {kLonelyKey, "acme", "lonely", {}},
