@@ -61,6 +61,10 @@ GuardedServer::GuardedServer(ConnectionLimits limits, Metrics &metrics) : limits
     };
 }
 
+void GuardedServer::widen_listen_backlog() {
+    if (svr_sock_ != INVALID_SOCKET) ::listen(svr_sock_, SOMAXCONN);  // listen() again only resizes the queue
+}
+
 bool GuardedServer::process_and_close_socket(socket_t socket) {
     if (refusing) {
         refuse(socket);

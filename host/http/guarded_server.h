@@ -21,6 +21,11 @@ class GuardedServer final : public httplib::Server {
    public:
     GuardedServer(ConnectionLimits limits, Metrics &metrics);
 
+    // Call between binding and listen_after_bind(). Debian's cpp-httplib 0.11 listens with a
+    // backlog of 5: a burst of new connections overflows it, and a dropped SYN is retried only
+    // after a second.
+    void widen_listen_backlog();
+
    private:
     // cpp-httplib calls this (on a pool thread) for each accepted connection.
     bool process_and_close_socket(socket_t socket) override;

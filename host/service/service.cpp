@@ -151,6 +151,7 @@ bool Service::serve() {
                                                       ? options_.listen_port
                                                       : -1);
     if (port < 0) return false;
+    server_->widen_listen_backlog();
     bound_port_ = port;
     ready_ = true;
     log::info("host", "Listening on " + options_.listen_host + ":" + std::to_string(port) + ".");
