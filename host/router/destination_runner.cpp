@@ -81,6 +81,7 @@ void DestinationRunner::work() {
 }
 
 void DestinationRunner::idle(uint64_t seen, std::chrono::steady_clock::time_point found_nothing_at) {
+    if (stopping_) return;  // stop() sets it before notifying: a `seen` read after that notification
     const int64_t until_retry_ms = std::clamp<int64_t>(next_retry_ms_.load() - now_ms(), 0, kLongestIdle.count());
     const auto earliest = found_nothing_at + kEmptyClaimSpacing;
     const auto latest = found_nothing_at + std::chrono::milliseconds(until_retry_ms);
