@@ -53,6 +53,15 @@ TEST(Cli, UnknownFlagIsAUsageError) {
     EXPECT_NE(r.output.find("unknown flag --plugins-dir (valid: --plugin-dir)"), std::string::npos) << r.output;
 }
 
+TEST(Cli, ServeRefusesLimitsThatAreNotPositiveBeforeStarting) {
+    for (const char *flags : {"--max-connections 0", "--request-timeout soon", "--idle-timeout 0s", "--max-body-bytes -1"}) {
+        CliRun r = run(std::string("serve --data-dir /nonexistent/never-created ") + flags);
+        EXPECT_EQ(r.exit_code, 2) << flags;
+        EXPECT_NE(r.output.find("--idle-timeout and --request-timeout durations like 500ms or 30s"), std::string::npos)
+            << flags << ": " << r.output;
+    }
+}
+
 TEST(Cli, UnknownCommandIsAUsageError) {
     CliRun r = run("frobnicate");
     EXPECT_EQ(r.exit_code, 2);
