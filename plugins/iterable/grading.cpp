@@ -11,40 +11,37 @@ namespace {
 
 using Json = nlohmann::ordered_json;  // keeps Iterable's key order when echoing its answer
 
-struct FailureList {
-    const char *path;  // as the reference names it in messages
-    Json::json_pointer pointer;
+// The lists Iterable fills for bulk calls, in the reference's order, named as the reference
+// names them in messages (a dot goes one object down).
+constexpr std::array<std::string_view, 6> kEmailLists = {
+    "invalidEmails",
+    "failedUpdates.invalidEmails",
+    "failedUpdates.notFoundEmails",
+    "failedUpdates.forgottenEmails",
+    "failedUpdates.conflictEmails",
+    "failedUpdates.invalidDataEmails",
 };
+constexpr std::array<std::string_view, 6> kUserIdLists = {
+    "invalidUserIds",
+    "failedUpdates.invalidUserIds",
+    "failedUpdates.notFoundUserIds",
+    "failedUpdates.forgottenUserIds",
+    "failedUpdates.conflictUserIds",
+    "failedUpdates.invalidDataUserIds",
+};
+constexpr std::array<std::string_view, 1> kEventNameLists = {"disallowedEventNames"};
 
-// The lists Iterable fills for bulk calls, in the reference's order. Built on first use rather than
-// when the plugin is loaded: a static initialiser that throws would end the host (cert-err58-cpp).
-const std::array<FailureList, 6> &email_lists() {
-    static const std::array<FailureList, 6> lists = {{
-        {"invalidEmails", Json::json_pointer("/invalidEmails")},
-        {"failedUpdates.invalidEmails", Json::json_pointer("/failedUpdates/invalidEmails")},
-        {"failedUpdates.notFoundEmails", Json::json_pointer("/failedUpdates/notFoundEmails")},
-        {"failedUpdates.forgottenEmails", Json::json_pointer("/failedUpdates/forgottenEmails")},
-        {"failedUpdates.conflictEmails", Json::json_pointer("/failedUpdates/conflictEmails")},
-        {"failedUpdates.invalidDataEmails", Json::json_pointer("/failedUpdates/invalidDataEmails")},
-    }};
-    return lists;
-}
-const std::array<FailureList, 6> &user_id_lists() {
-    static const std::array<FailureList, 6> lists = {{
-        {"invalidUserIds", Json::json_pointer("/invalidUserIds")},
-        {"failedUpdates.invalidUserIds", Json::json_pointer("/failedUpdates/invalidUserIds")},
-        {"failedUpdates.notFoundUserIds", Json::json_pointer("/failedUpdates/notFoundUserIds")},
-        {"failedUpdates.forgottenUserIds", Json::json_pointer("/failedUpdates/forgottenUserIds")},
-        {"failedUpdates.conflictUserIds", Json::json_pointer("/failedUpdates/conflictUserIds")},
-        {"failedUpdates.invalidDataUserIds", Json::json_pointer("/failedUpdates/invalidDataUserIds")},
-    }};
-    return lists;
-}
-const std::array<FailureList, 1> &event_name_lists() {
-    static const std::array<FailureList, 1> lists = {{
-        {"disallowedEventNames", Json::json_pointer("/disallowedEventNames")},
-    }};
-    return lists;
+// The value at a dotted path of object members, or nullptr.
+const Json *at_path(const Json &answer, std::string_view path) {
+    for (const Json *value = &answer;;) {
+        const size_t dot = path.find('.');
+        if (!value->is_object()) return nullptr;
+        auto it = value->find(std::string(path.substr(0, dot)));
+        if (it == value->end()) return nullptr;
+        value = &*it;
+        if (dot == std::string_view::npos) return value;
+        path.remove_prefix(dot + 1);
+    }
 }
 
 bool is_bulk(std::string_view url) {
@@ -54,15 +51,15 @@ bool is_bulk(std::string_view url) {
 
 // `field error:"<value>" in "<list,list>".` when the item's field is named in any list.
 template <size_t N>
-std::string item_error(const Json &item, const char *field, const Json &answer, const std::array<FailureList, N> &lists) {
+std::string item_error(const Json &item, const char *field, const Json &answer,
+                       const std::array<std::string_view, N> &lists) {
     auto it = item.find(field);
     if (it == item.end() || !it->is_string() || it->get_ref<const std::string &>().empty()) return {};
     std::string in;
-    for (const FailureList &list : lists) {
-        if (!answer.contains(list.pointer)) continue;
-        const Json &values = answer.at(list.pointer);
-        if (values.is_array() && std::find(values.begin(), values.end(), *it) != values.end())
-            in += (in.empty() ? "" : ",") + std::string(list.path);
+    for (std::string_view list : lists) {
+        const Json *values = at_path(answer, list);
+        if (values != nullptr && values->is_array() && std::find(values->begin(), values->end(), *it) != values->end())
+            in += (in.empty() ? "" : ",") + std::string(list);
     }
     if (in.empty()) return {};
     // Written as the reference's template literal does: the raw value between quotes.
@@ -81,9 +78,9 @@ void grade_bulk_items(std::string_view request_body, size_t event_count, const J
     for (size_t i = 0; i < event_count && i < items->size(); ++i) {
         const Json &item = (*items)[i];
         if (!item.is_object()) continue;
-        std::string why = item_error(item, "userId", answer, user_id_lists()) +
-                          item_error(item, "email", answer, email_lists()) +
-                          item_error(item, "eventName", answer, event_name_lists());
+        std::string why = item_error(item, "userId", answer, kUserIdLists) +
+                          item_error(item, "email", answer, kEmailLists) +
+                          item_error(item, "eventName", answer, kEventNameLists);
         if (!why.empty()) out.events[i] = {SY_ABORT, 400, std::move(why)};
     }
 }
