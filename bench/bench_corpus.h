@@ -2,6 +2,8 @@
 // benchmarks measure the same events (needs python3 at run time).
 #pragma once
 
+#include <benchmark/benchmark.h>
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -31,6 +33,16 @@ inline std::vector<std::string> generate_events(const std::string &kind, size_t 
         line.clear();
     }
     return events;
+}
+
+// main() of a benchmark binary whose benchmarks `register_all` registers (per kind, at run time).
+inline int run_benchmarks(int argc, char **argv, void (*register_all)()) {
+    register_all();
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
 }
 
 }  // namespace switchyard::bench

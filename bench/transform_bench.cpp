@@ -97,10 +97,5 @@ void register_benchmarks() {
 }  // namespace switchyard
 
 int main(int argc, char **argv) {
-    switchyard::register_benchmarks();
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return switchyard::bench::run_benchmarks(argc, argv, switchyard::register_benchmarks);
 }
