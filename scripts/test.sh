@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh --deps
+bash scripts/setup.sh --test-deps
 jobs=$(nproc)
 
 echo "== build (RelWithDebInfo)"
