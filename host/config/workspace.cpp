@@ -238,6 +238,18 @@ std::vector<std::filesystem::path> workspace_files(const std::filesystem::path &
 
 }  // namespace
 
+std::vector<std::string> accepted_key_paths() {
+    const std::pair<std::string_view, std::span<const std::string_view>> tables[] = {
+        {"", kWorkspaceKeys},
+        {"sources[].", kSourceKeys},
+        {"destinations[].", kDestinationKeys},
+        {"destinations[].delivery.", kDeliveryKeys}};
+    std::vector<std::string> paths;
+    for (const auto &[prefix, keys] : tables)
+        for (std::string_view key : keys) paths.push_back(std::string(prefix) + std::string(key));
+    return paths;
+}
+
 std::optional<std::string> process_env(const std::string &name) {
     const char *value = std::getenv(name.c_str());
     return value != nullptr ? std::optional<std::string>(value) : std::nullopt;

@@ -66,4 +66,9 @@ std::optional<std::string> process_env(const std::string &name);
 // are checked against the loaded plugins by the routing snapshot.
 ConfigLoad load_config_dir(const std::filesystem::path &dir, const EnvLookup &env = process_env);
 
+// Every key a workspace file may hold, as a path: "workspace", "sources[].write_key",
+// "destinations[].delivery.batch_size"... (docs/configuration.md documents each; a test checks).
+// The plugin's own keys under `destinations[].settings` are the plugin's to document.
+std::vector<std::string> accepted_key_paths();
+
 }  // namespace switchyard
