@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes an N-event NDJSON corpus with the differential sample's mix of event types, sizes and
-shapes (../shared/conformance/iterable/differential/events.ndjson): each output event is a sample
+shapes (tests/data/conformance/iterable/differential/events.ndjson): each output event is a sample
 event with a fresh messageId, a user drawn from a larger population, and shifted timestamps.
 Deterministic for a given --seed.
 
@@ -26,7 +26,7 @@ KINDS = ('identify', 'track', 'page', 'screen', 'alias', 'group', 'order-complet
          'product-removed')
 CART_EVENTS = {'order completed': 'order-completed', 'product added': 'product-added',
                'product removed': 'product-removed'}
-SAMPLE = os.path.join(HERE, '..', '..', 'shared', 'conformance', 'iterable', 'differential', 'events.ndjson')
+SAMPLE = os.path.join(HERE, '..', 'tests', 'data', 'conformance', 'iterable', 'differential', 'events.ndjson')
 TIME_FIELDS = ('originalTimestamp', 'sentAt', 'receivedAt', 'timestamp')
 
 

@@ -43,7 +43,7 @@ const Pool &pool_of(const std::string &kind) {
 std::shared_ptr<Destination> open_iterable(std::string &error) {
     const std::string plugin_file = setting_or("SWITCHYARD_BENCH_PLUGIN", SWITCHYARD_PLUGIN_DIR "/iterable.so");
     const std::string settings_file = setting_or(
-        "SWITCHYARD_BENCH_SETTINGS", SWITCHYARD_SOURCE_DIR "/../shared/conformance/iterable/differential/settings.json");
+        "SWITCHYARD_BENCH_SETTINGS", SWITCHYARD_SOURCE_DIR "/tests/data/conformance/iterable/differential/settings.json");
     LoadOutcome loaded = load_plugin(plugin_file);
     if (!loaded.plugin) {
         error = loaded.refusal;

@@ -16,7 +16,7 @@ events=${1:-100000} mode=${2:-router} batch=${3:-200}
 build=${BUILD_DIR:-build}
 kind=${ONLY:-mix}
 corpus=${CORPUS:-/tmp/switchyard-corpus-$events${ONLY:+-$ONLY}.ndjson}
-settings=../shared/conformance/iterable/differential/settings.json
+settings=tests/data/conformance/iterable/differential/settings.json
 times=$(mktemp)
 trap 'rm -f "$times"' EXIT
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes every libFuzzer target (tests/fuzz/) for SECONDS each (default 60) under ASan+UBSan:
 # builds build-fuzz/ (preset `fuzz`, clang) if needed, generates the seed corpora from
-# ../shared/conformance, replays each target's committed regressions, then fuzzes, as many
+# tests/data/conformance, replays each target's committed regressions, then fuzzes, as many
 # targets at once as there are cores (FUZZ_JOBS overrides). Exits non-zero on any finding,
 # printing the crash and the reproducer's path. Usage: scripts/fuzz.sh [SECONDS]
 set -euo pipefail
@@ -11,7 +11,6 @@ seconds=${1:-60}
 jobs=${FUZZ_JOBS:-$(nproc)}
 targets=(transform settings workspace ingest grading)
 build=build-fuzz
-conformance=../shared/conformance
 
 echo "== fuzz build (clang, ASan+UBSan+libFuzzer)"
 cmake --preset fuzz >/dev/null
@@ -19,7 +18,7 @@ cmake --build --preset fuzz -j "$jobs"
 
 rm -rf "$build/seeds" "$build/logs"
 mkdir -p "$build/logs"
-python3 tests/fuzz/make_seeds.py "$conformance" . "$build/seeds"
+python3 tests/fuzz/make_seeds.py . "$build/seeds"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}

@@ -1,21 +1,17 @@
 // Grading Iterable's answers: every recorded case of delivery.json, plus the rules the
 // recordings do not cover (429, 5xx, no answer, Retry-After forms).
-#include <fstream>
-
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "grading.h"
+#include "tests/data/conformance_data.h"
 
 namespace iterable {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json delivery_cases() {
-    std::ifstream in(std::string(SWITCHYARD_CONFORMANCE_DIR) + "/iterable/delivery.json");
-    return Json::parse(in);
-}
+Json delivery_cases() { return Json::parse(conformance_data::read("iterable/delivery.json")); }
 
 sy::SendOutput grade_case(const Json &c) {
     HttpAnswer answer;

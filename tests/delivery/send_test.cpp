@@ -13,6 +13,7 @@
 #include "host/delivery/pacer.h"
 #include "host/plugin/destination.h"
 #include "mock_iterable.h"
+#include "tests/data/conformance_data.h"
 
 namespace {
 
@@ -54,8 +55,7 @@ TEST(IterableSend, EveryRecordedDeliveryCaseGradesLikeTheReferenceOverHttp) {
     MockIterable mock({});
     mock.start();
     auto destination = iterable_destination({{"apiKey", "test-api-key"}, {"endpoint", mock.base_url()}});
-    std::ifstream in(std::string(SWITCHYARD_CONFORMANCE_DIR) + "/iterable/delivery.json");
-    for (const Json &c : Json::parse(in)) {
+    for (const Json &c : Json::parse(conformance_data::read("iterable/delivery.json"))) {
         SCOPED_TRACE(c["case_id"].get<std::string>());
         const Json &input = c["input"];
         const std::string path = path_of(input["endpoint"].get<std::string>());

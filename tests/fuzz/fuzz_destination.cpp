@@ -3,10 +3,10 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <exception>
 
 #include "host/log/log.h"
+#include "tests/data/conformance_data.h"
 
 namespace switchyard::fuzz {
 
@@ -22,12 +22,11 @@ std::shared_ptr<const PluginLibrary> iterable_plugin() {
 }
 
 std::string conformance_file(std::string_view relative) {
-    const std::string path = std::string(SWITCHYARD_CONFORMANCE_DIR) + "/iterable/" + std::string(relative);
-    std::ifstream in(path);
-    if (!in) contract_broken("cannot read " + path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    try {
+        return conformance_data::read("iterable/" + std::string(relative));
+    } catch (const std::exception &e) {
+        contract_broken(e.what());
+    }
 }
 
 void contract_broken(std::string_view what) {

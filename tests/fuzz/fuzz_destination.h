@@ -13,7 +13,8 @@ namespace switchyard::fuzz {
 // target could not test anything).
 std::shared_ptr<const PluginLibrary> iterable_plugin();
 
-// A conformance file's text (path relative to ../shared/conformance/iterable/).
+// A conformance file's text (path relative to tests/data/conformance/iterable/); aborts with
+// "conformance data missing: <file> (...)" when it cannot be read.
 std::string conformance_file(std::string_view relative);
 
 // Aborts with `what` on stderr: a broken contract is a finding even when nothing crashed.

@@ -39,8 +39,8 @@ size_t number(std::string_view text, size_t max) {
     std::abort();
 }
 
-// SPEC §9 / STYLE.md 19: 2xx OK, 429 THROTTLED, 5xx and no answer RETRY, other 4xx ABORT; the
-// per-event list is empty or aligned with the request's events.
+// SPEC.md §9 (tests/data/conformance/iterable/): 2xx OK, 429 THROTTLED, 5xx and no answer
+// RETRY, other 4xx ABORT; the per-event list is empty or aligned with the request's events.
 void check(long status, size_t event_count, const sy::SendOutput &out) {
     sy_outcome expected = SY_ABORT;
     if (status >= 200 && status < 300) expected = SY_OK;

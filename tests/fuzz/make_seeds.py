@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Seed corpora for the fuzz targets, generated from the conformance vectors (not committed).
 
-usage: make_seeds.py CONFORMANCE_DIR REPO_DIR OUT_DIR
+usage: make_seeds.py REPO_DIR OUT_DIR
+Reads REPO_DIR/tests/data/conformance/iterable/ and REPO_DIR/config/.
 Writes OUT_DIR/<target>/<name> for the targets transform, settings, workspace, ingest and
 grading; each file's format is the one described at the top of tests/fuzz/<target>_fuzz.cpp.
 """
@@ -13,7 +14,7 @@ import pathlib
 import sys
 
 EVENTS_PER_GROUP = 5      # NDJSON seeds of several events (router batches, /v1/batch bodies)
-DIFFERENTIAL_EVENTS = 120  # of the 3000 recorded events: enough variety, small corpus
+DIFFERENTIAL_EVENTS = 120  # of the 1000 recorded events: enough variety, small corpus
 
 
 def compact(value):
@@ -33,8 +34,8 @@ class Corpus:
         self.count += 1
 
 
-def load_vectors(conformance):
-    base = pathlib.Path(conformance) / "iterable"
+def load_vectors(repo):
+    base = pathlib.Path(repo) / "tests" / "data" / "conformance" / "iterable"
     read = lambda name: json.loads((base / name).read_text())
     differential = (base / "differential" / "events.ndjson").read_text().splitlines()
     return {
@@ -136,10 +137,10 @@ def grading_seeds(out, vectors):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 3:
         sys.exit(__doc__)
-    conformance, repo, root = sys.argv[1:]
-    vectors = load_vectors(conformance)
+    repo, root = sys.argv[1:]
+    vectors = load_vectors(repo)
     corpora = {name: Corpus(root, name) for name in ("transform", "settings", "workspace", "ingest", "grading")}
     transform_seeds(corpora["transform"], vectors)
     settings_seeds(corpora["settings"], vectors)

@@ -1,10 +1,11 @@
 // Conformance test support (see conformance_support.h).
 #include "conformance_support.h"
 
-#include <fstream>
 #include <map>
 #include <sstream>
 #include <stdexcept>
+
+#include "tests/data/conformance_data.h"
 
 namespace iterable_test {
 namespace {
@@ -28,19 +29,12 @@ bool accepted_by_schema(const json &schema, const std::string &key) {
 
 }  // namespace
 
-std::string conformance_path(const std::string &relative) {
-    return std::string(SWITCHYARD_CONFORMANCE_DIR) + "/iterable/" + relative;
+json read_conformance_json(const std::string &relative) {
+    return json::parse(conformance_data::read("iterable/" + relative));
 }
 
-json read_json_file(const std::string &path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot read " + path);
-    return json::parse(in);
-}
-
-std::vector<std::string> read_lines(const std::string &path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error("cannot read " + path);
+std::vector<std::string> read_conformance_lines(const std::string &relative) {
+    std::istringstream in(conformance_data::read("iterable/" + relative));
     std::vector<std::string> lines;
     for (std::string line; std::getline(in, line);)
         if (line.find_first_not_of(" \t\r") != std::string::npos) lines.push_back(line);

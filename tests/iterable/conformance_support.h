@@ -1,6 +1,6 @@
 // Test support for the Iterable conformance suite: loads iterable.so through the host's
 // loader, runs events through the C ABI, and compares outputs under the rules of
-// ../shared/conformance/iterable/README.md (a C++ port of compare.py).
+// tests/data/conformance/iterable/README.md (a C++ port of compare.py).
 #pragma once
 
 #include <memory>
@@ -15,9 +15,10 @@ namespace iterable_test {
 
 using nlohmann::json;
 
-std::string conformance_path(const std::string &relative);  // under SWITCHYARD_CONFORMANCE_DIR/iterable
-json read_json_file(const std::string &path);
-std::vector<std::string> read_lines(const std::string &path);
+// A file of tests/data/conformance/iterable/ (`relative` to it), parsed; a missing file throws
+// "conformance data missing: <file> (...)".
+json read_conformance_json(const std::string &relative);
+std::vector<std::string> read_conformance_lines(const std::string &relative);  // the non-blank lines
 
 // The loaded plugin (once per process).
 std::shared_ptr<const switchyard::PluginLibrary> iterable_plugin();

@@ -1,6 +1,7 @@
 // Reads the four golden files into GoldenCase values (see golden_cases.h).
 #include "golden_cases.h"
 
+#include <exception>
 #include <map>
 
 namespace iterable_test {
@@ -26,7 +27,7 @@ std::string safe_name(std::string name) {
 }
 
 void add_processor_file(const std::string &file, std::vector<GoldenCase> &cases) {
-    const json data = read_json_file(conformance_path(file + ".json"));
+    const json data = read_conformance_json(file + ".json");
     for (const json &c : data) {
         GoldenCase g;
         g.name = safe_name(c.value("case_id", c.value("name", file)));  // e.g. processor_00, legacy_processor_00
@@ -53,7 +54,7 @@ struct JobPositions {
 };
 
 void add_router_file(std::vector<GoldenCase> &cases) {
-    for (const json &c : read_json_file(conformance_path("router.json"))) {
+    for (const json &c : read_conformance_json("router.json")) {
         GoldenCase g{safe_name(c["case_id"].get<std::string>()), true, {}, {}};
         JobPositions jobs;
         const json &by_id = c["destination_configs_by_destination_id"];
@@ -77,7 +78,7 @@ void add_router_file(std::vector<GoldenCase> &cases) {
 }
 
 void add_legacy_router_file(std::vector<GoldenCase> &cases) {
-    for (const json &c : read_json_file(conformance_path("legacy_router.json"))) {
+    for (const json &c : read_conformance_json("legacy_router.json")) {
         GoldenCase g{safe_name(c["name"].get<std::string>()), true, {}, {}};
         JobPositions jobs;
         for (const json &in : c["raw_request_body"]["input"]) {
@@ -104,13 +105,18 @@ void add_legacy_router_file(std::vector<GoldenCase> &cases) {
 
 }  // namespace
 
-std::vector<GoldenCase> load_golden_cases() {
-    std::vector<GoldenCase> cases;
-    add_processor_file("processor", cases);
-    add_processor_file("legacy_processor", cases);
-    add_router_file(cases);
-    add_legacy_router_file(cases);
-    return cases;
+GoldenCases load_golden_cases() {
+    GoldenCases golden;
+    try {
+        add_processor_file("processor", golden.cases);
+        add_processor_file("legacy_processor", golden.cases);
+        add_router_file(golden.cases);
+        add_legacy_router_file(golden.cases);
+    } catch (const std::exception &e) {
+        return {{}, e.what()};
+    }
+    if (golden.cases.empty()) golden.problem = "the golden files of tests/data/conformance/iterable/ hold no case";
+    return golden;
 }
 
 }  // namespace iterable_test

@@ -1,4 +1,4 @@
-// The golden vectors of ../shared/conformance/iterable as data: every case of
+// The golden vectors of tests/data/conformance/iterable as data: every case of
 // processor.json, legacy_processor.json, router.json and legacy_router.json in one shape.
 #pragma once
 
@@ -23,6 +23,14 @@ struct GoldenCase {
     std::vector<json> expected;
 };
 
-std::vector<GoldenCase> load_golden_cases();
+// Every case, or why they could not be read (a file missing or malformed): the suite turns
+// a problem into one failing test, since an exception while gtest lists the tests would
+// abort the listing (and with it the build's test discovery).
+struct GoldenCases {
+    std::vector<GoldenCase> cases;
+    std::string problem;  // empty when every file was read
+};
+
+GoldenCases load_golden_cases();
 
 }  // namespace iterable_test
