@@ -19,7 +19,9 @@ depends=$(grep '^ Depends:' <<<"$info") || fail "the control file has no Depends
 for library in adduser libcurl libyaml-cpp libsqlite3 libssl libstdc++6; do
     grep -q "[ ,]$library" <<<"$depends" || fail "Depends does not name $library: $depends"
 done
-grep -q ' postinst$\| postinst ' <<<"$info" || fail "the package has no postinst: $info"
+for script in postinst prerm postrm; do
+    grep -q " $script " <<<"$info" || fail "the package has no $script: $info"
+done
 
 contents=$(dpkg-deb -c "$deb")
 for path in usr/bin/switchyard usr/lib/switchyard/plugins/iterable.so usr/include/switchyard/plugin.h \
