@@ -2,7 +2,9 @@
 #                       [OUTPUT_DIR <dir>] [OUTPUT_NAME <file name>] [DEFINITIONS <defs...>])
 # Builds <name>.so into the plugin directory (or OUTPUT_DIR, for test builds): hidden visibility
 # (only the ABI entry is exported), no undefined symbols (a plugin links no host symbol),
-# warnings as errors.
+# warnings as errors. Plugins built into the plugin directory install to
+# lib/switchyard/plugins, where an installed `switchyard` looks for them (host/cli/main.cpp);
+# test builds are never installed.
 # GCC marks inline statics of templates STB_GNU_UNIQUE, and glibc never unloads a library that
 # first defined such a symbol: a reloaded plugin would stay mapped until exit. Apply to a plugin
 # and to every static library linked into one.
@@ -34,4 +36,7 @@ function(switchyard_add_plugin name)
     target_link_options(${target} PRIVATE -Wl,-z,defs)
   endif()
   switchyard_warnings(${target})
+  if(ARG_OUTPUT_DIR STREQUAL SWITCHYARD_PLUGIN_OUTPUT_DIR)
+    install(TARGETS ${target} LIBRARY DESTINATION lib/switchyard/plugins)
+  endif()
 endfunction()

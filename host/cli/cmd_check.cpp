@@ -9,7 +9,7 @@ namespace {
 
 constexpr Flag kFlags[] = {
     {"config-dir", "DIR", "directory of workspace *.yaml files", "config"},
-    {"plugin-dir", "DIR", "directory of plugin *.so files", "plugins/ beside the executable"},
+    kPluginDirFlag,
 };
 
 int run_check(const Args &args) {

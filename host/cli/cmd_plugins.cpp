@@ -9,7 +9,7 @@ namespace switchyard::cli {
 namespace {
 
 const Flag kFlags[] = {
-    {"plugin-dir", "DIR", "directory of plugin *.so files", "plugins/ beside the executable"},
+    kPluginDirFlag,
 };
 
 std::filesystem::path plugin_dir(const Args &args) {

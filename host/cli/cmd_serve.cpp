@@ -13,7 +13,7 @@ namespace {
 
 constexpr Flag kFlags[] = {
     {"config-dir", "DIR", "directory of workspace *.yaml files", "config"},
-    {"plugin-dir", "DIR", "directory of plugin *.so files", "plugins/ beside the executable"},
+    kPluginDirFlag,
     {"data-dir", "DIR", "where the durable store lives (created if missing)", "var"},
     {"listen", "HOST:PORT", "ingestion, /healthz, /readyz, /metrics and /admin/*; port 0 picks one", "127.0.0.1:8080"},
     {"admin-from-anywhere", "", "let non-loopback clients use /admin/* (default: loopback only)", ""},

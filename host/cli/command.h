@@ -25,8 +25,13 @@ extern const Command kServeCommand;
 extern const Command kDeadLetterListCommand;
 extern const Command kDeadLetterReplayCommand;
 
-// Where `--plugin-dir` points when not given: "plugins" beside the executable,
-// which in a build tree is where every built plugin lands.
+// Where `--plugin-dir` points when not given: "plugins" beside the executable, which in a build
+// tree is where every built plugin lands; else, when only it exists, "../lib/switchyard/plugins"
+// from there, where `cmake --install` and the Debian package put them (no prefix is baked in).
 std::filesystem::path default_plugin_dir();
+
+// The `--plugin-dir` flag of every command that loads plugins.
+inline constexpr Flag kPluginDirFlag{"plugin-dir", "DIR", "directory of plugin *.so files",
+                                     "plugins/ beside the executable, else ../lib/switchyard/plugins from it"};
 
 }  // namespace switchyard::cli

@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "host/cli/args.h"
+#include "host/cli/command.h"
 #include "host/plugin/destination.h"
 
 namespace switchyard::cli {
 
 inline constexpr Flag kDestinationFlags[5] = {
-    {"plugin-dir", "DIR", "directory of plugin *.so files", "plugins/ beside the executable"},
+    kPluginDirFlag,
     {"plugin", "NAME", "the plugin to use, by its name", ""},
     {"settings", "FILE", "the plugin's settings object, JSON or YAML", ""},
     {"mode", "MODE", "processor (one event at a time) or router (batches)", "processor"},

@@ -91,8 +91,13 @@ int run(int argc, char **argv) {
 
 std::filesystem::path default_plugin_dir() {
     std::error_code ec;
-    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    return ec ? std::filesystem::path("plugins") : exe.parent_path() / "plugins";
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) return "plugins";
+    const auto beside = exe.parent_path() / "plugins";
+    const auto installed = exe.parent_path().parent_path() / "lib" / "switchyard" / "plugins";
+    // Errors count as "missing": the build-tree name then shows up in the loader's error.
+    if (!std::filesystem::exists(beside, ec) && std::filesystem::exists(installed, ec)) return installed;
+    return beside;
 }
 
 }  // namespace switchyard::cli

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `cmake --install` lays out exactly the host, the plugins built into the plugin directory, the
+# plugin headers, the documentation and the unit: no test plugin, mock or test executable.
+set -euo pipefail
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$CMAKE" --install "$BUILD_DIR" --prefix "$prefix" >/dev/null
+
+plugins=$(cd "$BUILD_DIR/plugins" && ls -- *.so)
+[ -n "$plugins" ] || fail "no plugin is built in $BUILD_DIR/plugins"
+{
+    printf '%s\n' bin/switchyard include/switchyard/plugin.h include/switchyard/plugin.hpp \
+        lib/systemd/system/switchyard.service \
+        share/doc/switchyard/README.md share/doc/switchyard/examples/acme.yaml
+    printf 'lib/switchyard/plugins/%s\n' $plugins
+    (cd "$SOURCE_DIR/docs" && find . -type f | sed 's|^\./|share/doc/switchyard/|')
+} | sort >"$tmp/expected"
+(cd "$prefix" && find . -type f -o -type l) | sed 's|^\./||' | sort >"$tmp/installed"
+diff -u "$tmp/expected" "$tmp/installed" || fail "installed files differ from the expected layout (+ extra, - missing)"
+
+# The very builds of the plugin directory (test builds of the same name live elsewhere).
+for plugin in $plugins; do
+    cmp -s "$BUILD_DIR/plugins/$plugin" "$prefix/lib/switchyard/plugins/$plugin" ||
+        fail "lib/switchyard/plugins/$plugin is not the build of $BUILD_DIR/plugins"
+done
+
+unit=$prefix/lib/systemd/system/switchyard.service
+grep -qx "ExecStart=$prefix/bin/switchyard serve .*--plugin-dir $prefix/lib/switchyard/plugins .*" "$unit" ||
+    fail "the unit does not start $prefix/bin/switchyard with its plugins: $(grep ExecStart= "$unit")"
+echo "installed layout as expected: $(wc -l <"$tmp/installed") files"
