@@ -1,10 +1,11 @@
 # switchyard_add_plugin(<name> SOURCES <files...> [LIBRARIES <libs...>]
-#                       [OUTPUT_DIR <dir>] [OUTPUT_NAME <file name>] [DEFINITIONS <defs...>])
+#                       [OUTPUT_DIR <dir>] [OUTPUT_NAME <file name>] [DEFINITIONS <defs...>]
+#                       [NO_INSTALL])
 # Builds <name>.so into the plugin directory (or OUTPUT_DIR, for test builds): hidden visibility
 # (only the ABI entry is exported), no undefined symbols (a plugin links no host symbol),
 # warnings as errors. Plugins built into the plugin directory install to
-# lib/switchyard/plugins, where an installed `switchyard` looks for them (host/cli/main.cpp);
-# test builds are never installed.
+# lib/switchyard/plugins, where an installed `switchyard` looks for them (host/cli/main.cpp),
+# unless NO_INSTALL; test builds are never installed.
 # GCC marks inline statics of templates STB_GNU_UNIQUE, and glibc never unloads a library that
 # first defined such a symbol: a reloaded plugin would stay mapped until exit. Apply to a plugin
 # and to every static library linked into one.
@@ -13,7 +14,7 @@ function(switchyard_unloadable target)
 endfunction()
 
 function(switchyard_add_plugin name)
-  cmake_parse_arguments(ARG "" "OUTPUT_DIR;OUTPUT_NAME" "SOURCES;LIBRARIES;DEFINITIONS" ${ARGN})
+  cmake_parse_arguments(ARG "NO_INSTALL" "OUTPUT_DIR;OUTPUT_NAME" "SOURCES;LIBRARIES;DEFINITIONS" ${ARGN})
   if(NOT ARG_OUTPUT_DIR)
     set(ARG_OUTPUT_DIR ${SWITCHYARD_PLUGIN_OUTPUT_DIR})
   endif()
@@ -36,7 +37,7 @@ function(switchyard_add_plugin name)
     target_link_options(${target} PRIVATE -Wl,-z,defs)
   endif()
   switchyard_warnings(${target})
-  if(ARG_OUTPUT_DIR STREQUAL SWITCHYARD_PLUGIN_OUTPUT_DIR)
+  if(ARG_OUTPUT_DIR STREQUAL SWITCHYARD_PLUGIN_OUTPUT_DIR AND NOT ARG_NO_INSTALL)
     install(TARGETS ${target} LIBRARY DESTINATION lib/switchyard/plugins)
   endif()
 endfunction()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `cmake --install` lays out exactly the host, the plugins built into the plugin directory, the
-# plugin headers, the documentation and the unit: no test plugin, mock or test executable.
+# `cmake --install` lays out exactly the host, the plugins built into the plugin directory (not the
+# template), the plugin headers, the documentation and the unit: no test plugin, mock or test
+# executable.
 set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -9,7 +10,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$CMAKE" --install "$BUILD_DIR" --prefix "$prefix" >/dev/null
 
-plugins=$(cd "$BUILD_DIR/plugins" && ls -- *.so)
+# Every plugin of the plugin directory but the template, a starting point for authors (NO_INSTALL).
+plugins=$(cd "$BUILD_DIR/plugins" && ls -- *.so | grep -vx template.so)
 [ -n "$plugins" ] || fail "no plugin is built in $BUILD_DIR/plugins"
 {
     printf '%s\n' bin/switchyard include/switchyard/plugin.h include/switchyard/plugin.hpp \
