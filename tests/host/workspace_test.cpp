@@ -1,4 +1,4 @@
-// Workspace files: the DESIGN.md example loads; every problem names file, line and key.
+// Workspace files: a complete example loads; every problem names file, line and key.
 #include <fstream>
 #include <map>
 
@@ -51,7 +51,7 @@ destinations:
       retry_window: 90m
 )";
 
-TEST(Workspace, TheDesignExampleLoads) {
+TEST(Workspace, ACompleteExampleLoads) {
     WorkspaceDir dir;
     dir.write("acme.yaml", kDesignExample);
     ConfigLoad load = load_config_dir(dir.path(), env_of({{"ACME_IOS_WRITE_KEY", "wk1"}, {"ACME_ITERABLE_KEY", "0123"}}));
