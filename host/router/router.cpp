@@ -14,6 +14,7 @@ void declare_delivery_metrics(Metrics &metrics) {
     metrics.declare("switchyard_delivery_latency_seconds", T::histogram, "From acceptance to delivery, per event.");
     metrics.declare("switchyard_queue_depth", T::gauge, "Jobs waiting for delivery, per destination.");
     metrics.declare("switchyard_queue_oldest_age_seconds", T::gauge, "Age of the oldest waiting job, per destination.");
+    metrics.declare("switchyard_dead_letters", T::gauge, "Dead letters kept, per destination (falls after purge or replay).");
 }
 
 Router::Router(Store &store, Metrics &metrics) : store_(store), metrics_(metrics) { declare_delivery_metrics(metrics); }
