@@ -23,11 +23,6 @@ bool is_loopback(const std::string &address) {
     return address.rfind("127.", 0) == 0 || address == "::1" || address == "::ffff:127.0.0.1";
 }
 
-int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 nlohmann::json outcome_json(const ReloadOutcome &outcome) {
     nlohmann::json out = {{"trigger", outcome.trigger},
                           {"at_ms", outcome.at_ms},
@@ -129,7 +124,7 @@ void Service::update_scraped_metrics() {
     for (const char *gauge : kStoreGauges) metrics_.clear(gauge);
     for (const auto &[key, live] : reloader_->snapshot()->destinations)
         for (const char *gauge : kStoreGauges) metrics_.set(gauge, {{"destination", key}}, 0);
-    const int64_t now = now_ms();
+    const int64_t now = log::unix_now_ms();
     for (const QueueStats &q : store_->queue_stats()) {
         metrics_.set("switchyard_queue_depth", {{"destination", q.destination}}, static_cast<double>(q.depth));
         const double age = q.oldest_created_ms != 0 ? (now - q.oldest_created_ms) / 1000.0 : 0;
