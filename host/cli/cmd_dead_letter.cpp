@@ -1,13 +1,14 @@
-// `switchyard dead-letter list|replay`: read the store's dead letters, move them back to the queue.
-// Safe beside a running host: the store is SQLite in WAL mode, and replay is one transaction.
+// `switchyard dead-letter list|replay|purge`: read the store's dead letters, move them back to
+// the queue, delete them. Safe beside a running host: the store is SQLite in WAL mode, and
+// replay and purge are one transaction each.
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
-#include <ctime>
 #include <iostream>
 
 #include "host/cli/command.h"
+#include "host/config/env_expand.h"
 #include "host/json/json_text.h"
+#include "host/log/utc_time.h"
 #include "host/store/store.h"
 
 namespace switchyard::cli {
@@ -29,20 +30,13 @@ constexpr Flag kReplayFlags[] = {
     {"all", "", "replay every dead letter (of --destination when given)", ""},
 };
 
-std::string iso8601_utc(int64_t ms) {
-    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[64];  // room for any int year, which the compiler checks
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
-    return text;
-}
-
-int64_t now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+constexpr Flag kPurgeFlags[] = {
+    kDataDirFlag,
+    kDestinationFlag,
+    {"id", "N[,N...]", "the dead letter(s) to delete; repeatable", ""},
+    {"all", "", "delete every dead letter (of --destination when given)", ""},
+    {"older-than", "DURATION", "delete those dead-lettered longer ago than this, like 12h or 7d", ""},
+};
 
 // The CLI never creates a store: a mistyped --data-dir must not look like "no dead letters".
 std::unique_ptr<Store> open_existing_store(const Args &args, std::string_view command) {
@@ -61,7 +55,7 @@ std::string dead_letter_line(const DeadLetter &letter) {
     json::append_string(line, letter.destination);
     line += ",\"user\":";
     json::append_string(line, letter.user_key);
-    line += ",\"attempts\":" + std::to_string(letter.attempts) + ",\"failed_at\":\"" + iso8601_utc(letter.failed_ms) +
+    line += ",\"attempts\":" + std::to_string(letter.attempts) + ",\"failed_at\":\"" + log::rfc3339_utc(letter.failed_ms) +
             "\",\"reason\":";
     json::append_string(line, letter.reason);
     line += ",\"event\":" + letter.payload + "}\n";
@@ -107,10 +101,41 @@ int run_replay(const Args &args) {
     }
     auto store = open_existing_store(args, "dead-letter replay");
     if (!store) return kExitUsage;
-    const size_t replayed = store->replay(args.value_or("destination", ""), *ids, now_ms());
+    const size_t replayed = store->replay(args.value_or("destination", ""), *ids, log::unix_now_ms());
     std::cout << "Replayed " << replayed << " dead letter" << (replayed == 1 ? "" : "s") << ".\n";
     if (!ids->empty() && replayed < ids->size()) {
         std::cerr << "switchyard dead-letter replay: " << ids->size() - replayed
+                  << " of the given ids are not dead letters" << (args.has("destination") ? " of that destination" : "")
+                  << "\n";
+        return kExitProblems;
+    }
+    return kExitOk;
+}
+
+// What `purge` deletes; nullopt (after saying why) unless exactly one well-formed choice is given.
+std::optional<PurgeSelection> purge_selection(const Args &args) {
+    const auto ids = requested_ids(args);
+    const auto older_than = args.has("older-than") ? parse_duration(*args.value("older-than")) : std::nullopt;
+    const int choices = (args.has("id") ? 1 : 0) + (args.has("all") ? 1 : 0) + (args.has("older-than") ? 1 : 0);
+    if (choices != 1 || !ids || (args.has("older-than") && !older_than)) {
+        std::cerr << "switchyard dead-letter purge: give exactly one of --id N[,N...] (whole numbers), --all, "
+                     "--older-than DURATION (like 12h or 7d)\n";
+        return std::nullopt;
+    }
+    PurgeSelection selection{args.value_or("destination", ""), *ids, std::nullopt};
+    if (older_than) selection.failed_before_ms = log::unix_now_ms() - older_than->count();
+    return selection;
+}
+
+int run_purge(const Args &args) {
+    const auto selection = purge_selection(args);
+    if (!selection) return kExitUsage;
+    auto store = open_existing_store(args, "dead-letter purge");
+    if (!store) return kExitUsage;
+    const size_t purged = store->purge(*selection);
+    std::cout << "Purged " << purged << " dead letter" << (purged == 1 ? "" : "s") << ".\n";
+    if (purged < selection->ids.size()) {
+        std::cerr << "switchyard dead-letter purge: " << selection->ids.size() - purged
                   << " of the given ids are not dead letters" << (args.has("destination") ? " of that destination" : "")
                   << "\n";
         return kExitProblems;
@@ -127,5 +152,8 @@ const Command kDeadLetterListCommand{
 const Command kDeadLetterReplayCommand{
     "dead-letter replay", "Move dead letters back into the queue as fresh jobs; prints how many.", kReplayFlags,
     run_replay};
+
+const Command kDeadLetterPurgeCommand{
+    "dead-letter purge", "Delete dead letters for good; prints how many.", kPurgeFlags, run_purge};
 
 }  // namespace switchyard::cli

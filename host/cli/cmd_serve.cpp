@@ -22,7 +22,26 @@ constexpr Flag kFlags[] = {
     {"max-connections", "N", "client connections served at once; one more is answered 503", "256"},
     {"idle-timeout", "DURATION", "a connection that starts no request for this long is closed", "5s"},
     {"request-timeout", "DURATION", "a request's headers and body must arrive within this, else 408", "30s"},
+    {"log-level", "LEVEL", "least severe log lines written: debug, info, warn or error", "info"},
+    {"log-format", "FORMAT", "log lines as logfmt or json (one object per line)", "logfmt"},
 };
+
+// Applies --log-level and --log-format; false (after saying why) when one names no level or format.
+bool configure_logging(const Args &args) {
+    const auto level = log::level_named(args.value_or("log-level", "info"));
+    if (!level) {
+        std::cerr << "switchyard serve: --log-level must be one of debug, info, warn, error\n";
+        return false;
+    }
+    const auto format = log::format_named(args.value_or("log-format", "logfmt"));
+    if (!format) {
+        std::cerr << "switchyard serve: --log-format must be logfmt or json\n";
+        return false;
+    }
+    log::set_min_level(*level);
+    log::set_format(*format);
+    return true;
+}
 
 // The listener's limits from the flags; false when one is not a positive number or duration.
 bool parse_connection_limits(const Args &args, http::ConnectionLimits &limits) {
@@ -58,6 +77,7 @@ sigset_t handled_signals() {
 }
 
 int run_serve(const Args &args) {
+    if (!configure_logging(args)) return kExitUsage;
     ServiceOptions options;
     options.config_dir = args.value_or("config-dir", "config");
     options.plugin_dir = args.value("plugin-dir") ? std::filesystem::path(*args.value("plugin-dir")) : default_plugin_dir();

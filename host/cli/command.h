@@ -24,6 +24,7 @@ extern const Command kCheckCommand;
 extern const Command kServeCommand;
 extern const Command kDeadLetterListCommand;
 extern const Command kDeadLetterReplayCommand;
+extern const Command kDeadLetterPurgeCommand;
 
 // Where `--plugin-dir` points when not given: "plugins" beside the executable, which in a build
 // tree is where every built plugin lands; else, when only it exists, "../lib/switchyard/plugins"

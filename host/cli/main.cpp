@@ -11,7 +11,7 @@ namespace {
 
 const Command *const kCommands[] = {&kServeCommand,           &kCheckCommand,           &kPluginsCommand,
                                     &kTransformCommand,       &kSendCommand,            &kDeadLetterListCommand,
-                                    &kDeadLetterReplayCommand, &kVersionCommand};
+                                    &kDeadLetterReplayCommand, &kDeadLetterPurgeCommand, &kVersionCommand};
 
 constexpr std::string_view kExitCodes =
     "Exit codes:\n"
@@ -28,7 +28,8 @@ void print_overview() {
         name.resize(width, ' ');
         std::cout << "  " << name << c->summary << "\n";
     }
-    std::cout << "\nRun 'switchyard <command> --help' for a command's flags.\n\n" << kExitCodes;
+    std::cout << "\nRun 'switchyard <command> --help' for a command's flags; 'switchyard --version' (-V) is 'version'.\n\n"
+              << kExitCodes;
 }
 
 void print_command_help(const Command &c) {
@@ -38,6 +39,7 @@ void print_command_help(const Command &c) {
 }
 
 bool wants_help(std::string_view word) { return word == "--help" || word == "-h" || word == "help"; }
+bool wants_version(std::string_view word) { return word == "--version" || word == "-V"; }
 
 // How many words of the command line name `c`: a name may be two words ("dead-letter list").
 // 0 when they do not name it.
@@ -62,6 +64,7 @@ int run(int argc, char **argv) {
         print_overview();
         return argc < 2 ? kExitUsage : kExitOk;
     }
+    if (wants_version(argv[1])) return kVersionCommand.run(Args{});
     for (const Command *c : kCommands) {
         const size_t words = words_naming(*c, argc, argv);
         if (words == 0) continue;

@@ -1,13 +1,13 @@
-// Logging: one logfmt line per call, secrets replaced before the line exists anywhere.
+// Logging: one line per call, secrets replaced before the line exists anywhere.
 #include "host/log/log.h"
 
 #include <atomic>
-#include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <mutex>
 #include <shared_mutex>
 #include <vector>
+
+#include "host/log/utc_time.h"
 
 namespace switchyard::log {
 namespace {
@@ -17,37 +17,8 @@ constexpr size_t kMinSecretLength = 4;
 std::shared_mutex secrets_mutex;
 std::vector<std::string> secrets;
 std::atomic<Level> min_level{Level::info};
+std::atomic<Format> line_format{Format::logfmt};
 std::mutex output_mutex;
-
-const char *level_name(Level level) {
-    static constexpr const char *kNames[] = {"debug", "info", "warn", "error"};
-    return kNames[static_cast<int>(level)];
-}
-
-std::string timestamp() {
-    using namespace std::chrono;
-    const auto now = system_clock::now();
-    const std::time_t seconds = system_clock::to_time_t(now);
-    const auto millis = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(millis));
-    return buf;
-}
-
-// logfmt value quoting: backslash, quote and control characters escaped.
-std::string quoted(std::string_view text) {
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') { out += "\\n"; continue; }
-        if (static_cast<unsigned char>(c) < 0x20) { out += ' '; continue; }
-        out += c;
-    }
-    return out + "\"";
-}
 
 }  // namespace
 
@@ -70,10 +41,19 @@ void add_secret(std::string_view secret) {
 
 void set_min_level(Level level) { min_level = level; }
 
-void write(Level level, std::string_view component, std::string_view message) {
+void set_format(Format format) { line_format = format; }
+
+// Values are redacted before escaping (a secret holding a quote would no longer match once
+// escaped), and the finished line once more, so no part of it can carry a secret.
+void write(Level level, std::string_view component, std::string_view message, std::span<const Field> fields) {
     if (level < min_level.load()) return;
-    const std::string line = "ts=" + timestamp() + " level=" + level_name(level) + " component=" +
-                             quoted(component) + " msg=" + quoted(redact(message)) + "\n";
+    std::vector<Field> redacted_fields;
+    redacted_fields.reserve(fields.size());
+    for (const Field &field : fields) redacted_fields.push_back({field.key, redact(field.value)});
+    const std::string ts = rfc3339_utc(unix_now_ms());
+    const std::string redacted_message = redact(message);
+    const std::string line =
+        redact(format_line(line_format.load(), {ts, level, component, redacted_message, redacted_fields}));
     std::lock_guard lock(output_mutex);
     std::fwrite(line.data(), 1, line.size(), stderr);
 }

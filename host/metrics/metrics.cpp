@@ -64,6 +64,11 @@ void Metrics::set(std::string_view name, const Labels &labels, double value) {
     family(name, Type::gauge).series[labels].value = value;
 }
 
+void Metrics::set_total(std::string_view name, const Labels &labels, double total) {
+    std::lock_guard lock(mutex_);
+    family(name, Type::counter).series[labels].value = total;
+}
+
 void Metrics::observe(std::string_view name, const Labels &labels, double seconds) {
     std::lock_guard lock(mutex_);
     Series &s = family(name, Type::histogram).series[labels];

@@ -23,6 +23,8 @@ class Metrics {
     void add(std::string_view name, const Labels &labels, double amount = 1);  // counter
     void set(std::string_view name, const Labels &labels, double value);       // gauge
     void observe(std::string_view name, const Labels &labels, double seconds);  // histogram
+    // A counter kept elsewhere (the kernel's CPU time): its current total.
+    void set_total(std::string_view name, const Labels &labels, double total);
 
     // Drops every series of a gauge family (before re-setting the current ones).
     void clear(std::string_view name);

@@ -30,17 +30,40 @@ int64_t now_ms() {
 
 std::string_view text(sy_str_view v) { return {v.ptr ? v.ptr : "", v.len}; }
 
+Trouble trouble_of(const EventOutcome &outcome, const JobSettlement &settlement) {
+    if (settlement.kind == Settlement::dead) return Trouble::dead_lettered;
+    return outcome.outcome == SY_THROTTLED ? Trouble::throttled : Trouble::retried;
+}
+
+// Per kind of trouble, the reason of an event that was really sent: those held back behind
+// a failed request only say so.
+SettledBatch settled_batch(const std::vector<EventOutcome> &outcomes, const std::vector<JobSettlement> &settlements) {
+    SettledBatch batch;
+    for (size_t i = 0; i < settlements.size(); ++i) {
+        if (settlements[i].kind == Settlement::delivered) {
+            ++batch.delivered;
+            continue;
+        }
+        const auto kind = static_cast<size_t>(trouble_of(outcomes[i], settlements[i]));
+        ++batch.troubles.at(kind);
+        if (batch.reasons.at(kind).empty() || outcomes[i].message != kHeldBack)
+            batch.reasons.at(kind) = settlements[i].reason;
+    }
+    return batch;
+}
+
 }  // namespace
 
 DestinationRunner::DestinationRunner(std::string key, DeliveryPolicy policy, Store &store, Metrics &metrics,
                                      std::function<std::shared_ptr<const Destination>()> instance,
-                                     std::shared_ptr<WakeSignal> jobs_added)
+                                     std::shared_ptr<WakeSignal> jobs_added, std::shared_ptr<DeliveryHealth> health)
     : key_(std::move(key)),
       policy_(policy),
       store_(store),
       metrics_(metrics),
       instance_(std::move(instance)),
-      jobs_added_(std::move(jobs_added)) {}
+      jobs_added_(std::move(jobs_added)),
+      health_(std::move(health)) {}
 
 DestinationRunner::~DestinationRunner() { stop(); }
 
@@ -186,6 +209,7 @@ void DestinationRunner::settle(const std::vector<Job> &jobs, const std::vector<E
         return;
     }
     count(jobs, settlements, now);
+    health_->record(settled_batch(outcomes, settlements), now);
 }
 
 // Metrics follow the store: what they count is recorded, so /metrics and the queue agree.

@@ -17,6 +17,7 @@
 #include "host/delivery/pacer.h"
 #include "host/metrics/metrics.h"
 #include "host/plugin/destination.h"
+#include "host/router/delivery_health.h"
 #include "host/router/wake_signal.h"
 #include "host/store/store.h"
 
@@ -27,10 +28,10 @@ class DestinationRunner {
     // `instance()` returns the destination's live instance in the snapshot in force, or null
     // when the destination is gone; it is asked once per batch, so a reload takes effect at the
     // next batch while in-flight batches finish on the instance they started with. `jobs_added`
-    // is notified when jobs arrive for the destination.
+    // is notified when jobs arrive for the destination; `health` hears how each batch fared.
     DestinationRunner(std::string key, DeliveryPolicy policy, Store &store, Metrics &metrics,
                       std::function<std::shared_ptr<const Destination>()> instance,
-                      std::shared_ptr<WakeSignal> jobs_added);
+                      std::shared_ptr<WakeSignal> jobs_added, std::shared_ptr<DeliveryHealth> health);
     ~DestinationRunner();
 
     void start();
@@ -62,6 +63,7 @@ class DestinationRunner {
     std::weak_ptr<const Destination> paced_destination_;  // the instance whose limits pacer_ holds
     std::shared_ptr<Pacer> pacer_;
     const std::shared_ptr<WakeSignal> jobs_added_;
+    const std::shared_ptr<DeliveryHealth> health_;
     std::atomic<int64_t> next_retry_ms_{INT64_MAX};  // earliest retry this runner scheduled, not yet claimed
     std::atomic<bool> stopping_{false};
     std::vector<std::thread> workers_;

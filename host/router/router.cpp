@@ -1,6 +1,8 @@
 // Keeping one runner per configured destination.
 #include "host/router/router.h"
 
+#include "host/router/secret_settings.h"
+
 namespace switchyard {
 
 void declare_delivery_metrics(Metrics &metrics) {
@@ -12,6 +14,7 @@ void declare_delivery_metrics(Metrics &metrics) {
     metrics.declare("switchyard_delivery_latency_seconds", T::histogram, "From acceptance to delivery, per event.");
     metrics.declare("switchyard_queue_depth", T::gauge, "Jobs waiting for delivery, per destination.");
     metrics.declare("switchyard_queue_oldest_age_seconds", T::gauge, "Age of the oldest waiting job, per destination.");
+    metrics.declare("switchyard_dead_letters", T::gauge, "Dead letters kept, per destination (falls after purge or replay).");
 }
 
 Router::Router(Store &store, Metrics &metrics) : store_(store), metrics_(metrics) { declare_delivery_metrics(metrics); }
@@ -42,9 +45,11 @@ void Router::apply(const std::shared_ptr<const Snapshot> &snapshot) {
         it = runners_.erase(it);
     }
     for (const auto &[key, live] : snapshot->destinations) {
+        register_secret_settings(live.instance->plugin().settings_schema(), live.config.settings_json);
         if (runners_.contains(key)) continue;
         auto runner = std::make_unique<DestinationRunner>(key, live.config.delivery, store_, metrics_,
-                                                          [this, key = key] { return instance_of(key); }, signal_of(key));
+                                                          [this, key = key] { return instance_of(key); }, signal_of(key),
+                                                          health_of(key));
         runner->start();
         runners_.emplace(key, std::move(runner));
         policies_[key] = live.config.delivery;
@@ -56,6 +61,21 @@ std::shared_ptr<WakeSignal> Router::signal_of(std::string_view key) {
     auto it = signals_.find(key);
     if (it == signals_.end()) it = signals_.emplace(std::string(key), std::make_shared<WakeSignal>()).first;
     return it->second;
+}
+
+std::shared_ptr<DeliveryHealth> Router::health_of(const std::string &key) {
+    std::lock_guard lock(health_mutex_);
+    auto &health = health_[key];
+    if (!health) health = std::make_shared<DeliveryHealth>(key);
+    return health;
+}
+
+std::map<std::string, LastError> Router::last_errors() const {
+    std::lock_guard lock(health_mutex_);
+    std::map<std::string, LastError> errors;
+    for (const auto &[key, health] : health_)
+        if (auto error = health->last_error()) errors.emplace(key, std::move(*error));
+    return errors;
 }
 
 void Router::jobs_added(std::span<const std::string_view> destinations) {

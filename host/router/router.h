@@ -32,9 +32,13 @@ class Router {
     // Never waits for a reload or a runner: ingestion commits go through here.
     void jobs_added(std::span<const std::string_view> destinations);
 
+    // The last delivery error of each destination that had one since the host started (redacted).
+    std::map<std::string, LastError> last_errors() const;
+
    private:
     std::shared_ptr<const Destination> instance_of(const std::string &key) const;
     std::shared_ptr<WakeSignal> signal_of(std::string_view key);
+    std::shared_ptr<DeliveryHealth> health_of(const std::string &key);
 
     Store &store_;
     Metrics &metrics_;
@@ -45,6 +49,8 @@ class Router {
     std::map<std::string, DeliveryPolicy> policies_;
     std::mutex signals_mutex_;  // held only to find a signal: never while a runner stops
     std::map<std::string, std::shared_ptr<WakeSignal>, std::less<>> signals_;  // one per key, kept across runners
+    mutable std::mutex health_mutex_;
+    std::map<std::string, std::shared_ptr<DeliveryHealth>> health_;  // one per key, kept across runners
     bool stopped_ = false;  // under runners_mutex_
 };
 

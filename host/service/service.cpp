@@ -9,6 +9,9 @@
 
 #include "host/http/guarded_server.h"
 #include "host/log/log.h"
+#include "host/log/utc_time.h"
+#include "host/metrics/process_metrics.h"
+#include "switchyard/plugin.h"
 
 namespace switchyard {
 namespace {
@@ -18,11 +21,6 @@ constexpr const char *kPluginCopies = "plugin-copies";
 
 bool is_loopback(const std::string &address) {
     return address.rfind("127.", 0) == 0 || address == "::1" || address == "::ffff:127.0.0.1";
-}
-
-int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 nlohmann::json outcome_json(const ReloadOutcome &outcome) {
@@ -40,6 +38,10 @@ Service::Service(ServiceOptions options)
     : options_(std::move(options)), server_(std::make_unique<http::GuardedServer>(options_.connections, metrics_)) {
     // SDKs keep one connection open; httplib's default closes it after every 5th request.
     server_->set_keep_alive_max_count(100'000);
+    declare_process_metrics(metrics_);
+    metrics_.declare("switchyard_build_info", Metrics::Type::gauge, "Always 1; labels name the host's version and plugin ABI.");
+    metrics_.set("switchyard_build_info",
+                 {{"version", SWITCHYARD_VERSION}, {"abi", std::to_string(SY_ABI_MAJOR) + "." + std::to_string(SY_ABI_MINOR)}}, 1);
 }
 
 Service::~Service() { shutdown(); }
@@ -100,18 +102,7 @@ void Service::mount_operations() {
         res.set_content(ready_ ? "ready\n" : "not ready\n", "text/plain");
     });
     server_->Get("/metrics", [this](const httplib::Request &, httplib::Response &res) {
-        metrics_.clear("switchyard_queue_depth");
-        metrics_.clear("switchyard_queue_oldest_age_seconds");
-        const int64_t now = now_ms();
-        for (const auto &[key, live] : reloader_->snapshot()->destinations) {  // an empty queue shows as 0, not as a gap
-            metrics_.set("switchyard_queue_depth", {{"destination", key}}, 0);
-            metrics_.set("switchyard_queue_oldest_age_seconds", {{"destination", key}}, 0);
-        }
-        for (const QueueStats &q : store_->queue_stats()) {
-            metrics_.set("switchyard_queue_depth", {{"destination", q.destination}}, static_cast<double>(q.depth));
-            const double age = q.oldest_created_ms != 0 ? (now - q.oldest_created_ms) / 1000.0 : 0;
-            metrics_.set("switchyard_queue_oldest_age_seconds", {{"destination", q.destination}}, age);
-        }
+        update_scraped_metrics();
         res.set_content(metrics_.render(), "text/plain; version=0.0.4");
     });
     server_->Get("/admin/status", [this](const httplib::Request &req, httplib::Response &res) {
@@ -125,10 +116,50 @@ void Service::mount_operations() {
     });
 }
 
+// Gauges read from the store and /proc when scraped. Every configured destination shows,
+// an empty queue as 0 rather than as a gap.
+void Service::update_scraped_metrics() {
+    static constexpr const char *kStoreGauges[] = {"switchyard_queue_depth", "switchyard_queue_oldest_age_seconds",
+                                                   "switchyard_dead_letters"};
+    for (const char *gauge : kStoreGauges) metrics_.clear(gauge);
+    for (const auto &[key, live] : reloader_->snapshot()->destinations)
+        for (const char *gauge : kStoreGauges) metrics_.set(gauge, {{"destination", key}}, 0);
+    const int64_t now = log::unix_now_ms();
+    for (const QueueStats &q : store_->queue_stats()) {
+        metrics_.set("switchyard_queue_depth", {{"destination", q.destination}}, static_cast<double>(q.depth));
+        const double age = q.oldest_created_ms != 0 ? (now - q.oldest_created_ms) / 1000.0 : 0;
+        metrics_.set("switchyard_queue_oldest_age_seconds", {{"destination", q.destination}}, age);
+    }
+    for (const auto &[destination, letters] : store_->dead_letter_counts())
+        metrics_.set("switchyard_dead_letters", {{"destination", destination}}, static_cast<double>(letters));
+    update_process_metrics(metrics_);
+}
+
+// Each destination with its queue depth and, when it had one since the host started, its last
+// delivery error (redacted) and when it happened.
+nlohmann::json Service::destinations_json(const Snapshot &running) const {
+    std::map<std::string, uint64_t> depths;
+    for (const QueueStats &q : store_->queue_stats()) depths[q.destination] = q.depth;
+    const std::map<std::string, LastError> errors = router_->last_errors();
+    nlohmann::json destinations = nlohmann::json::array();
+    for (const auto &[key, live] : running.destinations) {
+        nlohmann::json destination = {{"key", key},
+                                      {"plugin", live.config.plugin},
+                                      {"plugin_version", live.instance->plugin().version()},
+                                      {"queue_depth", depths[key]},
+                                      {"last_error", nullptr},
+                                      {"last_error_at", nullptr}};
+        if (auto error = errors.find(key); error != errors.end()) {
+            destination["last_error"] = error->second.reason;
+            destination["last_error_at"] = log::rfc3339_utc(error->second.at_ms);
+        }
+        destinations.push_back(std::move(destination));
+    }
+    return destinations;
+}
+
 std::string Service::status_json() const {
-    nlohmann::json status = {{"plugins", nlohmann::json::array()},
-                             {"destinations", nlohmann::json::array()},
-                             {"suspended", nlohmann::json::array()}};
+    nlohmann::json status = {{"plugins", nlohmann::json::array()}, {"suspended", nlohmann::json::array()}};
     for (const LoadedPlugin &p : plugins_->current())
         status["plugins"].push_back({{"name", p.library->name()},
                                      {"version", p.library->version()},
@@ -137,9 +168,7 @@ std::string Service::status_json() const {
                                      {"file", p.file.string()}});
     const auto running = reloader_->snapshot();
     status["config_generation"] = running->generation;
-    for (const auto &[key, live] : running->destinations)
-        status["destinations"].push_back(
-            {{"key", key}, {"plugin", live.config.plugin}, {"plugin_version", live.instance->plugin().version()}});
+    status["destinations"] = destinations_json(*running);
     for (const auto &[key, why] : running->suspended) status["suspended"].push_back({{"key", key}, {"why", why}});
     if (auto last = reloader_->last_reload()) status["last_reload"] = outcome_json(*last);
     return status.dump();

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,8 @@ class Service {
     void mount_operations();
     void start_watching();
     bool admin_allowed(const httplib::Request &req, httplib::Response &res) const;
+    void update_scraped_metrics();
+    nlohmann::json destinations_json(const Snapshot &running) const;
     std::string status_json() const;
 
     ServiceOptions options_;

@@ -87,6 +87,8 @@ int64_t Connection::query_integer(const std::string &sql) {
 
 int64_t Connection::last_insert_id() const { return sqlite3_last_insert_rowid(handle_); }
 
+int64_t Connection::changes() const { return sqlite3_changes64(handle_); }
+
 void Connection::fail(std::string_view doing) const { fail(doing, sqlite3_extended_errcode(handle_)); }
 
 void Connection::fail(std::string_view doing, int code) const {

@@ -68,6 +68,8 @@ class Connection {
     // The single integer a query such as "PRAGMA user_version" answers.
     int64_t query_integer(const std::string &sql);
     int64_t last_insert_id() const;
+    // Rows the last INSERT, UPDATE or DELETE changed (not counting what its triggers changed).
+    int64_t changes() const;
 
     // Throws "Store <file>: <doing>: <SQLite's message>".
     [[noreturn]] void fail(std::string_view doing) const;

@@ -89,4 +89,31 @@ size_t SqliteStore::replay(std::string_view destination, std::span<const int64_t
     return chosen.size();
 }
 
+size_t SqliteStore::purge(const PurgeSelection &selection) {
+    std::lock_guard lock(writer_mutex_);
+    sqlite::Transaction transaction(writer_);
+    int64_t purged = 0;
+    for (int64_t id : selection.ids) {
+        write_->purge_one.bind(1, id).bind(2, selection.destination).run();
+        purged += writer_.changes();
+    }
+    if (selection.ids.empty()) {
+        write_->purge_failed_before.bind(1, selection.failed_before_ms.value_or(INT64_MAX))
+            .bind(2, selection.destination)
+            .run();
+        purged = writer_.changes();
+    }
+    transaction.commit();
+    return static_cast<size_t>(purged);
+}
+
+std::map<std::string, uint64_t> SqliteStore::dead_letter_counts() {
+    std::lock_guard lock(reader_mutex_);
+    sqlite::Statement &query = read_->dead_letter_counts;
+    sqlite::ResetOnExit reset(query);
+    std::map<std::string, uint64_t> counts;
+    while (query.step()) counts.emplace(query.text(0), static_cast<uint64_t>(query.integer(1)));
+    return counts;
+}
+
 }  // namespace switchyard

@@ -56,6 +56,22 @@ CREATE TABLE queue_depth(
   jobs        INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO queue_depth SELECT destination, COUNT(*) FROM jobs GROUP BY destination;
 )sql",
+    // Version 3: each destination's number of dead letters, for the switchyard_dead_letters
+    // gauge. Triggers keep it, so every path that adds or deletes dead letters (dead-lettering,
+    // replay, purge, and whatever comes later) counts without remembering to.
+    R"sql(
+CREATE TABLE dead_letter_count(
+  destination TEXT PRIMARY KEY,
+  letters     INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO dead_letter_count SELECT destination, COUNT(*) FROM dead_letters GROUP BY destination;
+CREATE TRIGGER dead_letter_added AFTER INSERT ON dead_letters BEGIN
+  INSERT INTO dead_letter_count(destination, letters) VALUES(NEW.destination, 1)
+    ON CONFLICT(destination) DO UPDATE SET letters = letters + 1;
+END;
+CREATE TRIGGER dead_letter_removed AFTER DELETE ON dead_letters BEGIN
+  UPDATE dead_letter_count SET letters = letters - 1 WHERE destination = OLD.destination;
+END;
+)sql",
 };
 
 }  // namespace

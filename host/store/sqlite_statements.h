@@ -30,12 +30,15 @@ struct SqliteStore::WriterStatements {
           revive_job(c, "INSERT INTO jobs(event_id, destination, user_key, created_ms) "
                         "SELECT ?2, destination, user_key, created_ms FROM dead_letters WHERE id = ?1 "
                         "RETURNING destination"),
-          delete_dead_letter(c, "DELETE FROM dead_letters WHERE id = ?1") {}
+          delete_dead_letter(c, "DELETE FROM dead_letters WHERE id = ?1"),
+          purge_one(c, "DELETE FROM dead_letters WHERE id = ?1 AND (?2 = '' OR destination = ?2)"),
+          purge_failed_before(c, "DELETE FROM dead_letters WHERE failed_ms < ?1 AND (?2 = '' OR destination = ?2)") {}
 
     sqlite::Statement insert_event, insert_job;
     sqlite::Statement delete_job, add_depth, delete_event_without_jobs, retry_job, bury_job;
     sqlite::Statement dead_letters_all, dead_letters_of, dead_letter_order;
     sqlite::Statement revive_event, revive_job, delete_dead_letter;
+    sqlite::Statement purge_one, purge_failed_before;
 };
 
 // Used under the reader mutex only.
@@ -49,9 +52,10 @@ struct SqliteStore::ReaderStatements {
           dead_letters_all(c, "SELECT id, destination, user_key, payload, reason, attempts, created_ms, failed_ms "
                               "FROM dead_letters ORDER BY id LIMIT ?1"),
           dead_letters_of(c, "SELECT id, destination, user_key, payload, reason, attempts, created_ms, failed_ms "
-                             "FROM dead_letters WHERE destination = ?2 ORDER BY id LIMIT ?1") {}
+                             "FROM dead_letters WHERE destination = ?2 ORDER BY id LIMIT ?1"),
+          dead_letter_counts(c, "SELECT destination, letters FROM dead_letter_count WHERE letters > 0") {}
 
-    sqlite::Statement pending_jobs, payload, queue_stats, dead_letters_all, dead_letters_of;
+    sqlite::Statement pending_jobs, payload, queue_stats, dead_letters_all, dead_letters_of, dead_letter_counts;
 };
 
 }  // namespace switchyard

@@ -35,6 +35,8 @@ class SqliteStore final : public Store {
     std::vector<QueueStats> queue_stats() override;
     std::vector<DeadLetter> dead_letters(std::string_view destination, size_t limit) override;
     size_t replay(std::string_view destination, std::span<const int64_t> ids, int64_t now_ms) override;
+    size_t purge(const PurgeSelection &selection) override;
+    std::map<std::string, uint64_t> dead_letter_counts() override;
 
    private:
     struct WriterStatements;

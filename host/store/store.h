@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,6 +46,14 @@ struct QueueStats {
     std::string destination;
     uint64_t depth = 0;            // jobs not yet delivered nor dead-lettered
     int64_t oldest_created_ms = 0; // 0 when empty
+};
+
+// Which dead letters a purge deletes: those of `ids` when given, else those that failed before
+// `failed_before_ms` when given, else all; only `destination`'s when it is not empty.
+struct PurgeSelection {
+    std::string destination;
+    std::vector<int64_t> ids;
+    std::optional<int64_t> failed_before_ms;
 };
 
 struct DeadLetter {
@@ -93,6 +103,12 @@ class Store {
     // arrival order among themselves. Empty `ids` means every dead letter of `destination`
     // (empty destination: all). Returns how many were replayed.
     virtual size_t replay(std::string_view destination, std::span<const int64_t> ids, int64_t now_ms) = 0;
+
+    // Deletes dead letters for good, in one transaction. Returns how many were deleted.
+    virtual size_t purge(const PurgeSelection &selection) = 0;
+
+    // Dead letters per destination (every destination that has any); cheap: a kept count.
+    virtual std::map<std::string, uint64_t> dead_letter_counts() = 0;
 };
 
 // Opens (creating if needed) `<data_dir>/switchyard.db`. Throws std::runtime_error with a

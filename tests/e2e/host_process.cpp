@@ -15,7 +15,7 @@ namespace switchyard::testing {
 namespace {
 
 constexpr auto kStartTimeout = std::chrono::seconds(20);
-constexpr std::string_view kListening = "msg=\"Listening on 127.0.0.1:";
+constexpr std::string_view kListening = "Listening on 127.0.0.1:";  // in logfmt and JSON lines alike
 
 }  // namespace
 

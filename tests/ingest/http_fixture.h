@@ -55,6 +55,8 @@ class FakeStore : public Store {
     std::vector<QueueStats> queue_stats() override { return {}; }
     std::vector<DeadLetter> dead_letters(std::string_view, size_t) override { return {}; }
     size_t replay(std::string_view, std::span<const int64_t>, int64_t) override { return 0; }
+    size_t purge(const PurgeSelection &) override { return 0; }
+    std::map<std::string, uint64_t> dead_letter_counts() override { return {}; }
 
     void set_failing(bool failing) { fail_ = failing; }
     void set_inside_append(std::function<void()> hook) {

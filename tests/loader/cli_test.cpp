@@ -47,6 +47,25 @@ TEST(Cli, VersionNamesTheAbi) {
     EXPECT_NE(r.output.find("(plugin ABI 1.0)"), std::string::npos) << r.output;
 }
 
+TEST(Cli, VersionFlagsPrintWhatVersionPrints) {
+    const CliRun version = run("version");
+    ASSERT_EQ(version.exit_code, 0);
+    for (const char *flag : {"--version", "-V"}) {
+        const CliRun r = run(flag);
+        EXPECT_EQ(r.exit_code, 0) << flag;
+        EXPECT_EQ(r.output, version.output) << flag;
+    }
+}
+
+TEST(Cli, ServeRefusesAnUnknownLogLevelOrFormatBeforeStarting) {
+    CliRun r = run("serve --data-dir /nonexistent/never-created --log-level verbose");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.output, "switchyard serve: --log-level must be one of debug, info, warn, error\n");
+    r = run("serve --data-dir /nonexistent/never-created --log-format text");
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.output, "switchyard serve: --log-format must be logfmt or json\n");
+}
+
 TEST(Cli, UnknownFlagIsAUsageError) {
     CliRun r = run("plugins --plugins-dir x");
     EXPECT_EQ(r.exit_code, 2);

@@ -1,4 +1,4 @@
-// `switchyard dead-letter list|replay`, run as a process against a store the test fills.
+// `switchyard dead-letter list|replay|purge`, run as a process against a store the test fills.
 #include <sys/wait.h>
 
 #include <array>
@@ -108,12 +108,55 @@ TEST_F(DeadLetterCli, UsageErrors) {
     EXPECT_EQ(r.exit_code, 2) << r.output;
     r = run("dead-letter");
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.output.find("switchyard dead-letter: expected one of: list, replay"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("switchyard dead-letter: expected one of: list, replay, purge"), std::string::npos) << r.output;
     r = run("dead-letter list --data-dir " + (dir.path() / "nowhere").string());
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.output.find("no store at " + (dir.path() / "nowhere" / "switchyard.db").string()), std::string::npos)
         << r.output;
     EXPECT_FALSE(std::filesystem::exists(dir.path() / "nowhere"));
+}
+
+TEST_F(DeadLetterCli, PurgeByIdsDeletesThemAndSaysHowMany) {
+    const CliRun r = run("dead-letter purge --id 1,3" + data_dir());
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output, "Purged 2 dead letters.\n");
+    auto store = open_sqlite_store(dir.path());
+    ASSERT_EQ(store->dead_letters("", 10).size(), 1u);
+    EXPECT_EQ(store->dead_letters("", 10)[0].id, 2);
+    EXPECT_TRUE(store->claim("acme/iterable", 10, kFailedAt, nobody_busy).empty());  // not replayed
+}
+
+TEST_F(DeadLetterCli, PurgeAllOfADestinationAndOlderThan) {
+    CliRun r = run("dead-letter purge --all --destination acme/amplitude" + data_dir());
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output, "Purged 1 dead letter.\n");
+    r = run("dead-letter purge --older-than 100000d" + data_dir());  // they failed in 2023: none is that old
+    EXPECT_EQ(r.output, "Purged 0 dead letters.\n");
+    r = run("dead-letter purge --older-than 1d" + data_dir());
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output, "Purged 2 dead letters.\n");
+    EXPECT_TRUE(open_sqlite_store(dir.path())->dead_letters("", 10).empty());
+}
+
+TEST_F(DeadLetterCli, PurgeOfUnknownIdsSaysSoAndExitsOne) {
+    const CliRun r = run("dead-letter purge --id 1,99" + data_dir());
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("Purged 1 dead letter.\n"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("1 of the given ids are not dead letters"), std::string::npos) << r.output;
+}
+
+TEST_F(DeadLetterCli, PurgeUsageErrorsDeleteNothing) {
+    for (const char *flags : {"", "--all --id 1", "--all --older-than 1d", "--id 1 --older-than 1d", "--id x",
+                              "--id 1,", "--older-than 3x", "--older-than -1d", "--all=yes"}) {
+        const CliRun r = run(std::string("dead-letter purge ") + flags + data_dir());
+        EXPECT_EQ(r.exit_code, 2) << flags << ": " << r.output;
+        if (std::string_view(flags) != "--all=yes") {
+            EXPECT_NE(r.output.find("give exactly one of --id N[,N...] (whole numbers), --all, --older-than DURATION"),
+                      std::string::npos)
+                << r.output;
+        }
+    }
+    EXPECT_EQ(open_sqlite_store(dir.path())->dead_letters("", 10).size(), 3u);
 }
 
 TEST_F(DeadLetterCli, HelpShowsTheTwoWordCommands) {

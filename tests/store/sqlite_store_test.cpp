@@ -170,7 +170,11 @@ TEST_F(SqliteStoreTest, AnOlderDatabaseGetsItsQueueDepthCountedWhenOpened) {
     store.reset();
     sqlite3 *db = nullptr;
     ASSERT_EQ(sqlite3_open((dir.path() / "switchyard.db").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "DROP TABLE queue_depth; PRAGMA user_version = 1;", nullptr, nullptr, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "DROP TABLE queue_depth; DROP TRIGGER dead_letter_added; DROP TRIGGER dead_letter_removed; "
+                           "DROP TABLE dead_letter_count; PRAGMA user_version = 1;",  // what versions 2 and 3 added
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
     sqlite3_close(db);
 
     store = open_sqlite_store(dir.path());
