@@ -5,7 +5,9 @@
 
 #include "host/cli/command.h"
 #include "host/config/env_expand.h"
+#include "host/http/tls_context.h"
 #include "host/log/log.h"
+#include "host/service/access_token.h"
 #include "host/service/service.h"
 
 namespace switchyard::cli {
@@ -17,10 +19,18 @@ constexpr Flag kFlags[] = {
     {"data-dir", "DIR", "where the durable store lives (created if missing)", "var"},
     {"listen", "HOST:PORT", "ingestion, /healthz, /readyz, /metrics and /admin/*; port 0 picks one", "127.0.0.1:8080"},
     {"admin-from-anywhere", "", "let non-loopback clients use /admin/* (default: loopback only)", ""},
+    {"admin-token-file", "FILE", "/admin/* needs the token in FILE as \"Authorization: Bearer <token>\", from every address", ""},
+    {"admin-token", "TOKEN", "as --admin-token-file, but shows in ps: prefer the file", ""},
+    {"metrics-token-file", "FILE", "/metrics needs the token in FILE as \"Authorization: Bearer <token>\"", ""},
+    {"metrics-token", "TOKEN", "as --metrics-token-file, but shows in ps: prefer the file", ""},
+    {"tls-cert", "FILE", "serve HTTPS with this PEM certificate chain (needs --tls-key)", ""},
+    {"tls-key", "FILE", "the PEM private key of --tls-cert, unencrypted", ""},
     {"no-watch", "", "do not reload on changes in the plugin and config directories (SIGHUP and /admin/reload still do)", ""},
     {"max-body-bytes", "N", "largest accepted request body after decompression; larger gets 413", "4194304"},
     {"max-connections", "N", "client connections served at once; one more is answered 503", "256"},
+    {"max-connections-per-client", "N", "connections served at once from one client address; one more is answered 503", "32"},
     {"idle-timeout", "DURATION", "a connection that starts no request for this long is closed", "5s"},
+    {"header-timeout", "DURATION", "a request's line and headers (and a TLS handshake) must arrive within this, else 408", "10s"},
     {"request-timeout", "DURATION", "a request's headers and body must arrive within this, else 408", "30s"},
     {"log-level", "LEVEL", "least severe log lines written: debug, info, warn or error", "info"},
     {"log-format", "FORMAT", "log lines as logfmt or json (one object per line)", "logfmt"},
@@ -46,14 +56,38 @@ bool configure_logging(const Args &args) {
 // The listener's limits from the flags; false when one is not a positive number or duration.
 bool parse_connection_limits(const Args &args, http::ConnectionLimits &limits) {
     const auto max_connections = parse_whole_number(args.value_or("max-connections", "256"));
+    const auto per_client = parse_whole_number(args.value_or("max-connections-per-client", "32"));
     const auto idle = parse_duration(args.value_or("idle-timeout", "5s"));
+    const auto header = parse_duration(args.value_or("header-timeout", "10s"));
     const auto request = parse_duration(args.value_or("request-timeout", "30s"));
-    if (!max_connections || *max_connections == 0 || !idle || idle->count() <= 0 || !request || request->count() <= 0)
+    if (!max_connections || *max_connections == 0 || !per_client || *per_client == 0 || !idle || idle->count() <= 0 ||
+        !header || header->count() <= 0 || !request || request->count() <= 0)
         return false;
     limits.max_connections = *max_connections;
+    limits.max_connections_per_client = *per_client;
     limits.idle_timeout = *idle;
+    limits.header_timeout = *header;
     limits.request_timeout = *request;
     return true;
+}
+
+// The access tokens and TLS files; false after saying why (never quoting a token). Tokens are
+// registered as secrets before anything could log them.
+bool parse_listener_security(const Args &args, ServiceOptions &options) {
+    try {
+        options.admin_token = load_access_token("admin-token", args.value("admin-token"), args.value("admin-token-file"));
+        options.metrics_token =
+            load_access_token("metrics-token", args.value("metrics-token"), args.value("metrics-token-file"));
+        log::add_secret(options.admin_token);
+        log::add_secret(options.metrics_token);
+        if (args.has("tls-cert") != args.has("tls-key"))
+            throw std::invalid_argument("--tls-cert and --tls-key go together: give both or neither.");
+        if (args.has("tls-cert")) options.tls = http::TlsContext::load(*args.value("tls-cert"), *args.value("tls-key"));
+        return true;
+    } catch (const std::exception &e) {
+        std::cerr << "switchyard serve: " << e.what() << "\n";
+        return false;
+    }
 }
 
 bool parse_listen(const std::string &text, ServiceOptions &options) {
@@ -86,10 +120,12 @@ int run_serve(const Args &args) {
     const auto max_body = parse_whole_number(args.value_or("max-body-bytes", "4194304"));
     if (!parse_listen(args.value_or("listen", "127.0.0.1:8080"), options) || !max_body || *max_body == 0 ||
         !parse_connection_limits(args, options.connections)) {
-        std::cerr << "switchyard serve: --listen must be HOST:PORT, --max-body-bytes and --max-connections positive "
-                     "numbers, --idle-timeout and --request-timeout durations like 500ms or 30s\n";
+        std::cerr << "switchyard serve: --listen must be HOST:PORT, --max-body-bytes, --max-connections and "
+                     "--max-connections-per-client positive numbers, --idle-timeout, --header-timeout and "
+                     "--request-timeout durations like 500ms or 30s\n";
         return kExitUsage;
     }
+    if (!parse_listener_security(args, options)) return kExitUsage;
     options.limits.max_body_bytes = *max_body;
     options.watch = !args.has("no-watch");
     const sigset_t signals = handled_signals();

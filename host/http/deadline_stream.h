@@ -1,6 +1,7 @@
-// A cpp-httplib Stream over one accepted socket whose reads end at a deadline as well as after
-// a silence: cpp-httplib's own stream only bounds each read, so a client that sends one byte
-// every few seconds would hold a thread for as long as it likes.
+// A cpp-httplib Stream over one accepted connection whose reads end at deadlines as well as
+// after a silence: cpp-httplib's own stream only bounds each read, so a client that sends one
+// byte every few seconds would hold a thread for as long as it likes. The line and headers
+// have a budget of their own, shorter than the whole request's.
 #pragma once
 
 #include <httplib.h>
@@ -9,6 +10,7 @@
 #include <chrono>
 
 #include "host/http/connection_limits.h"
+#include "host/http/transport.h"
 
 namespace switchyard::http {
 
@@ -21,15 +23,27 @@ class DeadlineStream final : public httplib::Stream {
     enum class Cut { no, timed_out, stopping };
 
     // `stopping()` tells the listener is shutting down: a request still arriving is cut.
-    DeadlineStream(int socket, const ConnectionLimits &limits, std::function<bool()> stopping)
-        : socket_(socket), limits_(limits), stopping_(std::move(stopping)) {}
+    DeadlineStream(int socket, Transport &transport, const ConnectionLimits &limits, std::function<bool()> stopping)
+        : socket_(socket), transport_(transport), limits_(limits), stopping_(std::move(stopping)) {}
+
+    // Runs the transport's handshake within the header timeout; false when it failed or was cut.
+    bool handshake();
 
     // Waits up to the idle timeout for the next request's first byte (true), or for EOF, the
-    // timeout or stopping (false). A started request must then be read by the request timeout.
+    // timeout or stopping (false). A started request must then be read by the header and
+    // request timeouts.
     bool await_request();
+
+    // The request's line and headers are in: only the request timeout bounds the body.
+    void headers_read() { headers_read_ = true; }
 
     Cut cut() const { return cut_; }
     bool wrote_since_request_start() const { return wrote_; }
+
+    // Best effort, never waiting, even after a cut: for the host's own last answer.
+    void send_now(const std::string &bytes);
+    // What the client already sent is dropped (see transport.h), buffered bytes too.
+    void discard_pending_input();
 
     bool is_readable() const override;
     bool is_writable() const override;
@@ -41,12 +55,18 @@ class DeadlineStream final : public httplib::Stream {
 
    private:
     bool buffered() const { return buffer_begin_ < buffer_end_; }
-    bool wait_readable();  // within the read timeout and the request deadline, unless stopping; else cut
+    Clock::time_point deadline() const;
+    ssize_t receive(char *into, size_t size);  // from the transport, waiting within the deadlines
+    bool wait_until_ready(short events);       // within the read timeout and the deadline, unless stopping; else cut
+    void start_deadlines(std::chrono::milliseconds request_budget);
 
     int socket_;
+    Transport &transport_;
     const ConnectionLimits &limits_;
     std::function<bool()> stopping_;
-    Clock::time_point deadline_ = Clock::time_point::max();
+    Clock::time_point request_deadline_ = Clock::time_point::max();
+    Clock::time_point header_deadline_ = Clock::time_point::max();
+    bool headers_read_ = false;
     Cut cut_ = Cut::no;
     bool wrote_ = false;
     // cpp-httplib reads request lines a byte at a time: a buffer saves a syscall per byte.

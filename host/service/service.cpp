@@ -11,6 +11,7 @@
 #include "host/log/log.h"
 #include "host/log/utc_time.h"
 #include "host/metrics/process_metrics.h"
+#include "host/service/access_token.h"
 #include "switchyard/plugin.h"
 
 namespace switchyard {
@@ -21,6 +22,23 @@ constexpr const char *kPluginCopies = "plugin-copies";
 
 bool is_loopback(const std::string &address) {
     return address.rfind("127.", 0) == 0 || address == "::1" || address == "::ffff:127.0.0.1";
+}
+
+// A request a proxy relayed: its loopback address is the proxy's, not the client's.
+bool relayed(const httplib::Request &req) {
+    return req.has_header("Forwarded") || req.has_header("X-Forwarded-For") || req.has_header("X-Real-IP");
+}
+
+// 401 unless the request carries `token` as its Bearer token.
+bool token_presented(const httplib::Request &req, httplib::Response &res, const std::string &token,
+                     std::string_view endpoint) {
+    if (presents_bearer_token(req.get_header_value("Authorization"), token)) return true;
+    res.status = 401;
+    res.set_header("WWW-Authenticate", "Bearer");
+    res.set_content(R"({"error":")" + std::string(endpoint) +
+                        R"( needs the token it was started with, as "Authorization: Bearer <token>"."})",
+                    "application/json");
+    return false;
 }
 
 nlohmann::json outcome_json(const ReloadOutcome &outcome) {
@@ -35,7 +53,8 @@ nlohmann::json outcome_json(const ReloadOutcome &outcome) {
 }  // namespace
 
 Service::Service(ServiceOptions options)
-    : options_(std::move(options)), server_(std::make_unique<http::GuardedServer>(options_.connections, metrics_)) {
+    : options_(std::move(options)),
+      server_(std::make_unique<http::GuardedServer>(options_.connections, metrics_, options_.tls)) {
     // SDKs keep one connection open; httplib's default closes it after every 5th request.
     server_->set_keep_alive_max_count(100'000);
     declare_process_metrics(metrics_);
@@ -88,11 +107,18 @@ void Service::start_watching() {
 
 ReloadOutcome Service::reload(const std::string &trigger) { return reloader_->reload(trigger); }
 
+// With a token, the token alone decides; without, the peer address (a proxy's is not trusted).
 bool Service::admin_allowed(const httplib::Request &req, httplib::Response &res) const {
-    if (options_.admin_from_anywhere || is_loopback(req.remote_addr)) return true;
+    if (!options_.admin_token.empty()) return token_presented(req, res, options_.admin_token, "/admin/*");
+    if (options_.admin_from_anywhere || (is_loopback(req.remote_addr) && !relayed(req))) return true;
     res.status = 403;
-    res.set_content(R"({"error":"admin endpoints answer loopback clients only"})", "application/json");
+    res.set_content(R"({"error":"admin endpoints answer loopback clients only, not through a proxy, unless started with --admin-token-file."})",
+                    "application/json");
     return false;
+}
+
+bool Service::metrics_allowed(const httplib::Request &req, httplib::Response &res) const {
+    return options_.metrics_token.empty() || token_presented(req, res, options_.metrics_token, "/metrics");
 }
 
 void Service::mount_operations() {
@@ -101,7 +127,8 @@ void Service::mount_operations() {
         res.status = ready_ ? 200 : 503;
         res.set_content(ready_ ? "ready\n" : "not ready\n", "text/plain");
     });
-    server_->Get("/metrics", [this](const httplib::Request &, httplib::Response &res) {
+    server_->Get("/metrics", [this](const httplib::Request &req, httplib::Response &res) {
+        if (!metrics_allowed(req, res)) return;
         update_scraped_metrics();
         res.set_content(metrics_.render(), "text/plain; version=0.0.4");
     });
@@ -183,7 +210,7 @@ bool Service::serve() {
     server_->widen_listen_backlog();
     bound_port_ = port;
     ready_ = true;
-    log::info("host", "Listening on " + options_.listen_host + ":" + std::to_string(port) + ".");
+    log::info("host", "Listening on " + options_.listen_host + ":" + std::to_string(port) + (options_.tls ? " (HTTPS)." : "."));
     listening_ = true;
     const bool served = !stopped_ && server_->listen_after_bind();
     listening_ = false;

@@ -26,6 +26,7 @@ struct Response;
 namespace switchyard {
 namespace http {
 class GuardedServer;
+class TlsContext;
 }
 
 struct ServiceOptions {
@@ -35,6 +36,9 @@ struct ServiceOptions {
     std::string listen_host = "127.0.0.1";
     int listen_port = 8080;
     bool admin_from_anywhere = false;  // default: /admin/* answers loopback clients only
+    std::string admin_token;           // when set, /admin/* needs it as a Bearer token, from every address
+    std::string metrics_token;         // when set, /metrics needs it as a Bearer token
+    std::shared_ptr<const http::TlsContext> tls;  // when set, the listener speaks HTTPS only
     bool watch = true;                 // reload on changes in the plugin and config directories
     IngestLimits limits;
     http::ConnectionLimits connections;
@@ -65,6 +69,7 @@ class Service {
     void mount_operations();
     void start_watching();
     bool admin_allowed(const httplib::Request &req, httplib::Response &res) const;
+    bool metrics_allowed(const httplib::Request &req, httplib::Response &res) const;
     void update_scraped_metrics();
     nlohmann::json destinations_json(const Snapshot &running) const;
     std::string status_json() const;

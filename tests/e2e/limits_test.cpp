@@ -61,7 +61,7 @@ TEST_F(ClientLimits, GreedyAndSlowClientsAreBoundedWhileOthersDeliver) {
     EXPECT_EQ(recorded_seqs(mock_), expected);  // and nothing of the slow client's event
 
     const std::string metrics = client->Get("/metrics")->body;
-    EXPECT_NE(metrics.find("switchyard_http_connections_refused_total 1\n"), std::string::npos) << metrics;
+    EXPECT_NE(metrics.find("switchyard_http_connections_refused_total{reason=\"full\"} 1\n"), std::string::npos) << metrics;
     EXPECT_NE(metrics.find("switchyard_http_requests_timed_out_total 2\n"), std::string::npos) << metrics;
     EXPECT_FALSE(silent.closed());
 }

@@ -1,69 +1,18 @@
 // The listener's limits as a client meets them, over raw loopback sockets: a bound on
 // connections (then 503), idle connections closed, slow requests cut with 408, others served.
-#include "host/http/guarded_server.h"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <thread>
+#include <vector>
 
-#include "host/metrics/metrics.h"
-#include "tests/support/raw_client.h"
+#include "tests/http/listener_fixture.h"
 
 namespace switchyard::http {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr std::string_view kGet = "GET /hello HTTP/1.1\r\nHost: test\r\n\r\n";
-
 using testing::RawClient;
-
-class Listener : public ::testing::Test {
-   protected:
-    void start(ConnectionLimits limits) {
-        server_ = std::make_unique<GuardedServer>(limits, metrics_);
-        server_->set_keep_alive_max_count(1000);
-        server_->Get("/hello", [](const httplib::Request &, httplib::Response &res) { res.set_content("hi", "text/plain"); });
-        server_->Post("/echo", [](const httplib::Request &req, httplib::Response &res) { res.set_content(req.body, "text/plain"); });
-        port_ = server_->bind_to_any_port("127.0.0.1");
-        ASSERT_GT(port_, 0);
-        thread_ = std::thread([this] { server_->listen_after_bind(); });
-        while (!server_->is_running()) std::this_thread::sleep_for(1ms);
-    }
-
-    void TearDown() override { stop(); }
-
-    void stop() {
-        if (!thread_.joinable()) return;
-        server_->stop();
-        thread_.join();
-    }
-
-    bool served_hello() {
-        RawClient client(port_);
-        return client.send(kGet) && client.read_answer().rfind("HTTP/1.1 200", 0) == 0;
-    }
-
-    std::string metric_line(std::string_view name) {
-        const std::string text = metrics_.render();
-        const size_t at = text.find("\n" + std::string(name) + " ");
-        return at == std::string::npos ? "" : text.substr(at + 1, text.find('\n', at + 1) - at - 1);
-    }
-
-    bool eventually(const std::function<bool()> &done) {
-        for (int i = 0; i < 500; ++i) {
-            if (done()) return true;
-            std::this_thread::sleep_for(10ms);
-        }
-        return done();
-    }
-
-    Metrics metrics_;
-    std::unique_ptr<GuardedServer> server_;
-    std::thread thread_;
-    int port_ = 0;
-};
 
 TEST_F(Listener, KeptAliveConnectionsServeRequestsLongAfterTheRequestTimeout) {
     start({.request_timeout = 200ms});
@@ -92,7 +41,8 @@ TEST_F(Listener, AConnectionOverTheBoundIsAnswered503AndOneClosingMakesRoom) {
     EXPECT_EQ(refused.rfind("HTTP/1.1 503", 0), 0u) << refused;
     EXPECT_NE(refused.find("Retry-After: 1"), std::string::npos) << refused;
     EXPECT_NE(refused.find("limit of 2 open connections"), std::string::npos) << refused;
-    EXPECT_EQ(metric_line("switchyard_http_connections_refused_total"), "switchyard_http_connections_refused_total 1");
+    EXPECT_EQ(metric_line("switchyard_http_connections_refused_total{reason=\"full\"}"),
+              "switchyard_http_connections_refused_total{reason=\"full\"} 1");
 
     first.reset();
     EXPECT_TRUE(eventually([&] { return served_hello(); }));
@@ -156,6 +106,77 @@ TEST_F(Listener, ACompleteBodyIsAnsweredNormally) {
     const std::string answer = client.read_answer();
     EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
     EXPECT_NE(answer.find("\r\n\r\nhi"), std::string::npos) << answer;
+}
+
+// The slowloris of the review, scaled down: one address opens many connections and keeps each
+// alive with a header line now and then. It gets its share of the slots, the rest is refused
+// at once, and a client from another address is served all along.
+TEST_F(Listener, OneAddressGetsItsShareOfConnectionsAndOthersAreServedAllAlong) {
+    start({.max_connections = 8, .max_connections_per_client = 3, .header_timeout = 60s, .request_timeout = 60s});
+    std::vector<std::unique_ptr<RawClient>> slowloris;
+    for (int i = 0; i < 12; ++i) {
+        slowloris.push_back(std::make_unique<RawClient>(port_, "127.0.0.2"));
+        ASSERT_TRUE(slowloris.back()->connected());
+        slowloris.back()->send("POST /echo HTTP/1.1\r\nHost: test\r\n");
+    }
+    std::vector<std::string> answers(slowloris.size());
+    const auto refused = [&] {
+        size_t closed = 0;
+        for (size_t i = 0; i < slowloris.size(); ++i) {
+            if (!slowloris[i]->closed()) answers[i] += slowloris[i]->read_until_closed(std::chrono::milliseconds(5));
+            closed += slowloris[i]->closed();
+        }
+        return closed;
+    };
+    bool others_served = true;
+    for (int round = 0; round < 10; ++round) {  // a header line on every held connection, then a request from 127.0.0.1
+        for (auto &client : slowloris)
+            if (!client->closed()) client->send("X-Slow: " + std::to_string(round) + "\r\n");
+        others_served = others_served && served_hello("127.0.0.1");
+    }
+    ASSERT_TRUE(eventually([&] { return refused() == 9; })) << refused();
+    EXPECT_TRUE(others_served);
+    for (size_t i = 0; i < slowloris.size(); ++i) {
+        if (!slowloris[i]->closed()) continue;
+        EXPECT_EQ(answers[i].rfind("HTTP/1.1 503", 0), 0u) << answers[i];
+        EXPECT_NE(answers[i].find("Retry-After: 1"), std::string::npos) << answers[i];
+        EXPECT_NE(answers[i].find("This client address has 3 connections open"), std::string::npos) << answers[i];
+    }
+    EXPECT_EQ(metric_line("switchyard_http_connections_refused_total{reason=\"per_client\"}"),
+              "switchyard_http_connections_refused_total{reason=\"per_client\"} 9");
+    EXPECT_EQ(metric_line("switchyard_http_connections_refused_total{reason=\"full\"}"), "");
+    EXPECT_TRUE(eventually([&] { return metric_line("switchyard_http_connections_open") == "switchyard_http_connections_open 3"; }));
+
+    slowloris.clear();  // its connections close: the address may open new ones
+    EXPECT_TRUE(eventually([&] { return served_hello("127.0.0.2"); }));
+}
+
+TEST_F(Listener, HeadersDribbledPastTheHeaderTimeoutAre408LongBeforeTheRequestTimeout) {
+    start({.read_timeout = 5s, .header_timeout = 300ms, .request_timeout = 60s});
+    RawClient slow(port_);
+    ASSERT_TRUE(slow.send("POST /echo HTTP/1.1\r\nHost: test\r\n"));
+    std::string answer;
+    for (int i = 0; i < 40 && !slow.closed(); ++i) {  // a header line every 100 ms: never silent for long
+        slow.send("X-Slow: " + std::to_string(i) + "\r\n");
+        answer += slow.read_until_closed(100ms);
+    }
+    EXPECT_TRUE(slow.closed());
+    EXPECT_EQ(answer.rfind("HTTP/1.1 408", 0), 0u) << answer;
+    EXPECT_NE(answer.find("300 ms for the line and headers"), std::string::npos) << answer;
+    EXPECT_EQ(metric_line("switchyard_http_requests_timed_out_total"), "switchyard_http_requests_timed_out_total 1");
+}
+
+TEST_F(Listener, TheHeaderTimeoutDoesNotBoundTheBody) {
+    start({.read_timeout = 5s, .header_timeout = 300ms, .request_timeout = 60s});
+    RawClient client(port_);
+    ASSERT_TRUE(client.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 8\r\n\r\n"));
+    for (int i = 0; i < 8; ++i) {  // 800 ms of body, well past the header timeout
+        std::this_thread::sleep_for(100ms);
+        ASSERT_TRUE(client.send("b"));
+    }
+    const std::string answer = client.read_answer();
+    EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
+    EXPECT_NE(answer.find("\r\n\r\nbbbbbbbb"), std::string::npos) << answer;
 }
 
 }  // namespace

@@ -17,12 +17,17 @@ namespace switchyard::testing {
 
 class RawClient {
    public:
-    explicit RawClient(int port) : socket_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    // `from` is the client's own loopback address (127.0.0.2 is another client than 127.0.0.1).
+    explicit RawClient(int port, const char *from = "127.0.0.1") : socket_(::socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in source{};
+        source.sin_family = AF_INET;
+        ::inet_pton(AF_INET, from, &source.sin_addr);
         sockaddr_in address{};
         address.sin_family = AF_INET;
         address.sin_port = htons(static_cast<uint16_t>(port));
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        connected_ = ::connect(socket_, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
+        connected_ = ::bind(socket_, reinterpret_cast<sockaddr *>(&source), sizeof source) == 0 &&
+                     ::connect(socket_, reinterpret_cast<sockaddr *>(&address), sizeof address) == 0;
     }
     ~RawClient() { ::close(socket_); }
     RawClient(const RawClient &) = delete;
@@ -66,6 +71,7 @@ class RawClient {
     }
 
     bool closed() const { return closed_; }
+    int socket() const { return socket_; }
 
    private:
     static bool complete(const std::string &answer) {
