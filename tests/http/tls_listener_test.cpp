@@ -1,5 +1,6 @@
 // The listener over TLS: a verifying client is served, an unverifying one is refused by its own
 // check, plain HTTP to the TLS port gets a plain 400, and the bounds and deadlines still hold.
+#include <fcntl.h>
 #include <openssl/ssl.h>
 #include <poll.h>
 
@@ -47,6 +48,8 @@ class RawTlsClient {
     explicit RawTlsClient(RawClient &raw) : context_(SSL_CTX_new(TLS_client_method())), ssl_(SSL_new(context_)) {
         SSL_set_fd(ssl_, raw.socket());
         handshaken_ = SSL_connect(ssl_) == 1;  // blocking; the test's certificate is not checked here
+        // Then non-blocking: a read that finds only a session ticket must not wait for data.
+        ::fcntl(raw.socket(), F_SETFL, ::fcntl(raw.socket(), F_GETFL) | O_NONBLOCK);
     }
     ~RawTlsClient() {
         SSL_free(ssl_);
@@ -54,7 +57,15 @@ class RawTlsClient {
     }
     bool handshaken() const { return handshaken_; }
     bool closed() const { return closed_; }
-    bool send(std::string_view bytes) { return SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size())) > 0; }
+    bool send(std::string_view bytes) {
+        for (;;) {
+            const int n = SSL_write(ssl_, bytes.data(), static_cast<int>(bytes.size()));
+            if (n > 0) return true;
+            if (SSL_get_error(ssl_, n) != SSL_ERROR_WANT_WRITE) return false;
+            pollfd target{SSL_get_fd(ssl_), POLLOUT, 0};
+            ::poll(&target, 1, 10);
+        }
+    }
     // Decrypted bytes that arrive within `timeout`, or until the server closes.
     std::string read_for(std::chrono::milliseconds timeout) {
         std::string received;
@@ -64,8 +75,8 @@ class RawTlsClient {
             pollfd target{SSL_get_fd(ssl_), POLLIN, 0};
             if (SSL_pending(ssl_) == 0 && ::poll(&target, 1, 10) <= 0) continue;
             const int n = SSL_read(ssl_, buffer, sizeof buffer);
-            if (n <= 0) closed_ = true;
-            else received.append(buffer, static_cast<size_t>(n));
+            if (n > 0) received.append(buffer, static_cast<size_t>(n));
+            else closed_ = SSL_get_error(ssl_, n) != SSL_ERROR_WANT_READ;
         }
         return received;
     }
@@ -119,12 +130,14 @@ TEST_F(TlsListener, HeadersDribbledOverTlsAre408AfterTheHeaderTimeout) {
     RawTlsClient slow(raw);
     ASSERT_TRUE(slow.handshaken());
     ASSERT_TRUE(slow.send("POST /echo HTTP/1.1\r\nHost: test\r\n"));
+    const auto started = std::chrono::steady_clock::now();
     std::string answer;
     for (int i = 0; i < 40 && !slow.closed(); ++i) {  // a header line every 100 ms: never silent for long
         slow.send("X-Slow: " + std::to_string(i) + "\r\n");
         answer += slow.read_for(100ms);
     }
     EXPECT_TRUE(slow.closed());
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 3s) << "cut by the header timeout, not by a silence";
     EXPECT_EQ(answer.rfind("HTTP/1.1 408", 0), 0u) << answer;
     EXPECT_NE(answer.find("500 ms for the line and headers"), std::string::npos) << answer;
     EXPECT_EQ(metric_line("switchyard_http_requests_timed_out_total"), "switchyard_http_requests_timed_out_total 1");
