@@ -35,9 +35,9 @@ bool token_presented(const httplib::Request &req, httplib::Response &res, const 
     if (presents_bearer_token(req.get_header_value("Authorization"), token)) return true;
     res.status = 401;
     res.set_header("WWW-Authenticate", "Bearer");
-    res.set_content(R"({"error":")" + std::string(endpoint) +
-                        R"( needs the token it was started with, as "Authorization: Bearer <token>"."})",
-                    "application/json");
+    const std::string sentence =
+        std::string(endpoint) + " needs the token it was started with, as \"Authorization: Bearer <token>\".";
+    res.set_content(nlohmann::json{{"error", sentence}}.dump(), "application/json");
     return false;
 }
 
