@@ -2,28 +2,19 @@
 #include "host/plugin/plugin_library.h"
 
 #include <dlfcn.h>
-#include <sys/stat.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 #include <set>
-#include <system_error>
 
 #include "host/plugin/elf_check.h"
+#include "host/plugin/plugin_trust.h"
 
 namespace switchyard {
 namespace {
 
 // A v1.0 table must hold every field up to and including `release`.
 constexpr size_t kMinPluginSize = offsetof(sy_plugin, release) + sizeof(sy_plugin::release);
-
-std::string mode_octal(mode_t mode) {
-    char buf[8];
-    std::snprintf(buf, sizeof buf, "%03o", static_cast<unsigned>(mode & 0777));
-    return buf;
-}
-
 
 // Boost.DLL reports only "bad file descriptor"; the dynamic linker knows why.
 std::string dynamic_linker_reason(const std::filesystem::path &file) {
@@ -78,14 +69,6 @@ LoadOutcome load_checked(const std::filesystem::path &file, const std::filesyste
 
 }  // namespace
 
-std::string writable_by_others(const std::filesystem::path &p) {
-    struct stat st {};
-    if (::stat(p.c_str(), &st) != 0) return p.string() + ": cannot stat (" + std::generic_category().message(errno) + ")";
-    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-        return p.string() + ": writable by other users (mode " + mode_octal(st.st_mode) + "), refusing to load";
-    return {};
-}
-
 PluginLibrary::PluginLibrary(std::filesystem::path path, boost::dll::shared_library library, const sy_plugin &table)
     : path_(std::move(path)),
       library_(std::move(library)),
@@ -97,8 +80,12 @@ PluginLibrary::PluginLibrary(std::filesystem::path path, boost::dll::shared_libr
 LoadOutcome load_plugin(const std::filesystem::path &file, const std::filesystem::path &named_as) {
     const std::filesystem::path &named = named_as.empty() ? file : named_as;
     try {
-        if (std::string why = writable_by_others(file); !why.empty()) return {nullptr, why};
-        return load_checked(file, named);
+        // dlopen takes a path, not the checked descriptor (glibc would take "/proc/self/fd/N" for
+        // whichever library last had that name): the real path, whose every directory was just
+        // found trusted, so no other user can change what it names.
+        const TrustedOpen opened = open_trusted(file, TrustedKind::file);
+        if (!opened.problem.empty()) return refuse(named, opened.problem);
+        return load_checked(opened.real, named);
     } catch (const std::exception &e) {
         return refuse(named, std::string("could not be loaded: ") + e.what());
     }
@@ -107,8 +94,8 @@ LoadOutcome load_plugin(const std::filesystem::path &file, const std::filesystem
 DirectoryLoad load_plugin_directory(const std::filesystem::path &dir, const PluginLoader &load) {
     DirectoryLoad out;
     try {
-        if (std::string why = writable_by_others(dir); !why.empty()) {
-            out.refusals.push_back(why);
+        if (const TrustedOpen opened = open_trusted(dir, TrustedKind::directory); !opened.problem.empty()) {
+            out.refusals.push_back(dir.string() + ": " + opened.problem);
             return out;
         }
         std::vector<std::filesystem::path> files;

@@ -37,17 +37,14 @@ class PluginLibrary {
     std::string name_, version_, settings_schema_;
 };
 
-// Other users must not be able to replace code this process will execute: a sentence naming
-// `p` when its group or others may write it (or it cannot be examined), else empty.
-std::string writable_by_others(const std::filesystem::path &p);
-
 struct LoadOutcome {
     std::shared_ptr<const PluginLibrary> plugin;  // set on success
     std::string refusal;                          // one sentence naming the file, on failure
 };
 
-// Loads and checks one file. Never throws; a bad file yields a refusal, not a crash. When `file`
-// is a private copy, `named_as` is the operator's file: refusals and path() name it.
+// Loads and checks one file: first that it is trusted (plugin_trust.h), then its ELF headers,
+// then its table. Never throws; a bad file yields a refusal, not a crash. When `file` is a
+// private copy, `named_as` is the operator's file: refusals and path() name it.
 LoadOutcome load_plugin(const std::filesystem::path &file, const std::filesystem::path &named_as = {});
 
 struct DirectoryLoad {
@@ -56,7 +53,7 @@ struct DirectoryLoad {
 };
 
 // Loads every *.so in `dir` (not recursing) with `load` (default: load_plugin), refusing
-// duplicates by name and files or a directory that other users can write to. Never throws.
+// duplicates by name, and everything when `dir` is not trusted (plugin_trust.h). Never throws.
 using PluginLoader = std::function<LoadOutcome(const std::filesystem::path &file)>;
 DirectoryLoad load_plugin_directory(const std::filesystem::path &dir, const PluginLoader &load = {});
 

@@ -1,7 +1,18 @@
+// The plugin registry: private copies of the plugin directory's files, loaded, hashed, and
+// unloaded when their last instance goes.
 #include "host/reload/plugin_registry.h"
 
-#include <map>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <array>
+#include <cerrno>
+#include <map>
+#include <stdexcept>
+#include <system_error>
+
+#include "host/plugin/plugin_trust.h"
 #include "host/reload/file_hash.h"
 
 namespace switchyard {
@@ -19,6 +30,32 @@ std::shared_ptr<const PluginLibrary> deleting_copy_on_unload(std::shared_ptr<con
                 std::error_code ec;
                 fs::remove(copy, ec);
             }};
+}
+
+std::runtime_error io_error(const std::string &what, const std::string &name) {
+    return std::runtime_error(what + " " + name + " (" + std::generic_category().message(errno) + ")");
+}
+
+// Writes the bytes of the open file `from` as a new file `name` in the open directory `dir`,
+// mode 0500. O_EXCL | O_NOFOLLOW: never through a name that is already there.
+void copy_open_file(int from, int dir, const std::string &name) {
+    const OpenFile to(::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (to.get() < 0) throw io_error("cannot create", name);
+    std::array<char, 1 << 16> chunk;
+    for (off_t offset = 0;;) {
+        const ssize_t n = ::pread(from, chunk.data(), chunk.size(), offset);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw io_error("cannot read the plugin for", name);
+        if (n == 0) break;
+        for (ssize_t written = 0; written < n;) {
+            const ssize_t w = ::write(to.get(), chunk.data() + written, static_cast<size_t>(n - written));
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) throw io_error("cannot write", name);
+            written += w;
+        }
+        offset += n;
+    }
+    if (::fchmod(to.get(), S_IRUSR | S_IXUSR) != 0) throw io_error("cannot protect", name);
 }
 
 }  // namespace
@@ -54,14 +91,20 @@ PluginScan PluginRegistry::scan() {
     return out;
 }
 
-// Copies first and hashes the copy: the bytes checked and loaded are exactly the bytes hashed,
+// Copies first, from the very descriptor whose file was found trusted, into the trusted copy
+// directory, and hashes the copy: the bytes checked and loaded are exactly the bytes hashed,
 // whatever happens to the original meanwhile (a copy in progress fails the ELF checks).
 LoadedPlugin PluginRegistry::load(const fs::path &file, std::string &refusal) {
     try {
-        if (refusal = writable_by_others(file); !refusal.empty()) return {};
-        const fs::path copy = copy_dir_ / (std::to_string(++copies_made_) + "-" + file.filename().string());
-        fs::copy_file(file, copy, fs::copy_options::overwrite_existing);
-        fs::permissions(copy, fs::perms::owner_read | fs::perms::owner_exec);
+        const TrustedOpen source = open_trusted(file, TrustedKind::file);
+        const TrustedOpen copies = open_trusted(copy_dir_, TrustedKind::directory);
+        if (const std::string &problem = source.problem.empty() ? copies.problem : source.problem; !problem.empty()) {
+            refusal = file.string() + ": " + problem;
+            return {};
+        }
+        const std::string copy_name = std::to_string(++copies_made_) + "-" + file.filename().string();
+        const fs::path copy = copy_dir_ / copy_name;
+        copy_open_file(source.fd.get(), copies.fd.get(), copy_name);
         const std::string sha256 = sha256_of_file(copy);
         if (std::optional<LoadedPlugin> same = current_with(file, sha256)) {
             fs::remove(copy);

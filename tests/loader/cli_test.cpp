@@ -1,8 +1,11 @@
 // The `switchyard` executable: plugins listing, version, help and exit codes, run as a process.
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -39,6 +42,27 @@ TEST(Cli, PluginsListsEveryRefusalAndExitsOne) {
         << r.output;
     EXPECT_NE(r.output.find("refused: " FIXTURE_DIR "/not_elf.so: not an ELF shared object"), std::string::npos);
     EXPECT_NE(r.output.find("init_fails"), std::string::npos);
+}
+
+// The hole an adversarial review found: a symlink's target was never checked, so whoever could
+// write the directory it points into could replace the plugin.
+TEST(Cli, PluginsRefusesAPluginSymlinkedIntoAWorldWritableDirectory) {
+    namespace fs = std::filesystem;
+    const fs::path base = ::testing::TempDir() + "cli-trust-" + std::to_string(::getpid());
+    fs::create_directories(base / "open");
+    fs::create_directories(base / "plugins");
+    ASSERT_EQ(::chmod(base.c_str(), 0755), 0);
+    ASSERT_EQ(::chmod((base / "plugins").c_str(), 0755), 0);
+    ASSERT_EQ(::chmod((base / "open").c_str(), 0777), 0);
+    fs::copy_file(PLUGIN_DIR "/template.so", base / "open/template.so");
+    fs::create_symlink(base / "open/template.so", base / "plugins/template.so");
+    CliRun r = run("plugins --plugin-dir " + (base / "plugins").string());
+    fs::remove_all(base);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("refused: " + (base / "plugins/template.so").string() + ": directory " +
+                            (base / "open").string() + " is writable by others (mode 0777)\n"),
+              std::string::npos)
+        << r.output;
 }
 
 TEST(Cli, VersionNamesTheAbi) {

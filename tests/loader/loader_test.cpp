@@ -115,7 +115,7 @@ TEST(Loader, RefusesFileWritableByOthers) {
     ScratchDir dir;
     auto copy = dir.copy(kTemplate, "template.so");
     ASSERT_EQ(::chmod(copy.c_str(), 0666), 0);
-    EXPECT_EQ(load_plugin(copy).refusal, copy.string() + ": writable by other users (mode 666), refusing to load");
+    EXPECT_EQ(load_plugin(copy).refusal, copy.string() + ": file is writable by others (mode 0666)");
 }
 
 TEST(Loader, RefusesDirectoryWritableByOthers) {
@@ -125,7 +125,7 @@ TEST(Loader, RefusesDirectoryWritableByOthers) {
     DirectoryLoad loaded = load_plugin_directory(dir.path());
     EXPECT_TRUE(loaded.plugins.empty());
     ASSERT_EQ(loaded.refusals.size(), 1u);
-    EXPECT_EQ(loaded.refusals[0], dir.path().string() + ": writable by other users (mode 777), refusing to load");
+    EXPECT_EQ(loaded.refusals[0], dir.path().string() + ": directory " + dir.path().string() + " is writable by others (mode 0777)");
 }
 
 TEST(Loader, DirectoryLoadKeepsGoingAndRefusesDuplicateNames) {
@@ -143,7 +143,7 @@ TEST(Loader, MissingDirectoryIsARefusalNotAnException) {
     DirectoryLoad loaded = load_plugin_directory("/nonexistent/plugins");
     EXPECT_TRUE(loaded.plugins.empty());
     ASSERT_EQ(loaded.refusals.size(), 1u);
-    EXPECT_EQ(loaded.refusals[0], "/nonexistent/plugins: cannot stat (No such file or directory)");
+    EXPECT_EQ(loaded.refusals[0], "/nonexistent/plugins: cannot resolve (No such file or directory)");
 }
 
 TEST(Destination, InitFailureCarriesThePluginsMessage) {

@@ -283,7 +283,7 @@ TEST_F(PluginRegistryTest, DirectoryWritableByGroupIsRefused) {
     ASSERT_EQ(::chmod(plugins_.c_str(), 0770), 0);
     PluginRegistry registry(plugins_, copies_);
     EXPECT_EQ(refusals_of(registry.scan()),
-              std::vector<std::string>{plugins_.string() + ": writable by other users (mode 770), refusing to load"});
+              std::vector<std::string>{plugins_.string() + ": directory " + plugins_.string() + " is writable by its group (mode 0770)"});
 }
 
 TEST_F(PluginRegistryTest, FileWritableByOthersIsRefused) {
@@ -292,7 +292,32 @@ TEST_F(PluginRegistryTest, FileWritableByOthersIsRefused) {
     PluginRegistry registry(plugins_, copies_);
     EXPECT_EQ(refusals_of(registry.scan()),
               std::vector<std::string>{(plugins_ / "iterable.so").string() +
-                                       ": writable by other users (mode 666), refusing to load"});
+                                       ": file is writable by others (mode 0666)"});
+    EXPECT_TRUE(files_in(copies_).empty());
+}
+
+// The code mapped is the private copy: a directory other users can write on its path could swap
+// it between the copy and dlopen.
+TEST_F(PluginRegistryTest, CopyDirectoryUnderADirectoryWritableByOthersIsRefusedNamingIt) {
+    install(kIterable, plugins_ / "iterable.so");
+    const fs::path open = root_.subdir("open");
+    ASSERT_EQ(::chmod(open.c_str(), 0777), 0);
+    PluginRegistry registry(plugins_, open / "copies");
+    EXPECT_EQ(refusals_of(registry.scan()),
+              std::vector<std::string>{(plugins_ / "iterable.so").string() + ": directory " + open.string() +
+                                       " is writable by others (mode 0777)"});
+    EXPECT_TRUE(files_in(open / "copies").empty());
+}
+
+TEST_F(PluginRegistryTest, SymlinkIntoADirectoryWritableByOthersIsRefusedAndNotCopied) {
+    const fs::path open = root_.subdir("open");
+    ASSERT_EQ(::chmod(open.c_str(), 0777), 0);
+    install(kIterable, open / "iterable.so");
+    fs::create_symlink(open / "iterable.so", plugins_ / "iterable.so");
+    PluginRegistry registry(plugins_, copies_);
+    EXPECT_EQ(refusals_of(registry.scan()),
+              std::vector<std::string>{(plugins_ / "iterable.so").string() + ": directory " + open.string() +
+                                       " is writable by others (mode 0777)"});
     EXPECT_TRUE(files_in(copies_).empty());
 }
 

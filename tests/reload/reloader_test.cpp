@@ -1,4 +1,7 @@
 // The reloader puts a whole new routing snapshot in force, or leaves the running one untouched.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -201,6 +204,36 @@ TEST_F(ReloaderTest, RefusedPluginFileFailsTheReload) {
     EXPECT_EQ(outcome.error, (plugins_ / "stray.so").string() + ": not an ELF shared object");
     EXPECT_EQ(snapshot(), before);
     EXPECT_TRUE(applied_.empty());
+}
+
+// The hole an adversarial review found: the build a symlink points to, in a directory anyone may
+// write, was replaced by another user and loaded on the next reload.
+TEST_F(ReloaderTest, PluginReplacedBySymlinkIntoAWorldWritableDirectoryIsRefusedAndTheOldBuildStays) {
+    const fs::path open = root_.subdir("open");
+    ASSERT_EQ(::chmod(open.c_str(), 0777), 0);
+    install(kIterableNext, open / "iterable.so");
+    fs::create_symlink(open / "iterable.so", plugins_ / ".iterable.so.tmp");
+    fs::rename(plugins_ / ".iterable.so.tmp", plugins_ / "iterable.so");
+    const ReloadOutcome outcome = reload();
+    EXPECT_EQ(outcome.result, Result::failed);
+    EXPECT_EQ(outcome.error, (plugins_ / "iterable.so").string() + ": directory " + open.string() +
+                                 " is writable by others (mode 0777)");
+    EXPECT_EQ(instance(kOne)->plugin().version(), kVersion);
+    EXPECT_EQ(registry_->current().at(0).library->version(), kVersion);
+    EXPECT_EQ(files_in(copies_).size(), 1u);
+}
+
+TEST_F(ReloaderTest, PluginReplacedInPlaceByAnotherUsersFileIsRefusedAndTheOldBuildStays) {
+    if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the file to uid 65534 (running as uid " << ::geteuid() << ")";
+    install(kIterableNext, plugins_ / "iterable.so");
+    ASSERT_EQ(::chown((plugins_ / "iterable.so").c_str(), 65534, 65534), 0);
+    const ReloadOutcome outcome = reload();
+    EXPECT_EQ(outcome.result, Result::failed);
+    EXPECT_EQ(outcome.error,
+              (plugins_ / "iterable.so").string() + ": file is owned by uid 65534, not root or the host's user");
+    EXPECT_EQ(instance(kOne)->plugin().version(), kVersion);
+    EXPECT_EQ(registry_->current().at(0).library->version(), kVersion);
+    EXPECT_EQ(files_in(copies_).size(), 1u);
 }
 
 TEST_F(ReloaderTest, FailedReloadKeepsTheRunningPluginAndDropsTheNewBuild) {
