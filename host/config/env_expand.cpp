@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view kFilePrefix = "file:";
 // A secret file holds one key or token; a bound keeps a mistaken path (a log, a disk image) out of memory.
-constexpr size_t kMaxSecretFileBytes = 64 * 1024;
+constexpr size_t kMaxSecretFileBytes = size_t{64} * 1024;
 
 // Only regular files: a FIFO or a device such as /dev/stdin would block the load.
 std::optional<std::string> read_secret_file(const std::filesystem::path &path, std::string &error) {

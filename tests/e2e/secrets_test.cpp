@@ -42,8 +42,9 @@ CliRun run_cli(const std::string &arguments) {
 class Secrets : public EndToEnd {
    protected:
     void SetUp() override {
-        mock_.start();
+        // The host and the CLI inherit it. NOLINTNEXTLINE(concurrency-mt-unsafe): no other thread runs yet
         ::setenv("SWITCHYARD_SECRETS_E2E_ENV", kSecrets[3].second, 1);
+        mock_.start();
         std::ofstream(root_ / "config" / "file-secret") << kSecrets[2].second << "\n";
         // The echo plugin beside the Iterable plugin.
         std::filesystem::create_directory(plugin_dir());
