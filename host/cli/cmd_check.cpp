@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "host/cli/command.h"
+#include "host/log/log.h"
 #include "host/routing/snapshot.h"
 
 namespace switchyard::cli {
@@ -22,7 +23,9 @@ int run_check(const Args &args) {
     problems.insert(problems.end(), config.problems.begin(), config.problems.end());
     const SnapshotBuild snapshot = build_snapshot(config.config, plugins.plugins, 0);
     problems.insert(problems.end(), snapshot.problems.begin(), snapshot.problems.end());
-    for (const std::string &p : problems) std::cout << "problem: " << p << "\n";
+    // Loading registered the secrets (write keys, ${...} values, schema-marked settings): a plugin's
+    // init error may quote any of them.
+    for (const std::string &p : problems) std::cout << "problem: " << log::redact(p) << "\n";
     std::cout << (problems.empty() ? "ok: " : "failed: ") << config.config.files.size() << " workspace file(s), "
               << config.config.sources.size() << " source(s), " << config.config.destinations.size()
               << " destination(s), " << plugins.plugins.size() << " plugin(s); " << problems.size() << " problem(s)\n";

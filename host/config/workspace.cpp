@@ -1,5 +1,5 @@
-// Workspace files: structure, ${ENV} secrets, durations, and cross-references, with every
-// problem reported as "<file>:<line>: <key>: <what is wrong>".
+// Workspace files: structure, ${ENV} and ${file:PATH} secrets, durations, and cross-references,
+// with every problem reported as "<file>:<line>: <key>: <what is wrong>".
 #include "host/config/workspace.h"
 
 #include <algorithm>
@@ -14,6 +14,7 @@
 
 #include "host/config/env_expand.h"
 #include "host/config/yaml_json.h"
+#include "host/log/log.h"
 
 namespace switchyard {
 namespace {
@@ -36,6 +37,7 @@ struct FileReader {
         problems.push_back(origin(node).where() + ": " + key + ": " + what);
     }
     void check_keys(const YAML::Node &map, const std::string &path, std::span<const std::string_view> allowed) const;
+    std::optional<std::string> expand(const YAML::Node &scalar, const std::string &key) const;
     std::optional<std::string> string(const YAML::Node &map, const std::string &key, const std::string &path,
                                       bool required) const;
 };
@@ -62,10 +64,20 @@ std::optional<std::string> FileReader::string(const YAML::Node &map, const std::
         problem(node, path + key, "must be a non-empty string");
         return std::nullopt;
     }
+    return expand(node, path + key);
+}
+
+// Every value a reference put in is a secret, registered before any problem, plugin or log line
+// could show it.
+std::optional<std::string> FileReader::expand(const YAML::Node &scalar, const std::string &key) const {
     std::string error;
-    auto expanded = expand_env(node.Scalar(), env, error);
-    if (!expanded) problem(node, path + key, error);
-    return expanded;
+    auto expanded = expand_references(scalar.Scalar(), {env, std::filesystem::path(file).parent_path()}, error);
+    if (!expanded) {
+        problem(scalar, key, error);
+        return std::nullopt;
+    }
+    for (const std::string &value : expanded->values) log::add_secret(value);
+    return std::move(expanded->text);
 }
 
 bool ascii_alphanumeric(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
@@ -136,10 +148,7 @@ void read_destination(const FileReader &r, const std::string &workspace, const Y
         if (!settings.IsMap()) return r.problem(settings, path + "settings", "must be a mapping of the plugin's settings");
         ScalarRewrite expand = [&](const YAML::Node &scalar) -> std::optional<std::string> {
             if (scalar.Scalar().find("${") == std::string::npos) return std::nullopt;
-            std::string error;
-            auto value = expand_env(scalar.Scalar(), r.env, error);
-            if (!value) r.problem(scalar, path + "settings", error);
-            return value.value_or("");
+            return r.expand(scalar, path + "settings").value_or("");
         };
         try {
             d.settings_json = yaml_to_json(settings, expand).dump();
@@ -160,6 +169,7 @@ void read_source(const FileReader &r, const std::string &workspace, const YAML::
     r.check_keys(node, path, kSourceKeys);
     SourceConfig s{workspace, read_id(r, node, path).value_or(""), r.string(node, "write_key", path, true).value_or(""),
                    {}, r.origin(node)};
+    log::add_secret(s.write_key);  // a literal write key is as secret as one from the environment
     const YAML::Node targets = node["destinations"];
     if (targets && !targets.IsSequence()) r.problem(targets, path + "destinations", "must be a list of destination ids");
     if (targets && targets.IsSequence())

@@ -32,7 +32,7 @@ struct DestinationConfig {
     std::string workspace;
     std::string id;
     std::string plugin;
-    std::string settings_json;  // compact JSON object, ${ENV} already expanded
+    std::string settings_json;  // compact JSON object, ${ENV} and ${file:PATH} already expanded
     DeliveryPolicy delivery;
     ConfigOrigin origin;
     std::string key() const { return workspace + "/" + id; }
@@ -64,6 +64,9 @@ std::optional<std::string> process_env(const std::string &name);
 
 // Reads every *.yaml / *.yml file of `dir`. Structural problems only: plugins and settings
 // are checked against the loaded plugins by the routing snapshot.
+// Secrets: every write key and every value a ${NAME} or ${file:PATH} reference put in is
+// registered with the log (log::add_secret) as it is read, so no problem, log line, plugin
+// message or answer made later shows it.
 ConfigLoad load_config_dir(const std::filesystem::path &dir, const EnvLookup &env = process_env);
 
 // Every key a workspace file may hold, as a path: "workspace", "sources[].write_key",

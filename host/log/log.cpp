@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdio>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <vector>
 
@@ -14,8 +15,16 @@ namespace {
 
 constexpr size_t kMinSecretLength = 4;
 
+// Longest first: a secret that contains another is replaced whole, not as "[redacted]" plus the
+// rest of it. A set, because every config load registers its secrets again.
+struct LongestFirst {
+    bool operator()(const std::string &a, const std::string &b) const {
+        return a.size() != b.size() ? a.size() > b.size() : a < b;
+    }
+};
+
 std::shared_mutex secrets_mutex;
-std::vector<std::string> secrets;
+std::set<std::string, LongestFirst> secrets;
 std::atomic<Level> min_level{Level::info};
 std::atomic<Format> line_format{Format::logfmt};
 std::mutex output_mutex;
@@ -34,9 +43,7 @@ std::string redact(std::string_view text) {
 void add_secret(std::string_view secret) {
     if (secret.size() < kMinSecretLength) return;
     std::unique_lock lock(secrets_mutex);
-    for (const std::string &known : secrets)
-        if (known == secret) return;
-    secrets.emplace_back(secret);
+    secrets.emplace(secret);
 }
 
 void set_min_level(Level level) { min_level = level; }

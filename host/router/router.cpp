@@ -1,8 +1,6 @@
 // Keeping one runner per configured destination.
 #include "host/router/router.h"
 
-#include "host/router/secret_settings.h"
-
 namespace switchyard {
 
 void declare_delivery_metrics(Metrics &metrics) {
@@ -45,7 +43,6 @@ void Router::apply(const std::shared_ptr<const Snapshot> &snapshot) {
         it = runners_.erase(it);
     }
     for (const auto &[key, live] : snapshot->destinations) {
-        register_secret_settings(live.instance->plugin().settings_schema(), live.config.settings_json);
         if (runners_.contains(key)) continue;
         auto runner = std::make_unique<DestinationRunner>(key, live.config.delivery, store_, metrics_,
                                                           [this, key = key] { return instance_of(key); }, signal_of(key),

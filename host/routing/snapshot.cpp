@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "host/log/log.h"
+#include "host/routing/secret_settings.h"
 
 namespace switchyard {
 namespace {
@@ -38,6 +38,13 @@ bool plugin_removed(const Snapshot *previous, const DestinationConfig &d) {
            previous->suspended.contains(d.key());
 }
 
+// Before any init: a plugin may quote or log another destination's key as well as its own.
+void register_every_secret_setting(const Config &config,
+                                   const std::vector<std::shared_ptr<const PluginLibrary>> &plugins) {
+    for (const DestinationConfig &d : config.destinations)
+        if (auto plugin = find_plugin(plugins, d.plugin)) register_secret_settings(plugin->settings_schema(), d.settings_json);
+}
+
 }  // namespace
 
 SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared_ptr<const PluginLibrary>> &plugins,
@@ -45,6 +52,7 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
     SnapshotBuild build;
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = generation;
+    register_every_secret_setting(config, plugins);
     for (const DestinationConfig &d : config.destinations) {
         const std::string where = d.origin.where() + ": destination \"" + d.id + "\": ";
         auto plugin = find_plugin(plugins, d.plugin);
@@ -66,10 +74,7 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
         snapshot->destinations.emplace(d.key(), LiveDestination{d, std::move(instance)});
     }
     auto sources = std::make_shared<SourceTable>();
-    for (const SourceConfig &s : config.sources) {
-        log::add_secret(s.write_key);
-        sources->push_back({s.write_key, s.workspace, s.id, s.destinations});
-    }
+    for (const SourceConfig &s : config.sources) sources->push_back({s.write_key, s.workspace, s.id, s.destinations});
     snapshot->sources = std::move(sources);
     if (build.problems.empty()) build.snapshot = std::move(snapshot);
     return build;

@@ -41,6 +41,15 @@ bool token_presented(const httplib::Request &req, httplib::Response &res, const 
     return false;
 }
 
+// Every string of an answer redacted before it is serialised (a secret holding a quote would no
+// longer match once escaped): reload errors quote plugins' init errors, which may quote settings.
+nlohmann::json redacted(nlohmann::json value) {
+    if (value.is_string()) return log::redact(value.get<std::string>());
+    if (value.is_structured())
+        for (auto &element : value) element = redacted(std::move(element));
+    return value;
+}
+
 nlohmann::json outcome_json(const ReloadOutcome &outcome) {
     nlohmann::json out = {{"trigger", outcome.trigger},
                           {"at_ms", outcome.at_ms},
@@ -73,7 +82,10 @@ std::vector<std::string> Service::start() {
         return {e.what()};
     }
     reloader_ = std::make_unique<Reloader>(*plugins_, options_.config_dir, metrics_);
-    if (auto problems = reloader_->load_first(); !problems.empty()) return problems;
+    if (auto problems = reloader_->load_first(); !problems.empty()) {
+        for (std::string &problem : problems) problem = log::redact(problem);
+        return problems;
+    }
     router_ = std::make_unique<Router>(*store_, metrics_);
     store_->on_jobs_added([this](std::span<const std::string_view> destinations) { router_->jobs_added(destinations); });
     router_->apply(reloader_->snapshot());
@@ -130,7 +142,7 @@ void Service::mount_operations() {
     server_->Get("/metrics", [this](const httplib::Request &req, httplib::Response &res) {
         if (!metrics_allowed(req, res)) return;
         update_scraped_metrics();
-        res.set_content(metrics_.render(), "text/plain; version=0.0.4");
+        res.set_content(log::redact(metrics_.render()), "text/plain; version=0.0.4");
     });
     server_->Get("/admin/status", [this](const httplib::Request &req, httplib::Response &res) {
         if (admin_allowed(req, res)) res.set_content(status_json(), "application/json");
@@ -139,7 +151,7 @@ void Service::mount_operations() {
         if (!admin_allowed(req, res)) return;
         const ReloadOutcome outcome = reload("admin");
         res.status = outcome.result == ReloadOutcome::Result::failed ? 422 : 200;
-        res.set_content(outcome_json(outcome).dump(), "application/json");
+        res.set_content(redacted(outcome_json(outcome)).dump(), "application/json");
     });
 }
 
@@ -198,7 +210,7 @@ std::string Service::status_json() const {
     status["destinations"] = destinations_json(*running);
     for (const auto &[key, why] : running->suspended) status["suspended"].push_back({{"key", key}, {"why", why}});
     if (auto last = reloader_->last_reload()) status["last_reload"] = outcome_json(*last);
-    return status.dump();
+    return redacted(std::move(status)).dump();
 }
 
 bool Service::serve() {

@@ -9,6 +9,7 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "host/log/log.h"
 #include "host/store/sqlite_schema.h"
 #include "host/store/sqlite_statements.h"
 
@@ -140,6 +141,9 @@ void SqliteStore::settle(std::span<const JobSettlement> settlements, int64_t now
     group_commit_->submit(PendingWrite{{}, settlements, now_ms});
 }
 
+// Reasons quote destinations' answers, which may echo a key. They are redacted here, while this
+// process knows the secrets: the store outlives it, and `dead-letter list` (another process, with
+// no configuration) prints them as stored.
 void SqliteStore::write_settlements(std::span<const JobSettlement> settlements, int64_t now_ms, DepthChanges &depth) {
     for (const JobSettlement &s : settlements) {
         switch (s.kind) {
@@ -147,10 +151,10 @@ void SqliteStore::write_settlements(std::span<const JobSettlement> settlements, 
                 remove_job(s.job_id, depth);
                 break;
             case Settlement::retry:
-                write_->retry_job.bind(1, s.job_id).bind(2, s.next_attempt_ms).bind(3, s.reason).bind(4, now_ms).run();
+                write_->retry_job.bind(1, s.job_id).bind(2, s.next_attempt_ms).bind(3, log::redact(s.reason)).bind(4, now_ms).run();
                 break;
             case Settlement::dead:
-                write_->bury_job.bind(1, s.job_id).bind(2, s.reason).bind(3, now_ms).run();
+                write_->bury_job.bind(1, s.job_id).bind(2, log::redact(s.reason)).bind(3, now_ms).run();
                 remove_job(s.job_id, depth);
                 break;
         }

@@ -90,7 +90,7 @@ class Store {
     // Applies settlements in one durable transaction (which may also hold other callers' writes):
     // delivered jobs are removed, retries get their next attempt time (attempts+1,
     // first_failure_ms set on the first failure), dead jobs move to the dead-letter table with
-    // the reason.
+    // the reason. Reasons are stored redacted (log::redact): the store outlives the secrets' process.
     virtual void settle(std::span<const JobSettlement> settlements, int64_t now_ms) = 0;
 
     // Pending jobs per destination (every destination that has any).

@@ -1,10 +1,9 @@
 // A destination's delivery health: the log lines an operator sees (worded, counted, redacted),
-// the last error for /admin/status, and secret settings found through the plugin's schema.
+// and the last error for /admin/status.
 #include <gtest/gtest.h>
 
 #include "host/log/log.h"
 #include "host/router/delivery_health.h"
-#include "host/router/secret_settings.h"
 
 namespace switchyard {
 namespace {
@@ -78,20 +77,6 @@ TEST_F(DeliveryHealthTest, TheLastErrorIsKeptRedactedWithItsTime) {
     ASSERT_TRUE(error);
     EXPECT_EQ(error->reason, "abort (status 401): bad key [redacted]");
     EXPECT_EQ(error->at_ms, 1'700'000'000'123);
-}
-
-TEST(SecretSettings, RegistersTheValuesTheSchemaMarksWriteOnly) {
-    register_secret_settings(
-        R"({"type":"object","properties":{"apiKey":{"type":"string","writeOnly":true},"region":{"type":"string"}}})",
-        R"({"apiKey":"schema-secret-77","region":"schema-region-88"})");
-    EXPECT_EQ(log::redact("schema-secret-77 schema-region-88"), "[redacted] schema-region-88");
-}
-
-TEST(SecretSettings, UnparsableOrOddInputRegistersNothing) {
-    register_secret_settings("not json", R"({"apiKey":"odd-value-1"})");
-    register_secret_settings(R"({"properties":{"apiKey":{"writeOnly":"yes"}}})", R"({"apiKey":"odd-value-2"})");
-    register_secret_settings(R"({"properties":{"apiKey":{"writeOnly":true}}})", R"({"apiKey":12345678})");
-    EXPECT_EQ(log::redact("odd-value-1 odd-value-2 12345678"), "odd-value-1 odd-value-2 12345678");
 }
 
 }  // namespace

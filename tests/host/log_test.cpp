@@ -13,6 +13,13 @@ TEST(Log, RedactsEveryRegisteredSecret) {
     EXPECT_EQ(log::redact("key sk_live_0123456789 and again sk_live_0123456789"), "key [redacted] and again [redacted]");
 }
 
+TEST(Log, ASecretContainingAnotherIsRedactedWhole) {
+    log::add_secret("nested-key");
+    log::add_secret("nested-key-with-more");
+    log::add_secret("nested-key");  // registered again by the next config load
+    EXPECT_EQ(log::redact("nested-key-with-more nested-key"), "[redacted] [redacted]");
+}
+
 TEST(Log, ShortValuesAreNotTreatedAsSecrets) {
     log::add_secret("abc");
     EXPECT_EQ(log::redact("abc abc"), "abc abc");

@@ -163,13 +163,19 @@ TEST(Workspace, AnEmptyDirectoryIsAProblem) {
 
 TEST(EnvExpand, ReferencesEscapesAndErrors) {
     std::string error;
-    auto env = env_of({{"A", "1"}, {"B", "two"}});
-    EXPECT_EQ(expand_env("x${A}y${B}", env, error), "x1ytwo");
-    EXPECT_EQ(expand_env("$${A}", env, error), "${A}");
-    EXPECT_EQ(expand_env("plain", env, error), "plain");
-    EXPECT_EQ(expand_env("${C}", env, error), std::nullopt);
+    const EnvLookup env = env_of({{"A", "1"}, {"B", "two"}});
+    const ReferenceSources sources{env, {}};
+    const auto text = [&](std::string_view in) {
+        auto out = expand_references(in, sources, error);
+        return out ? std::optional<std::string>(out->text) : std::nullopt;
+    };
+    EXPECT_EQ(text("x${A}y${B}"), "x1ytwo");
+    EXPECT_EQ(expand_references("x${A}y${B}", sources, error)->values, (std::vector<std::string>{"1", "two"}));
+    EXPECT_EQ(text("$${A}"), "${A}");
+    EXPECT_EQ(text("plain"), "plain");
+    EXPECT_EQ(text("${C}"), std::nullopt);
     EXPECT_EQ(error, "environment variable C is not set");
-    EXPECT_EQ(expand_env("${A", env, error), std::nullopt);
+    EXPECT_EQ(text("${A"), std::nullopt);
 }
 
 TEST(Duration, Units) {

@@ -1,4 +1,5 @@
 // Dead letters: a job that cannot be delivered is kept with its reason and can be replayed.
+#include "host/log/log.h"
 #include "host/store/store.h"
 #include "tests/store/store_fixture.h"
 
@@ -39,6 +40,16 @@ TEST_F(DeadLetterTest, RetryThenDeadLetterKeepsPayloadReasonAndAttempts) {
     EXPECT_EQ(letters[0].attempts, 2u);
     EXPECT_EQ(letters[0].created_ms, kNow);
     EXPECT_EQ(letters[0].failed_ms, kNow + 100);
+}
+
+// The store outlives the process that knows the secrets, and `dead-letter list` prints reasons
+// as stored: a destination's answer echoing its key is redacted before it is written.
+TEST_F(DeadLetterTest, ReasonsAreStoredRedacted) {
+    log::add_secret("stored-reason-key-5150");
+    store->append(std::vector{event("u1", "{}")}, kNow);
+    bury(claim()[0], "abort (status 401): key stored-reason-key-5150 is invalid");
+    ASSERT_EQ(store->dead_letters("", 10).size(), 1u);
+    EXPECT_EQ(store->dead_letters("", 10)[0].reason, "abort (status 401): key [redacted] is invalid");
 }
 
 TEST_F(DeadLetterTest, ReplayMakesFreshJobsInTheirOriginalOrder) {

@@ -1,0 +1,14 @@
+// Destination settings that are secrets (API keys): their values are registered with the log,
+// so no log line or answer shows them, whatever a plugin or a destination's answer quotes.
+#pragma once
+
+#include <string_view>
+
+namespace switchyard {
+
+// Registers the value of every top-level string setting of `settings_json` that the plugin's JSON
+// Schema marks secret: "writeOnly": true (the schema's mark for a value never shown back) or
+// "x-secret": true. Unparsable input registers nothing.
+void register_secret_settings(std::string_view settings_schema, std::string_view settings_json);
+
+}  // namespace switchyard
