@@ -10,6 +10,7 @@
 #include "host/delivery/event_outcome.h"
 #include "host/delivery/pacer.h"
 #include "host/json/json_text.h"
+#include "host/log/log.h"
 
 namespace switchyard::cli {
 namespace {
@@ -49,7 +50,7 @@ void write_line(std::string &out, size_t index, const EventOutcome &event) {
            "\",\"status\":" + std::to_string(event.status);
     if (event.outcome != SY_OK) {
         out += ",\"error\":";
-        json::append_string(out, event.message);
+        json::append_string(out, log::redact(event.message));  // a destination's answer may quote the key
     }
     out += "}\n";
 }

@@ -6,9 +6,10 @@
 
 #include "host/cli/command.h"
 #include "host/config/settings_file.h"
+#include "host/log/log.h"
+#include "host/routing/secret_settings.h"
 
 namespace switchyard::cli {
-
 
 namespace {
 
@@ -46,9 +47,12 @@ std::optional<DestinationFlags> open_destination(const Args &args) {
     if (!plugin) return std::nullopt;
     std::string error;
     auto settings = read_settings_file(*args.value("settings"), error);
-    if (settings) out.destination = Destination::create(plugin, "cli", *settings, error);
+    if (settings) {
+        register_secret_settings(plugin->settings_schema(), *settings);  // before init can quote them
+        out.destination = Destination::create(plugin, "cli", *settings, error);
+    }
     if (!out.destination) {
-        std::cerr << "switchyard: " << error << "\n";
+        std::cerr << "switchyard: " << log::redact(error) << "\n";
         return std::nullopt;
     }
     return out;

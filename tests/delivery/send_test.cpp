@@ -230,4 +230,16 @@ TEST(SwitchyardSend, AWrongApiKeyAbortsAndTheKeyNeverAppearsInOutput) {
     EXPECT_EQ(output.find("sk-wrong-key-0123456789"), std::string::npos) << output;
 }
 
+TEST(SwitchyardSend, AnAnswerQuotingTheApiKeyIsPrintedRedacted) {
+    switchyard::testing::MockOptions options;
+    options.api_keys = {"sk-echoed-key-0123456789"};
+    MockIterable mock(options);
+    mock.start();
+    mock.queue_response("/api/users/bulkUpdate", 400, R"({"msg":"Invalid API key sk-echoed-key-0123456789"})");
+    auto [code, output] = run_send(mock, "sk-echoed-key-0123456789", kSendEvents);
+    EXPECT_EQ(code, 1);
+    EXPECT_NE(output.find("Invalid API key [redacted]"), std::string::npos) << output;
+    EXPECT_EQ(output.find("sk-echoed-key-0123456789"), std::string::npos) << output;
+}
+
 }  // namespace
