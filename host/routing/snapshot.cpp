@@ -68,7 +68,7 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
     auto sources = std::make_shared<SourceTable>();
     for (const SourceConfig &s : config.sources) {
         log::add_secret(s.write_key);
-        sources->push_back({s.write_key, s.workspace, s.id, s.destinations});
+        sources->push_back({s.write_key, s.workspace, s.id, s.destinations, s.trusted});
     }
     snapshot->sources = std::move(sources);
     if (build.problems.empty()) build.snapshot = std::move(snapshot);
