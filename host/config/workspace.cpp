@@ -6,7 +6,9 @@
 #include <array>
 #include <map>
 #include <cstdlib>
+#include <fstream>
 #include <set>
+#include <sstream>
 #include <span>
 #include <string_view>
 
@@ -14,6 +16,7 @@
 
 #include "host/config/env_expand.h"
 #include "host/config/yaml_json.h"
+#include "host/config/yaml_strict.h"
 #include "host/log/log.h"
 
 namespace switchyard {
@@ -21,7 +24,7 @@ namespace {
 
 // Sorted: problems list them in this order. constexpr, so nothing can throw before main (cert-err58-cpp).
 constexpr std::array<std::string_view, 3> kWorkspaceKeys = {"destinations", "sources", "workspace"};
-constexpr std::array<std::string_view, 3> kSourceKeys = {"destinations", "id", "write_key"};
+constexpr std::array<std::string_view, 4> kSourceKeys = {"destinations", "id", "trusted", "write_key"};
 constexpr std::array<std::string_view, 4> kDestinationKeys = {"delivery", "id", "plugin", "settings"};
 constexpr std::array<std::string_view, 5> kDeliveryKeys = {"backoff_base", "backoff_cap", "batch_size", "retry_window",
                                                            "workers"};
@@ -163,17 +166,29 @@ void read_destination(const FileReader &r, const std::string &workspace, const Y
     if (!d.id.empty()) config.destinations.push_back(std::move(d));
 }
 
+// A write key travels as an HTTP Basic user name; one of these in it is a quoting slip.
+constexpr std::string_view kNotInAWriteKey = " \t\r\n\"'";
+
 void read_source(const FileReader &r, const std::string &workspace, const YAML::Node &node, size_t i, Config &config) {
     const std::string path = "sources[" + std::to_string(i) + "].";
     if (!node.IsMap()) return r.problem(node, path, "must be a mapping");
     r.check_keys(node, path, kSourceKeys);
     SourceConfig s{workspace, read_id(r, node, path).value_or(""), r.string(node, "write_key", path, true).value_or(""),
-                   {}, r.origin(node)};
+                   {}, false, r.origin(node)};
     log::add_secret(s.write_key);  // a literal write key is as secret as one from the environment
     const YAML::Node targets = node["destinations"];
     if (targets && !targets.IsSequence()) r.problem(targets, path + "destinations", "must be a list of destination ids");
     if (targets && targets.IsSequence())
         for (const auto &t : targets) s.destinations.push_back(workspace + "/" + t.Scalar());
+    if (s.write_key.find_first_of(kNotInAWriteKey) != std::string::npos) {  // never print the key itself
+        r.problem(node["write_key"], path + "write_key", "must not contain spaces, line breaks or quotes");
+        s.write_key.clear();
+    }
+    if (const YAML::Node trusted = node["trusted"]) {
+        const nlohmann::json value = trusted.IsScalar() ? yaml_to_json(trusted) : nlohmann::json();
+        if (value.is_boolean()) s.trusted = value.get<bool>();
+        else r.problem(trusted, path + "trusted", "must be true or false");
+    }
     if (!s.id.empty() && !s.write_key.empty()) config.sources.push_back(std::move(s));
 }
 
@@ -189,20 +204,18 @@ void read_list(const FileReader &r, const YAML::Node &root, const char *key, con
 void read_file(const std::filesystem::path &file, const EnvLookup &env, Config &config,
                std::vector<std::string> &problems) {
     FileReader r{file.string(), env, problems};
-    YAML::Node root;
-    try {
-        root = YAML::LoadFile(file.string());
-    } catch (const YAML::Exception &e) {
-        problems.push_back(r.file + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML (" + e.msg + ")");
-        return;
-    }
-    if (!root.IsMap()) return problems.push_back(r.file + ":1: the file must be a mapping with a \"workspace\" key");
-    r.check_keys(root, "", kWorkspaceKeys);
-    const auto workspace = r.string(root, "workspace", "", true);
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream text;
+    if (!(in && text << in.rdbuf())) return problems.push_back(r.file + ":1: cannot read the file");
+    const std::optional<YAML::Node> root = parse_strict_yaml(text.str(), r.file, problems);
+    if (!root) return;
+    if (!root->IsMap()) return problems.push_back(r.file + ":1: the file must be a mapping with a \"workspace\" key");
+    r.check_keys(*root, "", kWorkspaceKeys);
+    const auto workspace = r.string(*root, "workspace", "", true);
     if (!workspace) return;
-    if (!valid_id(*workspace)) return r.problem(root["workspace"], "workspace", "must be letters, digits, '.', '_' or '-'");
-    read_list(r, root, "destinations", *workspace, config, read_destination);
-    read_list(r, root, "sources", *workspace, config, read_source);
+    if (!valid_id(*workspace)) return r.problem((*root)["workspace"], "workspace", "must be letters, digits, '.', '_' or '-'");
+    read_list(r, *root, "destinations", *workspace, config, read_destination);
+    read_list(r, *root, "sources", *workspace, config, read_source);
 }
 
 }  // namespace

@@ -43,6 +43,7 @@ struct SourceConfig {
     std::string id;
     std::string write_key;                  // secret
     std::vector<std::string> destinations;  // destination keys
+    bool trusted = false;                   // may send pre-built destination requests (Reverse ETL)
     ConfigOrigin origin;
 };
 

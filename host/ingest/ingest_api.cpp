@@ -130,7 +130,7 @@ void IngestApi::handle(const httplib::Request &req, httplib::Response &res, cons
     }
     if (!parsed) return answer_error(res, 400, body.error());
     const int64_t received_at = now_ms();
-    ingest::BodyOutcome outcome = body.normalize(path_type, received_at, client_ip(req), limits_);
+    ingest::BodyOutcome outcome = body.normalize(path_type, received_at, client_ip(req), limits_, source->trusted);
     if (outcome.status != 200) return answer_error(res, outcome.status, outcome.error);
     store_events(res, *source, std::move(outcome.events), received_at);
 }

@@ -31,6 +31,7 @@ struct IngestSource {
     std::string workspace;
     std::string source_id;
     std::vector<std::string> destinations;  // destination keys "<workspace>/<destination id>"
+    bool trusted = false;                   // may send pre-built destination requests (workspace `trusted`)
     bool operator==(const IngestSource &) const = default;  // reload diffs only; auth compares in constant time
 };
 using SourceTable = std::vector<IngestSource>;

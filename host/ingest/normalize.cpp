@@ -5,6 +5,7 @@
 
 #include "host/ingest/dom_json.h"
 #include "host/ingest/message_id.h"
+#include "host/ingest/prebuilt_request.h"
 #include "host/ingest/timestamp.h"
 #include "host/json/json_text.h"
 
@@ -204,6 +205,9 @@ NormalizeOutcome normalize_event(element event, const EventContext &context) {
     std::string anonymous_id = identifier(m.anonymous_id, "anonymousId", outcome.error);
     if (outcome.error.empty() && user_id.empty() && anonymous_id.empty())
         outcome.error = "it has neither a \"userId\" nor an \"anonymousId\"";
+    if (outcome.error.empty() && !context.accept_prebuilt && is_prebuilt_request(members_of_event))
+        outcome.error = "it has a top-level \"statusCode\", the mark of a request already built for a destination, "
+                        "which only a source marked \"trusted\" may send";
     if (!outcome.error.empty()) return outcome;
 
     std::string &out = outcome.event.payload;

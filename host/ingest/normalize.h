@@ -25,6 +25,7 @@ struct EventContext {
     int64_t received_at_ms = 0;
     std::string_view client_ip;
     const BatchDefaults *batch = nullptr;  // borrowed; nullptr outside a batch
+    bool accept_prebuilt = false;          // the source is trusted: pre-built requests pass (prebuilt_request.h)
 };
 
 struct NormalizedEvent {
@@ -42,6 +43,8 @@ struct NormalizeOutcome {
 // - `type` := the path's type for single-event endpoints; in a batch the item's `type` must be
 //   identify, track, page, screen, group or alias.
 // - userId or anonymousId (a non-blank string or a number) is required.
+// - a pre-built destination request (a top-level `statusCode`) only from a trusted source: it
+//   would have the host send a body of the sender's choosing with the destination's API key.
 // - `messageId` kept when it is a non-blank string, else a fresh UUID v4.
 // - `receivedAt` := arrival time (always overwritten; clients cannot claim it).
 // - `timestamp`, with receivedAt rA: if originalTimestamp and sentAt parse and no timestamp is

@@ -88,9 +88,9 @@ std::optional<std::string_view> RequestBody::write_key() const {
 }
 
 BodyOutcome RequestBody::normalize(std::string_view path_type, int64_t received_at_ms, std::string_view client_ip,
-                                   const IngestLimits &limits) const {
+                                   const IngestLimits &limits, bool accept_prebuilt) const {
     if (!parsed_) return refusal(400, error_.empty() ? "The body has not been parsed." : error_);
-    EventContext context{path_type, received_at_ms, client_ip, nullptr};
+    EventContext context{path_type, received_at_ms, client_ip, nullptr, accept_prebuilt};
     if (path_type.empty()) return normalize_batch(context, limits);
     BodyOutcome outcome;
     if (within_shape_limits(outcome, root_element_, shape_limits(limits), subject(kNotInBatch)))

@@ -33,9 +33,10 @@ class RequestBody {
 
     // Every event normalised, or the first refusal: a bad item fails the whole request so
     // nothing of it is stored and the SDK's retry is clean. `path_type` is empty for
-    // /v1/batch (and /v1/import), whose items name their own type.
+    // /v1/batch (and /v1/import), whose items name their own type. `accept_prebuilt`: the
+    // source is trusted with pre-built destination requests.
     BodyOutcome normalize(std::string_view path_type, int64_t received_at_ms, std::string_view client_ip,
-                          const IngestLimits &limits) const;
+                          const IngestLimits &limits, bool accept_prebuilt = false) const;
 
    private:
     BodyOutcome normalize_batch(EventContext &context, const IngestLimits &limits) const;

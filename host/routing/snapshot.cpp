@@ -74,7 +74,8 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
         snapshot->destinations.emplace(d.key(), LiveDestination{d, std::move(instance)});
     }
     auto sources = std::make_shared<SourceTable>();
-    for (const SourceConfig &s : config.sources) sources->push_back({s.write_key, s.workspace, s.id, s.destinations});
+    for (const SourceConfig &s : config.sources)
+        sources->push_back({s.write_key, s.workspace, s.id, s.destinations, s.trusted});
     snapshot->sources = std::move(sources);
     if (build.problems.empty()) build.snapshot = std::move(snapshot);
     return build;

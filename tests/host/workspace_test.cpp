@@ -145,6 +145,27 @@ TEST(Workspace, LongValuesAreCheckedWithoutRecursion) {
     EXPECT_EQ(load.config.destinations[0].settings_json, R"({"n":")" + digits + R"("})");
 }
 
+TEST(Workspace, ASourceIsTrustedOnlyWhenItSaysTrue) {
+    WorkspaceDir dir;
+    const std::string file = dir.write("w.yaml", R"(workspace: w
+sources:
+  - id: warehouse
+    write_key: k1
+    trusted: true
+  - id: website
+    write_key: k2
+  - id: app
+    write_key: k3
+    trusted: "true"
+)");
+    ConfigLoad load = load_config_dir(dir.path(), env_of({}));
+    EXPECT_EQ(load.problems, std::vector<std::string>{file + ":10: sources[2].trusted: must be true or false"});
+    ASSERT_EQ(load.config.sources.size(), 3u);
+    EXPECT_TRUE(load.config.sources[0].trusted);
+    EXPECT_FALSE(load.config.sources[1].trusted);
+    EXPECT_FALSE(load.config.sources[2].trusted);
+}
+
 TEST(Workspace, InvalidYamlIsReportedWithItsLine) {
     WorkspaceDir dir;
     const std::string file = dir.write("broken.yaml", "workspace: w\nsources: [\n");

@@ -32,10 +32,14 @@ TEST(SettingsFile, ReadsJsonAndYamlAndNamesTheFileOnError) {
     std::ofstream(dir + "s.json") << R"({"apiKey":"k","trackAllPages":true})";
     std::ofstream(dir + "bad.yaml") << "apiKey: [unclosed\n";
     std::ofstream(dir + "list.yaml") << "- a\n- b\n";
+    std::ofstream(dir + "unclosed.yaml") << "apiKey: \"k\ntrackAllPages: true\n";  // yaml-cpp accepts it
     std::string error;
     EXPECT_EQ(read_settings_file(dir + "s.yaml", error), read_settings_file(dir + "s.json", error));
     EXPECT_EQ(read_settings_file(dir + "bad.yaml", error), std::nullopt);
     EXPECT_EQ(error.rfind(dir + "bad.yaml:", 0), 0u) << error;
+    EXPECT_EQ(read_settings_file(dir + "unclosed.yaml", error), std::nullopt);
+    EXPECT_EQ(error, dir + "unclosed.yaml:1: apiKey: the quoted value has no closing quote, so it swallowed every "
+                           "line after it");
     EXPECT_EQ(read_settings_file(dir + "list.yaml", error), std::nullopt);
     EXPECT_EQ(error, dir + "list.yaml: settings must be a mapping of keys to values");
     EXPECT_EQ(read_settings_file(dir + "missing.yaml", error), std::nullopt);

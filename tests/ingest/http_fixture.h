@@ -32,6 +32,7 @@ namespace switchyard::ingest_testing {
 
 inline constexpr const char *kWebKey = "wk-web-3f9a";       // source acme/web, two destinations
 inline constexpr const char *kLonelyKey = "wk-lonely-81c2";  // source acme/lonely, no destination
+inline constexpr const char *kWarehouseKey = "wk-warehouse-5d17";  // source acme/warehouse, trusted, two destinations
 inline const std::vector<std::string> kWebDestinations = {"acme/iterable", "acme/webhook"};
 
 // Records appended events; can be told to fail, or to run a hook inside append (before the
@@ -98,6 +99,7 @@ class TestHost {
         : sources_(std::make_shared<const SourceTable>(SourceTable{
               {kWebKey, "acme", "web", kWebDestinations},
               {kLonelyKey, "acme", "lonely", {}},
+              {kWarehouseKey, "acme", "warehouse", kWebDestinations, true},
           })),
           api_(store, metrics, [this] { return sources_; }, limits) {
         api_.mount(server_);
