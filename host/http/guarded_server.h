@@ -3,6 +3,7 @@
 // is answered 503 at once; a silent client is dropped after the idle timeout; a request whose
 // line, headers and body do not arrive within the request timeout (however slowly they keep
 // coming) is answered 408 and its connection closed; one still arriving at shutdown gets 503.
+// The port is bound exclusively: a second host on it fails to start instead of sharing it.
 #pragma once
 
 #include <httplib.h>
