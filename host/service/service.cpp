@@ -81,7 +81,9 @@ std::vector<std::string> Service::start() {
 // Throws std::runtime_error with the sentence that stops the start.
 void Service::open_store() {
     const std::filesystem::path database = sqlite_store_file(options_.data_dir);
-    const std::optional<std::string> traces = traces_of_lost_database(options_.data_dir);  // the lock is one
+    // Before the lock is taken: its file is a trace of every earlier host.
+    const std::optional<std::string> traces =
+        traces_of_lost_database(options_.data_dir, {DataDirLock::kFileName, kPluginCopies});
     data_dir_lock_ = std::make_unique<DataDirLock>(options_.data_dir);
     if (traces && !options_.new_store)
         throw std::runtime_error("Found no database " + database.string() + " but traces of an earlier store beside it (" +

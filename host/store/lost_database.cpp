@@ -1,9 +1,6 @@
 // Telling a new data directory from one whose database was lost.
 #include "host/store/lost_database.h"
 
-#include <string_view>
-
-#include "host/store/data_dir_lock.h"
 #include "host/store/store.h"
 
 namespace switchyard {
@@ -12,12 +9,10 @@ namespace {
 // What a store's database leaves beside it; each name is appended to the database file's name.
 constexpr std::string_view kJournalSuffixes[] = {"-wal", "-shm", "-journal"};
 
-// Left in the data directory by a host that ran on it.
-constexpr std::string_view kHostTraces[] = {DataDirLock::kFileName, "plugin-copies"};
-
 }  // namespace
 
-std::optional<std::string> traces_of_lost_database(const std::filesystem::path &data_dir) {
+std::optional<std::string> traces_of_lost_database(const std::filesystem::path &data_dir,
+                                                   std::initializer_list<std::string_view> host_files) {
     const std::filesystem::path database = sqlite_store_file(data_dir);
     std::error_code ec;
     if (std::filesystem::exists(database, ec) || ec) return std::nullopt;  // a problem for the open to name
@@ -26,7 +21,7 @@ std::optional<std::string> traces_of_lost_database(const std::filesystem::path &
         if (std::filesystem::exists(trace, ec)) traces += (traces.empty() ? "" : ", ") + trace.filename().string();
     };
     for (std::string_view suffix : kJournalSuffixes) note(database.string() + std::string(suffix));
-    for (std::string_view name : kHostTraces) note(data_dir / name);
+    for (std::string_view name : host_files) note(data_dir / name);
     if (traces.empty()) return std::nullopt;
     return traces;
 }

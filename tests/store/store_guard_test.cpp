@@ -15,6 +15,7 @@ namespace switchyard::testing {
 namespace {
 
 constexpr auto kPeriod = std::chrono::milliseconds(10);
+const std::initializer_list<std::string_view> kHostFiles = {"lock", "plugin-copies"};
 
 // Polls the guard until it reports `healthy`, for up to two seconds.
 bool becomes(const StoreGuard &guard, bool healthy) {
@@ -91,11 +92,11 @@ TEST(DataDirLockTest, ASecondLockIsRefusedNamingTheHoldersPid) {
 
 TEST(LostDatabaseTest, ANewOrIntactDataDirHasNoTraces) {
     TempDataDir dir;
-    EXPECT_EQ(traces_of_lost_database(dir.path()), std::nullopt);
-    EXPECT_EQ(traces_of_lost_database(dir.path() / "missing"), std::nullopt);
+    EXPECT_EQ(traces_of_lost_database(dir.path(), kHostFiles), std::nullopt);
+    EXPECT_EQ(traces_of_lost_database(dir.path() / "missing", kHostFiles), std::nullopt);
     open_sqlite_store(dir.path());
     std::ofstream(dir.path() / "lock") << "1\n";
-    EXPECT_EQ(traces_of_lost_database(dir.path()), std::nullopt) << "the database is there";
+    EXPECT_EQ(traces_of_lost_database(dir.path(), kHostFiles), std::nullopt) << "the database is there";
 }
 
 TEST(LostDatabaseTest, TracesBesideAMissingDatabaseAreListedAndTheJournalRemoved) {
@@ -103,9 +104,9 @@ TEST(LostDatabaseTest, TracesBesideAMissingDatabaseAreListedAndTheJournalRemoved
     std::ofstream(dir.path() / "lock") << "1\n";
     std::ofstream(dir.path() / "switchyard.db-wal") << "old frames";
     std::ofstream(dir.path() / "switchyard.db-shm") << "old index";
-    EXPECT_EQ(traces_of_lost_database(dir.path()), "switchyard.db-wal, switchyard.db-shm, lock");
+    EXPECT_EQ(traces_of_lost_database(dir.path(), kHostFiles), "switchyard.db-wal, switchyard.db-shm, lock");
     remove_lost_database_journal(dir.path());
-    EXPECT_EQ(traces_of_lost_database(dir.path()), "lock");
+    EXPECT_EQ(traces_of_lost_database(dir.path(), kHostFiles), "lock");
 }
 
 }  // namespace
