@@ -87,8 +87,8 @@ void Service::open_store() {
     data_dir_lock_ = std::make_unique<DataDirLock>(options_.data_dir);
     if (traces && !options_.new_store)
         throw std::runtime_error("Found no database " + database.string() + " but traces of an earlier store beside it (" +
-                                 *traces + "): what it held is lost. Restore the file, or start with --new-store "
-                                           "to begin a new empty store.");
+                                 *traces + "), so what it held is lost: restore the file, or start with "
+                                           "--new-store to begin a new empty store.");
     if (traces) remove_lost_database_journal(options_.data_dir);
     store_ = open_sqlite_store(options_.data_dir);
     store_guard_ = std::make_unique<StoreGuard>(database);
