@@ -17,6 +17,7 @@ constexpr Flag kFlags[] = {
     {"config-dir", "DIR", "directory of workspace *.yaml files", "config"},
     kPluginDirFlag,
     {"data-dir", "DIR", "where the durable store lives (created if missing)", "var"},
+    {"new-store", "", "start a new empty store where the data dir shows an earlier one's database was lost", ""},
     {"listen", "HOST:PORT", "ingestion, /healthz, /readyz, /metrics and /admin/*; port 0 picks one", "127.0.0.1:8080"},
     {"admin-from-anywhere", "", "let non-loopback clients use /admin/* (default: loopback only)", ""},
     {"admin-token-file", "FILE", "/admin/* needs the token in FILE as \"Authorization: Bearer <token>\", from every address", ""},
@@ -128,6 +129,7 @@ int run_serve(const Args &args) {
     if (!parse_listener_security(args, options)) return kExitUsage;
     options.limits.max_body_bytes = *max_body;
     options.watch = !args.has("no-watch");
+    options.new_store = args.has("new-store");
     const sigset_t signals = handled_signals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before any thread starts: all inherit it
     Service service(options);
@@ -143,7 +145,8 @@ int run_serve(const Args &args) {
     });
     const bool served = service.serve();
     if (!served) {
-        std::cerr << "switchyard serve: cannot listen on " << options.listen_host << ":" << options.listen_port << "\n";
+        std::cerr << "switchyard serve: cannot listen on " << options.listen_host << ":" << options.listen_port
+                  << ": another process holds the port, or the address is not one of this machine's.\n";
         // NOLINTNEXTLINE(bugprone-bad-signal-to-kill-thread): SIGTERM is blocked and sigwait()ed there; this wakes it
         pthread_kill(signal_waiter.native_handle(), SIGTERM);
     }

@@ -46,6 +46,14 @@ void close_connection(socket_t socket) {
     ::close(socket);
 }
 
+// cpp-httplib's default sets SO_REUSEPORT, with which a second host binds the same port and
+// the kernel splits the clients between the two. SO_REUSEADDR alone still lets a restarted host
+// bind at once past connections of its predecessor in TIME_WAIT.
+void exclusive_listener(socket_t socket) {
+    const int on = 1;
+    ::setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+}
+
 }  // namespace
 
 GuardedServer::GuardedServer(ConnectionLimits limits, Metrics &metrics, std::shared_ptr<const TlsContext> tls)
@@ -56,6 +64,7 @@ GuardedServer::GuardedServer(ConnectionLimits limits, Metrics &metrics, std::sha
                      "bound, \"per_client\" at the bound for one client address.");
     metrics_.declare(kTimedOut, Metrics::Type::counter, "Requests cut (408) for arriving too slowly.");
     metrics_.set(kOpen, {}, 0);
+    set_socket_options(exclusive_listener);
     new_task_queue = [this] {
         return new ConnectionPool(
             limits_.max_connections,

@@ -6,6 +6,7 @@
 // request timeout (however slowly they keep coming), is answered 408 and its connection closed;
 // one still arriving at shutdown gets 503. With a TLS context it speaks HTTPS only, under the
 // same limits.
+// The port is bound exclusively: a second host on it fails to start instead of sharing it.
 #pragma once
 
 #include <httplib.h>

@@ -78,11 +78,18 @@ std::string client_ip(const httplib::Request &req) {
 constexpr std::string_view kUnknownKey =
     "The write key is missing or unknown; send the source's write key as the HTTP Basic user name.";
 
+constexpr std::string_view kStoreUnavailable =
+    "The store's database file is gone or unwritable, so nothing was stored; retry later.";
+
 }  // namespace
 
 IngestApi::IngestApi(Store &store, Metrics &metrics, std::function<std::shared_ptr<const SourceTable>()> current_sources,
-                     const IngestLimits &limits)
-    : store_(store), metrics_(metrics), current_sources_(std::move(current_sources)), limits_(limits) {
+                     const IngestLimits &limits, std::function<bool()> store_healthy)
+    : store_(store),
+      metrics_(metrics),
+      current_sources_(std::move(current_sources)),
+      limits_(limits),
+      store_healthy_(std::move(store_healthy)) {
     metrics_.declare(kEventsReceived, Metrics::Type::counter, "Events accepted and stored, per source.");
     metrics_.declare(kRequests, Metrics::Type::counter, "Ingestion requests answered, per HTTP status.");
     metrics_.declare(kRequestSeconds, Metrics::Type::histogram, "Time to answer an ingestion request.");
@@ -137,6 +144,8 @@ void IngestApi::handle(const httplib::Request &req, httplib::Response &res, cons
 
 void IngestApi::store_events(httplib::Response &res, const IngestSource &source, std::vector<ingest::NormalizedEvent> events,
                       int64_t received_at) {
+    if (store_healthy_ && !store_healthy_())  // the store logged what happened, once
+        return answer_error(res, 503, kStoreUnavailable);
     std::vector<IncomingEvent> incoming;
     incoming.reserve(events.size());
     for (ingest::NormalizedEvent &event : events)

@@ -45,11 +45,12 @@ struct IngestLimits {
 };
 
 // `current_sources` returns the routing snapshot in force (hot reload swaps it); called once
-// per request, from many threads.
+// per request, from many threads. `store_healthy`, when given, says whether the store can still
+// keep what it acknowledges (its database file is in place); while false, events get 503.
 class IngestApi {
    public:
     IngestApi(Store &store, Metrics &metrics, std::function<std::shared_ptr<const SourceTable>()> current_sources,
-              const IngestLimits &limits = {});
+              const IngestLimits &limits = {}, std::function<bool()> store_healthy = {});
     // Adds the POST routes, and sets the server's payload limit (Content-Length) from `limits`.
     void mount(httplib::Server &server);
 
@@ -63,6 +64,7 @@ class IngestApi {
     Metrics &metrics_;
     std::function<std::shared_ptr<const SourceTable>()> current_sources_;
     IngestLimits limits_;
+    std::function<bool()> store_healthy_;
 };
 
 }  // namespace switchyard

@@ -12,6 +12,7 @@
 #include "host/log/utc_time.h"
 #include "host/metrics/process_metrics.h"
 #include "host/service/access_token.h"
+#include "host/store/lost_database.h"
 #include "switchyard/plugin.h"
 
 namespace switchyard {
@@ -76,7 +77,7 @@ Service::~Service() { shutdown(); }
 
 std::vector<std::string> Service::start() {
     try {
-        store_ = open_sqlite_store(options_.data_dir);
+        open_store();
         plugins_ = std::make_unique<PluginRegistry>(options_.plugin_dir, options_.data_dir / kPluginCopies);
     } catch (const std::exception &e) {
         return {e.what()};
@@ -96,7 +97,7 @@ std::vector<std::string> Service::start() {
                            return pending;
                        });
     ingest_ = std::make_unique<IngestApi>(*store_, metrics_, [this] { return reloader_->snapshot()->sources; },
-                                          options_.limits);
+                                          options_.limits, [this] { return store_guard_->healthy(); });
     ingest_->mount(*server_);
     mount_operations();
     if (options_.watch) start_watching();
@@ -105,6 +106,25 @@ std::vector<std::string> Service::start() {
                           std::to_string(running->sources->size()) + " source(s), " +
                           std::to_string(running->destinations.size()) + " destination(s).");
     return {};
+}
+
+// One host per data directory, and never a silent fresh start where a database was lost.
+// Throws std::runtime_error with the sentence that stops the start.
+void Service::open_store() {
+    const std::filesystem::path database = sqlite_store_file(options_.data_dir);
+    // Before the lock is taken: its file is a trace of every earlier host.
+    const std::optional<std::string> traces =
+        traces_of_lost_database(options_.data_dir, {DataDirLock::kFileName, kPluginCopies});
+    data_dir_lock_ = std::make_unique<DataDirLock>(options_.data_dir);
+    if (traces && !options_.new_store)
+        throw std::runtime_error("Found no database " + database.string() + " but traces of an earlier store beside it (" +
+                                 *traces + "), so what it held is lost: restore the file, or start with "
+                                           "--new-store to begin a new empty store.");
+    if (traces) remove_lost_database_journal(options_.data_dir);
+    store_ = open_sqlite_store(options_.data_dir);
+    store_guard_ = std::make_unique<StoreGuard>(database);
+    if (traces)
+        log::warn("store", "Started a new empty store " + database.string() + " (--new-store); the earlier one was lost.");
 }
 
 // Without inotify the host still runs; SIGHUP and POST /admin/reload still reload.
@@ -136,8 +156,9 @@ bool Service::metrics_allowed(const httplib::Request &req, httplib::Response &re
 void Service::mount_operations() {
     server_->Get("/healthz", [](const httplib::Request &, httplib::Response &res) { res.set_content("ok\n", "text/plain"); });
     server_->Get("/readyz", [this](const httplib::Request &, httplib::Response &res) {
-        res.status = ready_ ? 200 : 503;
-        res.set_content(ready_ ? "ready\n" : "not ready\n", "text/plain");
+        const bool ready = ready_ && store_guard_->healthy();
+        res.status = ready ? 200 : 503;
+        res.set_content(ready ? "ready\n" : "not ready\n", "text/plain");
     });
     server_->Get("/metrics", [this](const httplib::Request &req, httplib::Response &res) {
         if (!metrics_allowed(req, res)) return;

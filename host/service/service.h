@@ -16,7 +16,9 @@
 #include "host/reload/plugin_registry.h"
 #include "host/reload/reloader.h"
 #include "host/router/router.h"
+#include "host/store/data_dir_lock.h"
 #include "host/store/store.h"
+#include "host/store/store_guard.h"
 
 namespace httplib {
 struct Request;
@@ -40,6 +42,7 @@ struct ServiceOptions {
     std::string metrics_token;         // when set, /metrics needs it as a Bearer token
     std::shared_ptr<const http::TlsContext> tls;  // when set, the listener speaks HTTPS only
     bool watch = true;                 // reload on changes in the plugin and config directories
+    bool new_store = false;            // start empty where an earlier store's database was lost
     IngestLimits limits;
     http::ConnectionLimits connections;
 };
@@ -49,8 +52,9 @@ class Service {
     explicit Service(ServiceOptions options);
     ~Service();
 
-    // Opens the store, loads plugins (from private copies) and configuration, and starts
-    // delivering. Returns the problems that prevent starting (empty on success).
+    // Locks the data directory, opens the store, loads plugins (from private copies) and
+    // configuration, and starts delivering. Returns the problems that prevent starting (empty on
+    // success).
     std::vector<std::string> start();
 
     // Serves HTTP until shutdown() is called (from a signal handler thread). Returns false when
@@ -66,6 +70,7 @@ class Service {
     int bound_port() const { return bound_port_; }
 
    private:
+    void open_store();
     void mount_operations();
     void start_watching();
     bool admin_allowed(const httplib::Request &req, httplib::Response &res) const;
@@ -76,6 +81,8 @@ class Service {
 
     ServiceOptions options_;
     Metrics metrics_;
+    std::unique_ptr<DataDirLock> data_dir_lock_;  // released last: after the store has closed
+    std::unique_ptr<StoreGuard> store_guard_;     // destroyed after the store: see StoreGuard
     std::unique_ptr<Store> store_;
     std::unique_ptr<PluginRegistry> plugins_;
     std::unique_ptr<Reloader> reloader_;

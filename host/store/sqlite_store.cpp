@@ -25,15 +25,6 @@ constexpr int64_t kClaimScanRows = 4096;
 constexpr mode_t kDataDirMode = 0700;
 constexpr mode_t kDatabaseFileMode = 0600;
 
-void create_data_dir(const std::filesystem::path &dir, const std::filesystem::path &file) {
-    std::error_code ec;
-    if (std::filesystem::is_directory(dir, ec)) return;
-    if (dir.has_parent_path() && !dir.parent_path().empty()) std::filesystem::create_directories(dir.parent_path(), ec);
-    if (::mkdir(dir.c_str(), kDataDirMode) != 0 && errno != EEXIST)
-        throw std::runtime_error("Store " + file.string() + ": could not create the data directory " + dir.string() +
-                                 ": " + std::generic_category().message(errno));
-}
-
 // SQLite gives its -wal and -shm files the database file's mode, so creating the file
 // ourselves decides the mode of all three.
 void create_database_file(const std::filesystem::path &file) {
@@ -176,9 +167,21 @@ void SqliteStore::remove_job(int64_t job_id, DepthChanges &depth) {
     write_->delete_event_without_jobs.bind(1, event_id).run();
 }
 
+std::filesystem::path sqlite_store_file(const std::filesystem::path &data_dir) { return data_dir / "switchyard.db"; }
+
+void create_data_dir(const std::filesystem::path &data_dir) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(data_dir, ec)) return;
+    if (data_dir.has_parent_path() && !data_dir.parent_path().empty())
+        std::filesystem::create_directories(data_dir.parent_path(), ec);
+    if (::mkdir(data_dir.c_str(), kDataDirMode) != 0 && errno != EEXIST)
+        throw std::runtime_error("Store " + sqlite_store_file(data_dir).string() + ": could not create the data directory " +
+                                 data_dir.string() + ": " + std::generic_category().message(errno));
+}
+
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path &data_dir) {
-    const std::filesystem::path file = data_dir / "switchyard.db";
-    create_data_dir(data_dir, file);
+    const std::filesystem::path file = sqlite_store_file(data_dir);
+    create_data_dir(data_dir);
     create_database_file(file);
     return std::make_unique<SqliteStore>(file);
 }

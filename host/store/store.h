@@ -111,6 +111,13 @@ class Store {
     virtual std::map<std::string, uint64_t> dead_letter_counts() = 0;
 };
 
+// `<data_dir>/switchyard.db`: the database file of the store in `data_dir`.
+std::filesystem::path sqlite_store_file(const std::filesystem::path &data_dir);
+
+// Creates `data_dir` (owner only: the store holds customer data) when missing. Throws
+// std::runtime_error with a sentence naming the database file when it cannot.
+void create_data_dir(const std::filesystem::path &data_dir);
+
 // Opens (creating if needed) `<data_dir>/switchyard.db`. Throws std::runtime_error with a
 // sentence naming the file when it cannot.
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path &data_dir);

@@ -30,6 +30,7 @@ class HostProcess {
     int terminate();
 
     int port() const { return port_; }
+    pid_t pid() const { return pid_; }
     std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
     // Everything the host has logged (stderr and stdout), across restarts.
     std::string log() const;
