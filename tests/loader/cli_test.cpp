@@ -100,7 +100,7 @@ TEST(Cli, ServeRefusesLimitsThatAreNotPositiveBeforeStarting) {
     for (const char *flags : {"--max-connections 0", "--request-timeout soon", "--idle-timeout 0s", "--max-body-bytes -1"}) {
         CliRun r = run(std::string("serve --data-dir /nonexistent/never-created ") + flags);
         EXPECT_EQ(r.exit_code, 2) << flags;
-        EXPECT_NE(r.output.find("--idle-timeout and --request-timeout durations like 500ms or 30s"), std::string::npos)
+        EXPECT_NE(r.output.find("--header-timeout and --request-timeout durations like 500ms or 30s"), std::string::npos)
             << flags << ": " << r.output;
     }
 }
