@@ -76,11 +76,11 @@ bool parse_connection_limits(const Args &args, http::ConnectionLimits &limits) {
 // registered as secrets before anything could log them.
 bool parse_listener_security(const Args &args, ServiceOptions &options) {
     try {
-        options.admin_token = load_access_token("admin-token", args.value("admin-token"), args.value("admin-token-file"));
-        options.metrics_token =
+        options.access.admin_token = load_access_token("admin-token", args.value("admin-token"), args.value("admin-token-file"));
+        options.access.metrics_token =
             load_access_token("metrics-token", args.value("metrics-token"), args.value("metrics-token-file"));
-        log::add_secret(options.admin_token);
-        log::add_secret(options.metrics_token);
+        log::add_secret(options.access.admin_token);
+        log::add_secret(options.access.metrics_token);
         if (args.has("tls-cert") != args.has("tls-key"))
             throw std::invalid_argument("--tls-cert and --tls-key go together: give both or neither.");
         if (args.has("tls-cert")) options.tls = http::TlsContext::load(*args.value("tls-cert"), *args.value("tls-key"));
@@ -117,7 +117,7 @@ int run_serve(const Args &args) {
     options.config_dir = args.value_or("config-dir", "config");
     options.plugin_dir = args.value("plugin-dir") ? std::filesystem::path(*args.value("plugin-dir")) : default_plugin_dir();
     options.data_dir = args.value_or("data-dir", "var");
-    options.admin_from_anywhere = args.has("admin-from-anywhere");
+    options.access.admin_from_anywhere = args.has("admin-from-anywhere");
     const auto max_body = parse_whole_number(args.value_or("max-body-bytes", "4194304"));
     if (!parse_listen(args.value_or("listen", "127.0.0.1:8080"), options) || !max_body || *max_body == 0 ||
         !parse_connection_limits(args, options.connections)) {

@@ -11,7 +11,6 @@
 #include "host/log/log.h"
 #include "host/log/utc_time.h"
 #include "host/metrics/process_metrics.h"
-#include "host/service/access_token.h"
 #include "host/store/lost_database.h"
 #include "switchyard/plugin.h"
 
@@ -20,27 +19,6 @@ namespace {
 
 // Where plugins are copied before loading; the filesystem must allow mapping code.
 constexpr const char *kPluginCopies = "plugin-copies";
-
-bool is_loopback(const std::string &address) {
-    return address.rfind("127.", 0) == 0 || address == "::1" || address == "::ffff:127.0.0.1";
-}
-
-// A request a proxy relayed: its loopback address is the proxy's, not the client's.
-bool relayed(const httplib::Request &req) {
-    return req.has_header("Forwarded") || req.has_header("X-Forwarded-For") || req.has_header("X-Real-IP");
-}
-
-// 401 unless the request carries `token` as its Bearer token.
-bool token_presented(const httplib::Request &req, httplib::Response &res, const std::string &token,
-                     std::string_view endpoint) {
-    if (presents_bearer_token(req.get_header_value("Authorization"), token)) return true;
-    res.status = 401;
-    res.set_header("WWW-Authenticate", "Bearer");
-    const std::string sentence =
-        std::string(endpoint) + " needs the token it was started with, as \"Authorization: Bearer <token>\".";
-    res.set_content(nlohmann::json{{"error", sentence}}.dump(), "application/json");
-    return false;
-}
 
 // Every string of an answer redacted before it is serialised (a secret holding a quote would no
 // longer match once escaped): reload errors quote plugins' init errors, which may quote settings.
@@ -139,20 +117,6 @@ void Service::start_watching() {
 
 ReloadOutcome Service::reload(const std::string &trigger) { return reloader_->reload(trigger); }
 
-// With a token, the token alone decides; without, the peer address (a proxy's is not trusted).
-bool Service::admin_allowed(const httplib::Request &req, httplib::Response &res) const {
-    if (!options_.admin_token.empty()) return token_presented(req, res, options_.admin_token, "/admin/*");
-    if (options_.admin_from_anywhere || (is_loopback(req.remote_addr) && !relayed(req))) return true;
-    res.status = 403;
-    res.set_content(R"({"error":"admin endpoints answer loopback clients only, not through a proxy, unless started with --admin-token-file."})",
-                    "application/json");
-    return false;
-}
-
-bool Service::metrics_allowed(const httplib::Request &req, httplib::Response &res) const {
-    return options_.metrics_token.empty() || token_presented(req, res, options_.metrics_token, "/metrics");
-}
-
 void Service::mount_operations() {
     server_->Get("/healthz", [](const httplib::Request &, httplib::Response &res) { res.set_content("ok\n", "text/plain"); });
     server_->Get("/readyz", [this](const httplib::Request &, httplib::Response &res) {
@@ -161,15 +125,15 @@ void Service::mount_operations() {
         res.set_content(ready ? "ready\n" : "not ready\n", "text/plain");
     });
     server_->Get("/metrics", [this](const httplib::Request &req, httplib::Response &res) {
-        if (!metrics_allowed(req, res)) return;
+        if (!metrics_allowed(options_.access, req, res)) return;
         update_scraped_metrics();
         res.set_content(log::redact(metrics_.render()), "text/plain; version=0.0.4");
     });
     server_->Get("/admin/status", [this](const httplib::Request &req, httplib::Response &res) {
-        if (admin_allowed(req, res)) res.set_content(status_json(), "application/json");
+        if (admin_allowed(options_.access, req, res)) res.set_content(status_json(), "application/json");
     });
     server_->Post("/admin/reload", [this](const httplib::Request &req, httplib::Response &res) {
-        if (!admin_allowed(req, res)) return;
+        if (!admin_allowed(options_.access, req, res)) return;
         const ReloadOutcome outcome = reload("admin");
         res.status = outcome.result == ReloadOutcome::Result::failed ? 422 : 200;
         res.set_content(redacted(outcome_json(outcome)).dump(), "application/json");

@@ -16,6 +16,7 @@
 #include "host/reload/plugin_registry.h"
 #include "host/reload/reloader.h"
 #include "host/router/router.h"
+#include "host/service/endpoint_access.h"
 #include "host/store/data_dir_lock.h"
 #include "host/store/store.h"
 #include "host/store/store_guard.h"
@@ -37,9 +38,7 @@ struct ServiceOptions {
     std::filesystem::path data_dir = "var";
     std::string listen_host = "127.0.0.1";
     int listen_port = 8080;
-    bool admin_from_anywhere = false;  // default: /admin/* answers loopback clients only
-    std::string admin_token;           // when set, /admin/* needs it as a Bearer token, from every address
-    std::string metrics_token;         // when set, /metrics needs it as a Bearer token
+    EndpointAccess access;             // who may call /admin/* and /metrics
     std::shared_ptr<const http::TlsContext> tls;  // when set, the listener speaks HTTPS only
     bool watch = true;                 // reload on changes in the plugin and config directories
     bool new_store = false;            // start empty where an earlier store's database was lost
@@ -73,8 +72,6 @@ class Service {
     void open_store();
     void mount_operations();
     void start_watching();
-    bool admin_allowed(const httplib::Request &req, httplib::Response &res) const;
-    bool metrics_allowed(const httplib::Request &req, httplib::Response &res) const;
     void update_scraped_metrics();
     nlohmann::json destinations_json(const Snapshot &running) const;
     std::string status_json() const;
