@@ -1,11 +1,7 @@
 // The running host's listener against a slowloris from one address, with tokens on /admin/* and
 // /metrics, over TLS, and refusing bad combinations of those flags.
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
-
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/cli_run.h"
 #include "tests/support/raw_client.h"
 #include "tests/support/self_signed_cert.h"
 
@@ -17,20 +13,7 @@ using namespace std::chrono_literals;
 constexpr const char *kAdminToken = "admin-token-5b1e9c0d7a";
 constexpr const char *kMetricsToken = "metrics-token-c83f2a61e4";
 
-struct CliRun {
-    int exit_code;
-    std::string output;
-};
-
-CliRun run_cli(const std::string &arguments) {
-    const std::string command = std::string(SWITCHYARD_BIN) + " " + arguments + " 2>&1";
-    FILE *pipe = ::popen(command.c_str(), "r");
-    std::string output;
-    std::array<char, 4096> buffer{};
-    while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-    const int status = ::pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+CliRun run_cli(const std::string &arguments) { return run_command(std::string(SWITCHYARD_BIN) + " " + arguments); }
 
 class ListenerSecurity : public EndToEnd {
    protected:

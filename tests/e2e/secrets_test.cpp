@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/support/cli_run.h"
 
 namespace switchyard::testing {
 namespace {
@@ -24,20 +25,7 @@ constexpr std::array<std::pair<const char *, const char *>, 5> kSecrets = {{
 constexpr const char *kWriteKeySecret = kSecrets[0].second;
 constexpr const char *kApiKeySecret = kSecrets[1].second;
 
-struct CliRun {
-    int exit_code;
-    std::string output;
-};
-
-CliRun run_cli(const std::string &arguments) {
-    const std::string command = std::string(SWITCHYARD_BIN) + " " + arguments + " 2>&1";
-    FILE *pipe = ::popen(command.c_str(), "r");
-    std::string output;
-    std::array<char, 4096> buffer{};
-    while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-    const int status = ::pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+CliRun run_cli(const std::string &arguments) { return run_command(std::string(SWITCHYARD_BIN) + " " + arguments); }
 
 class Secrets : public EndToEnd {
    protected:

@@ -1,31 +1,21 @@
 // The `switchyard` executable: plugins listing, version, help and exit codes, run as a process.
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "tests/support/cli_run.h"
+
 namespace {
 
-struct CliRun {
-    int exit_code;
-    std::string output;  // stdout and stderr together
-};
+using switchyard::testing::CliRun;
+using switchyard::testing::run_command;
 
-CliRun run(const std::string &arguments) {
-    const std::string command = std::string(SWITCHYARD_BIN) + " " + arguments + " 2>&1";
-    FILE *pipe = ::popen(command.c_str(), "r");
-    std::string output;
-    std::array<char, 4096> buffer{};
-    while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-    const int status = ::pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+CliRun run(const std::string &arguments) { return run_command(std::string(SWITCHYARD_BIN) + " " + arguments); }
 
 TEST(Cli, PluginsListsTheTemplate) {
     CliRun r = run("plugins --plugin-dir " PLUGIN_DIR);

@@ -1,31 +1,14 @@
 // `switchyard dead-letter list|replay|purge`, run as a process against a store the test fills.
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
-
 #include "host/store/store.h"
 #include "tests/store/store_fixture.h"
+#include "tests/support/cli_run.h"
 
 namespace switchyard::testing {
 namespace {
 
 constexpr int64_t kFailedAt = 1'700'000'000'123;  // 2023-11-14T22:13:20.123Z
 
-struct CliRun {
-    int exit_code;
-    std::string output;  // stdout and stderr together
-};
-
-CliRun run(const std::string &arguments) {
-    const std::string command = std::string(SWITCHYARD_BIN) + " " + arguments + " 2>&1";
-    FILE *pipe = ::popen(command.c_str(), "r");
-    std::string output;
-    std::array<char, 4096> buffer{};
-    while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-    const int status = ::pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+CliRun run(const std::string &arguments) { return run_command(std::string(SWITCHYARD_BIN) + " " + arguments); }
 
 class DeadLetterCli : public ::testing::Test {
    protected:
