@@ -96,8 +96,8 @@ std::filesystem::path default_plugin_dir() {
     std::error_code ec;
     const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (ec) return "plugins";
-    const auto beside = exe.parent_path() / "plugins";
-    const auto installed = exe.parent_path().parent_path() / "lib" / "switchyard" / "plugins";
+    auto beside = exe.parent_path() / "plugins";
+    auto installed = exe.parent_path().parent_path() / "lib" / "switchyard" / "plugins";
     // Errors count as "missing": the build-tree name then shows up in the loader's error.
     if (!std::filesystem::exists(beside, ec) && std::filesystem::exists(installed, ec)) return installed;
     return beside;

@@ -45,7 +45,7 @@ class TlsListener : public Listener {
 // A TLS client over a RawClient's socket, to send bytes as slowly as a test likes. One thread.
 class RawTlsClient {
    public:
-    explicit RawTlsClient(RawClient &raw) : context_(SSL_CTX_new(TLS_client_method())), ssl_(SSL_new(context_)) {
+    explicit RawTlsClient(const RawClient &raw) : context_(SSL_CTX_new(TLS_client_method())), ssl_(SSL_new(context_)) {
         SSL_set_fd(ssl_, raw.socket());
         handshaken_ = SSL_connect(ssl_) == 1;  // blocking; the test's certificate is not checked here
         // Then non-blocking: a read that finds only a session ticket must not wait for data.
@@ -137,7 +137,7 @@ TEST_F(TlsListener, HeadersDribbledOverTlsAre408AfterTheHeaderTimeout) {
         answer += slow.read_for(100ms);
     }
     EXPECT_TRUE(slow.closed());
-    EXPECT_LT(std::chrono::steady_clock::now() - started, 3s) << "cut by the header timeout, not by a silence";
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3)) << "cut by the header timeout, not by a silence";
     EXPECT_EQ(answer.rfind("HTTP/1.1 408", 0), 0u) << answer;
     EXPECT_NE(answer.find("500 ms for the line and headers"), std::string::npos) << answer;
     EXPECT_EQ(metric_line("switchyard_http_requests_timed_out_total"), "switchyard_http_requests_timed_out_total 1");
