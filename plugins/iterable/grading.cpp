@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "categories.h"
+
 namespace iterable {
 namespace {
 
@@ -44,9 +46,8 @@ const Json *at_path(const Json &answer, std::string_view path) {
     }
 }
 
-bool is_bulk(std::string_view url) {
-    return url.find("/api/users/bulkUpdate") != std::string_view::npos ||
-           url.find("/api/events/trackBulk") != std::string_view::npos;
+bool is_bulk(std::string_view rate_key) {
+    return rate_key == bulk_call(Bucket::kUsers).rate_key || rate_key == bulk_call(Bucket::kEvents).rate_key;
 }
 
 // `field error:"<value>" in "<list,list>".` when the item's field is named in any list.
@@ -101,7 +102,7 @@ sy_outcome outcome_of(long status) {
 
 }  // namespace
 
-void grade(std::string_view url, std::string_view request_body, size_t event_count, const HttpAnswer &answer,
+void grade(std::string_view rate_key, std::string_view request_body, size_t event_count, const HttpAnswer &answer,
            sy::SendOutput &out) {
     out.http_status = static_cast<uint32_t>(answer.status);
     if (answer.status == 0) {
@@ -112,7 +113,7 @@ void grade(std::string_view url, std::string_view request_body, size_t event_cou
     const Json parsed = Json::parse(answer.body, nullptr, false);
     if (answer.status >= 200 && answer.status < 300) {
         out.outcome = SY_OK;
-        if (is_bulk(url)) grade_bulk_items(request_body, event_count, parsed, out);
+        if (is_bulk(rate_key)) grade_bulk_items(request_body, event_count, parsed, out);
         return;
     }
     out.outcome = outcome_of(answer.status);
