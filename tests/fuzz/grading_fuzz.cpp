@@ -59,9 +59,9 @@ void check(long status, size_t event_count, const sy::SendOutput &out) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::string_view input(reinterpret_cast<const char *>(data), size);
-    iterable::HttpAnswer answer;
+    sy::sdk::HttpAnswer answer;
     answer.status = static_cast<long>(number(next_line(input), 999));
-    answer.retry_after_ms = iterable::parse_retry_after(next_line(input), kNowEpochSeconds);
+    answer.retry_after_ms = sy::sdk::parse_retry_after(next_line(input), kNowEpochSeconds);
     const std::string_view rate_key = next_line(input);
     const size_t event_count = number(next_line(input), kMaxEvents);
     const std::string_view request_body = next_line(input);
