@@ -1,25 +1,48 @@
 // The smallest correct Switchyard destination: accepts every JSON-object event and
-// discards it. Copy this folder to start a plugin; replace transform_events() and
-// send_request() with the destination's mapping and I/O.
+// discards it. Copy this folder to start a plugin; replace the settings rows, transform_events()
+// and send_request() with the destination's own (the SDK's http_client.h and grading.h send and
+// grade real requests).
+#include <array>
+
 #include <nlohmann/json.hpp>
 
 #include "switchyard/plugin.h"
 #include "switchyard/plugin.hpp"
+#include "switchyard/sdk/settings_table.h"
 
 namespace {
 
-constexpr const char *kSettingsSchema =
-    R"({"type":"object","additionalProperties":false,"properties":{}})";
-
 // Immutable after init, as the ABI requires.
-struct Instance {};
+struct Settings {
+    std::string label;
+};
+using Instance = Settings;
 
-const sy_transform_result *transform_events(const sy_str_view *events, size_t count,
+// One row per setting: validation, defaults, the exported JSON Schema and "did you mean" all
+// come from it.
+const std::array kSettingRows = std::to_array<sy::sdk::Setting<Settings>>({
+    {{"label", &sy::sdk::kinds::kString, R"("")", false, false,
+      "Sent as an X-Switchyard-Label header when not empty (an example setting)."},
+     [](Settings &s, const nlohmann::json &v) { s.label = v.get<std::string>(); }},
+});
+
+const sy::sdk::SettingsTable<Settings> &settings_table() {
+    static const sy::sdk::SettingsTable<Settings> table("template destination settings", kSettingRows);
+    return table;
+}
+
+std::vector<sy::Header> headers_for(const Settings &settings) {
+    std::vector<sy::Header> headers = {{"Content-Type", "application/json"}};
+    if (!settings.label.empty()) headers.push_back({"X-Switchyard-Label", settings.label});
+    return headers;
+}
+
+const sy_transform_result *transform_events(const Settings &settings, const sy_str_view *events, size_t count,
                                             sy_batching batching) {
     auto out = std::make_unique<sy::TransformOutput>();
     sy::Request batch;
     batch.url = "null://discard";
-    batch.headers = {{"Content-Type", "application/json"}};
+    batch.headers = headers_for(settings);
     for (uint32_t i = 0; i < count; ++i) {
         auto event = nlohmann::json::parse(sy::view(events[i]), nullptr, false);
         if (!event.is_object()) {
@@ -29,7 +52,7 @@ const sy_transform_result *transform_events(const sy_str_view *events, size_t co
         if (batching == SY_BATCH_NONE) {
             sy::Request single;
             single.url = "null://discard";
-            single.headers = {{"Content-Type", "application/json"}};
+            single.headers = headers_for(settings);
             single.body = event.dump();
             single.event_indexes = {i};
             out->add(std::move(single));
@@ -55,26 +78,22 @@ const sy_send_result *send_request(const sy_request &) {
 
 sy_instance *init(const sy_host_api *, sy_str_view settings, char *error, size_t error_cap) {
     return sy::barrier<sy_instance *>(nullptr, [&]() -> sy_instance * {
-        auto parsed = nlohmann::json::parse(sy::view(settings), nullptr, false);
-        if (!parsed.is_object()) {
-            sy::write_error(error, error_cap, "settings must be a JSON object");
+        auto parsed = settings_table().parse(sy::view(settings));
+        if (!parsed.ok) {
+            sy::write_error(error, error_cap, parsed.error);
             return nullptr;
         }
-        if (!parsed.empty()) {
-            sy::write_error(error, error_cap,
-                            "unknown setting \"" + parsed.begin().key() + "\"; this plugin takes none");
-            return nullptr;
-        }
-        return reinterpret_cast<sy_instance *>(new Instance{});
+        return reinterpret_cast<sy_instance *>(new Instance(std::move(parsed.settings)));
     });
 }
 
 void destroy(sy_instance *instance) { delete reinterpret_cast<Instance *>(instance); }
 
-const sy_transform_result *transform(sy_instance *, const sy_str_view *events, size_t count,
+const sy_transform_result *transform(sy_instance *instance, const sy_str_view *events, size_t count,
                                      sy_batching batching) {
-    return sy::barrier<const sy_transform_result *>(
-        nullptr, [&] { return transform_events(events, count, batching); });
+    return sy::barrier<const sy_transform_result *>(nullptr, [&] {
+        return transform_events(*reinterpret_cast<const Instance *>(instance), events, count, batching);
+    });
 }
 
 const sy_send_result *send(sy_instance *, const sy_request *request) {
@@ -83,21 +102,26 @@ const sy_send_result *send(sy_instance *, const sy_request *request) {
 
 void release(sy_instance *, void *owner) { sy::release_owned(owner); }
 
-constexpr sy_plugin kPlugin = {
-    .struct_size = sizeof(sy_plugin),
-    .abi_major = SY_ABI_MAJOR,
-    .abi_minor = SY_ABI_MINOR,
-    .name = "template",
-    .version = "1.0.0",
-    .settings_schema = kSettingsSchema,
-    .init = init,
-    .destroy = destroy,
-    .transform = transform,
-    .send = send,
-    .release = release,
-    .rate_limits = nullptr,
-};
+const sy_plugin &plugin_table() {
+    static const sy_plugin table = {
+        .struct_size = sizeof(sy_plugin),
+        .abi_major = SY_ABI_MAJOR,
+        .abi_minor = SY_ABI_MINOR,
+        .name = "template",
+        .version = "1.0.0",
+        .settings_schema = settings_table().schema_json().c_str(),
+        .init = init,
+        .destroy = destroy,
+        .transform = transform,
+        .send = send,
+        .release = release,
+        .rate_limits = nullptr,
+    };
+    return table;
+}
 
 }  // namespace
 
-extern "C" SY_EXPORT const sy_plugin *sy_destination_entry(void) { return &kPlugin; }
+extern "C" SY_EXPORT const sy_plugin *sy_destination_entry(void) {
+    return sy::barrier<const sy_plugin *>(nullptr, [] { return &plugin_table(); });
+}

@@ -146,7 +146,7 @@ void RouterBatcher::emit_bulk(Bucket &bucket) {
 
 void RouterBatcher::emit_catalog(Bucket &bucket) {
     std::string body;
-    JsonWriter writer(body);
+    sy::sdk::JsonWriter writer(body);
     writer.begin_object();
     writer.key("documents");
     writer.begin_object();

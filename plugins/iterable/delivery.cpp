@@ -3,10 +3,10 @@
 
 namespace iterable {
 
-std::unique_ptr<sy::SendOutput> deliver(const HttpClient &client, const sy_request &request) {
+std::unique_ptr<sy::SendOutput> deliver(const sy::sdk::HttpClient &client, const sy_request &request) {
     auto out = std::make_unique<sy::SendOutput>();
-    const HttpAnswer answer = client.perform(request);
-    grade(sy::view(request.url), sy::view(request.body), request.event_count, answer, *out);
+    const sy::sdk::HttpAnswer answer = client.perform(request);
+    grade(sy::view(request.rate_key), sy::view(request.body), request.event_count, answer, *out);
     return out;
 }
 

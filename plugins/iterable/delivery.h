@@ -4,10 +4,10 @@
 #include <memory>
 
 #include "grading.h"
-#include "http_client.h"
+#include "switchyard/sdk/http_client.h"
 
 namespace iterable {
 
-std::unique_ptr<sy::SendOutput> deliver(const HttpClient &client, const sy_request &request);
+std::unique_ptr<sy::SendOutput> deliver(const sy::sdk::HttpClient &client, const sy_request &request);
 
 }  // namespace iterable

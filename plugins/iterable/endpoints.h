@@ -1,9 +1,8 @@
-// Where requests go: Iterable's base URL per data center, and the rules for an operator's
-// base-URL override (https anywhere, plain http only on loopback).
+// Where requests go: Iterable's base URL per data center (an operator's `endpoint` override
+// follows the SDK's url_rules.h).
 #pragma once
 
 #include <span>
-#include <string>
 #include <string_view>
 
 #include "settings.h"
@@ -18,12 +17,5 @@ struct DataCenterBase {
 
 std::span<const DataCenterBase> data_center_bases();
 std::string_view base_url_for(DataCenter data_center);
-
-// Checks an operator's base URL; returns "" when acceptable, else the reason (no sentence
-// framing, e.g. "plain http is accepted only for loopback hosts").
-std::string endpoint_problem(std::string_view url);
-
-// True when the host of an http(s) URL is 127.0.0.0/8, localhost or [::1].
-bool is_loopback_url(std::string_view url);
 
 }  // namespace iterable

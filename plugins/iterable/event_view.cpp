@@ -92,9 +92,13 @@ void append_js_string(std::string &out, Element value) {
     switch (value.type()) {
         case element_type::NULL_VALUE: out += "null"; return;
         case element_type::BOOL: out += value.get_bool().value_unsafe() ? "true" : "false"; return;
-        case element_type::INT64: js::append_number(out, static_cast<double>(value.get_int64().value_unsafe())); return;
-        case element_type::UINT64: js::append_number(out, static_cast<double>(value.get_uint64().value_unsafe())); return;
-        case element_type::DOUBLE: js::append_number(out, value.get_double().value_unsafe()); return;
+        case element_type::INT64:
+            sy::sdk::append_js_number(out, static_cast<double>(value.get_int64().value_unsafe()));
+            return;
+        case element_type::UINT64:
+            sy::sdk::append_js_number(out, static_cast<double>(value.get_uint64().value_unsafe()));
+            return;
+        case element_type::DOUBLE: sy::sdk::append_js_number(out, value.get_double().value_unsafe()); return;
         case element_type::STRING: out += value.get_string().value_unsafe(); return;
         case element_type::OBJECT: out += "[object Object]"; return;
         case element_type::ARRAY: {
@@ -120,7 +124,7 @@ std::string js_string(const Value &value) {
     return value.element ? js_string(*value.element) : "undefined";
 }
 
-void write_json(JsonWriter &writer, Element value) {
+void write_json(sy::sdk::JsonWriter &writer, Element value) {
     switch (value.type()) {
         case element_type::NULL_VALUE: writer.null(); return;
         case element_type::BOOL: writer.boolean(value.get_bool().value_unsafe()); return;
@@ -144,7 +148,7 @@ void write_json(JsonWriter &writer, Element value) {
     }
 }
 
-void write_json(JsonWriter &writer, const Value &value) {
+void write_json(sy::sdk::JsonWriter &writer, const Value &value) {
     if (value.extra_key.empty()) {
         if (value.element) write_json(writer, *value.element);
         else writer.null();

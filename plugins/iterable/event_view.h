@@ -10,7 +10,7 @@
 
 #include <simdjson.h>
 
-#include "json_writer.h"
+#include "switchyard/sdk/json_writer.h"
 
 namespace iterable {
 
@@ -68,7 +68,7 @@ std::string js_string(Element value);
 std::string js_string(const Value &value);  // absent: "undefined"
 
 // Writes a value as JSON (numbers in JavaScript's shortest form).
-void write_json(JsonWriter &writer, Element value);
-void write_json(JsonWriter &writer, const Value &value);
+void write_json(sy::sdk::JsonWriter &writer, Element value);
+void write_json(sy::sdk::JsonWriter &writer, const Value &value);
 
 }  // namespace iterable

@@ -1,10 +1,14 @@
-// Response grading. The messages match RudderStack's reference delivery code, so operators
-// moving from it recognise them (conformance: delivery.json).
+// Iterable's part of response grading (the SDK's grading.h maps the status): messages and the
+// per-item failures of bulk calls. The messages match RudderStack's reference delivery code, so
+// operators moving from it recognise them (conformance: delivery.json).
 #include "grading.h"
 
 #include <array>
 
 #include <nlohmann/json.hpp>
+
+#include "categories.h"
+#include "switchyard/sdk/grading.h"
 
 namespace iterable {
 namespace {
@@ -44,9 +48,8 @@ const Json *at_path(const Json &answer, std::string_view path) {
     }
 }
 
-bool is_bulk(std::string_view url) {
-    return url.find("/api/users/bulkUpdate") != std::string_view::npos ||
-           url.find("/api/events/trackBulk") != std::string_view::npos;
+bool is_bulk(std::string_view rate_key) {
+    return rate_key == bulk_call(Bucket::kUsers).rate_key || rate_key == bulk_call(Bucket::kEvents).rate_key;
 }
 
 // `field error:"<value>" in "<list,list>".` when the item's field is named in any list.
@@ -93,30 +96,20 @@ std::string error_detail(const Json &answer) {
     return "unknown error format";
 }
 
-sy_outcome outcome_of(long status) {
-    if (status == 429) return SY_THROTTLED;
-    if (status >= 500 || status == 0) return SY_RETRY;
-    return SY_ABORT;
-}
-
 }  // namespace
 
-void grade(std::string_view url, std::string_view request_body, size_t event_count, const HttpAnswer &answer,
-           sy::SendOutput &out) {
-    out.http_status = static_cast<uint32_t>(answer.status);
+void grade(std::string_view rate_key, std::string_view request_body, size_t event_count,
+           const sy::sdk::HttpAnswer &answer, sy::SendOutput &out) {
+    sy::sdk::grade_status(answer, out);
     if (answer.status == 0) {
-        out.outcome = SY_RETRY;
         out.message = "ITERABLE: no answer from Iterable (" + answer.transport_error + ")";
         return;
     }
     const Json parsed = Json::parse(answer.body, nullptr, false);
-    if (answer.status >= 200 && answer.status < 300) {
-        out.outcome = SY_OK;
-        if (is_bulk(url)) grade_bulk_items(request_body, event_count, parsed, out);
+    if (out.outcome == SY_OK) {
+        if (is_bulk(rate_key)) grade_bulk_items(request_body, event_count, parsed, out);
         return;
     }
-    out.outcome = outcome_of(answer.status);
-    out.retry_after_ms = answer.retry_after_ms.value_or(0);
     out.message = "ITERABLE: Error transformer proxy during ITERABLE response transformation. " + error_detail(parsed);
     // Each event carries Iterable's whole answer, as the reference reports it; an empty answer
     // (a proxy's bare 502) would leave the event without a reason, so it gets the request's.

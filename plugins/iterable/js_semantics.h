@@ -1,5 +1,6 @@
-// JavaScript value semantics the reference destination relies on: Date parsing, parseInt,
-// parseFloat and String(number), reproduced so outputs match Node byte-for-byte in value.
+// JavaScript value semantics the reference destination relies on: Date parsing, parseInt and
+// parseFloat, reproduced so outputs match Node byte-for-byte in value (String(number) is the
+// SDK's js_number.h).
 #pragma once
 
 #include <string>
@@ -20,10 +21,5 @@ double parse_int(std::string_view text);
 
 // parseFloat(text): the longest prefix that is a StrDecimalLiteral (incl. "Infinity").
 double parse_float(std::string_view text);
-
-// Number.prototype.toString() (and String(x)): shortest round-trip digits in JS layout,
-// "NaN", "Infinity", "-Infinity"; -0 gives "0".
-void append_number(std::string &out, double value);
-std::string number_to_string(double value);
 
 }  // namespace iterable::js

@@ -38,7 +38,7 @@ double convert_number(Convert convert, const Value &value) {
     return convert == Convert::kParseFloat ? js::parse_float(text) : js::parse_int(text);
 }
 
-void write_categories(JsonWriter &writer, const Value &value) {
+void write_categories(sy::sdk::JsonWriter &writer, const Value &value) {
     if (!value.element || value.element->type() != element_type::STRING) {
         write_json(writer, value);
         return;
@@ -65,7 +65,7 @@ std::string_view platform_of(const Value &value) {
 }
 
 // "$" sources: values supplied by the builder rather than read from the event.
-bool write_supplied(std::string_view source, const BuildContext &context, JsonWriter &writer) {
+bool write_supplied(std::string_view source, const BuildContext &context, sy::sdk::JsonWriter &writer) {
     if (source == "$catalog.id") write_json(writer, *context.catalog_id);
     else if (source == "$settings.preferUserId") writer.boolean(context.settings.prefer_user_id);
     else if (source == "$settings.mergeNestedObjects") writer.boolean(context.settings.merge_nested_objects);
@@ -83,7 +83,7 @@ bool first_required_error(const Mapping &mapping, BuildError &error) {
     return true;
 }
 
-bool write_items(const FieldRule &rule, const EventView &event, const BuildContext &context, JsonWriter &writer,
+bool write_items(const FieldRule &rule, const EventView &event, const BuildContext &context, sy::sdk::JsonWriter &writer,
                  BuildError &error) {
     writer.key(rule.dest);
     Value products = event.at(rule.sources[0]);
@@ -103,7 +103,7 @@ bool write_items(const FieldRule &rule, const EventView &event, const BuildConte
 }
 
 // Applies one rule; `wrote` tells whether the field ended up in the object.
-bool apply_rule(const FieldRule &rule, const EventView &event, const BuildContext &context, JsonWriter &writer,
+bool apply_rule(const FieldRule &rule, const EventView &event, const BuildContext &context, sy::sdk::JsonWriter &writer,
                 BuildError &error, bool &wrote) {
     wrote = true;
     if (rule.convert == Convert::kObject) {
@@ -148,7 +148,7 @@ bool apply_rule(const FieldRule &rule, const EventView &event, const BuildContex
 
 std::string missing_value_message(std::span<const std::string_view> sources) {
     std::string list;
-    JsonWriter writer(list);
+    sy::sdk::JsonWriter writer(list);
     if (sources.size() == 1) {
         writer.string(sources[0]);
     } else {
@@ -160,7 +160,7 @@ std::string missing_value_message(std::span<const std::string_view> sources) {
 }
 
 bool build_object(const Mapping &mapping, const EventView &event, const BuildContext &context,
-                  JsonWriter &writer, BuildError &error) {
+                  sy::sdk::JsonWriter &writer, BuildError &error) {
     writer.begin_object();
     bool has_identity = false;
     for (const FieldRule &rule : mapping.fields) {

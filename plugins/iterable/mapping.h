@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "event_view.h"
-#include "json_writer.h"
+#include "switchyard/sdk/json_writer.h"
 #include "settings.h"
 
 namespace iterable {
@@ -59,7 +59,7 @@ struct BuildError {
 
 // Writes the object described by `mapping`; false (and `error`) when a rule fails.
 bool build_object(const Mapping &mapping, const EventView &event, const BuildContext &context,
-                  JsonWriter &writer, BuildError &error);
+                  sy::sdk::JsonWriter &writer, BuildError &error);
 
 // The message of a missing required field: Missing required value from "a" (or ["a","b"]).
 std::string missing_value_message(std::span<const std::string_view> sources);

@@ -22,8 +22,8 @@ constexpr const char *kVersion = ITERABLE_PLUGIN_VERSION;
 struct Instance {
     iterable::Settings settings;
     std::vector<sy_rate_limit> rate_limits;  // views into settings.rate_limits
-    std::unique_ptr<iterable::HttpClient> http;  // thread-safe: a pool of keep-alive handles
-    iterable::ParserPool parsers;                // thread-safe
+    std::unique_ptr<sy::sdk::HttpClient> http;  // thread-safe: a pool of keep-alive handles
+    sy::sdk::ParserPool parsers;                // thread-safe
 };
 
 Instance *instance_of(sy_instance *instance) { return reinterpret_cast<Instance *>(instance); }
@@ -46,7 +46,7 @@ sy_instance *init(const sy_host_api *host, sy_str_view settings_json, char *erro
             // Iterable counts requests per sliding second: no burst above the steady rate.
             instance->rate_limits.push_back({sy::view(limit.rate_key), limit.requests_per_second, 1});
         }
-        instance->http = std::make_unique<iterable::HttpClient>(iterable::HttpOptions{
+        instance->http = std::make_unique<sy::sdk::HttpClient>(sy::sdk::HttpOptions{
             instance->settings.connect_timeout_ms, instance->settings.request_timeout_ms,
             instance->settings.gzip_requests, std::string("Switchyard-Iterable/") + kVersion});
         return reinterpret_cast<sy_instance *>(instance.release());
@@ -85,7 +85,7 @@ const sy_plugin &plugin_table() {
         .abi_minor = SY_ABI_MINOR,
         .name = "iterable",
         .version = kVersion,
-        .settings_schema = iterable::settings_schema_json().c_str(),
+        .settings_schema = iterable::settings_table().schema_json().c_str(),
         .init = init,
         .destroy = destroy,
         .transform = transform,

@@ -48,7 +48,7 @@ void set_prebuilt_catalog_document(Element json_body, BuiltEvent &out) {
     auto update = child(json_body, "update");
     if (!update) return;  // the reference ends up with "documents": {} here
     out.catalog_key = id ? js_string(*id) : "undefined";
-    JsonWriter writer(out.catalog_document);
+    sy::sdk::JsonWriter writer(out.catalog_document);
     write_json(writer, *update);
     out.has_catalog_document = true;
 }
@@ -71,7 +71,7 @@ bool build_prebuilt(Element message, const Settings &settings, BuiltEvent &out) 
             if (json_body) set_prebuilt_catalog_document(*json_body, out);
             return true;
         }
-        JsonWriter writer(out.body);
+        sy::sdk::JsonWriter writer(out.body);
         if (json_body) write_json(writer, *json_body);
         else writer.begin_object(), writer.end_object();
         return true;

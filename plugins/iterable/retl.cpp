@@ -67,7 +67,7 @@ std::string catalog_url(const std::string &base_url, const RetlTarget &target) {
 void set_catalog_document(const EventView &event, const RetlTarget &target, BuiltEvent &out) {
     out.catalog_key = target.catalog_id ? js_string(*target.catalog_id) : "undefined";
     out.catalog_document.clear();
-    JsonWriter writer(out.catalog_document);
+    sy::sdk::JsonWriter writer(out.catalog_document);
     write_json(writer, event.at("traits"));
     out.has_catalog_document = true;
 }

@@ -87,7 +87,7 @@ void set_user_key(const EventView &event, BuiltEvent &out) {
 bool build_body(const Category &category, const EventView &event, const BuildContext &context, std::string &body,
                 BuiltEvent &out) {
     body.clear();
-    JsonWriter writer(body);
+    sy::sdk::JsonWriter writer(body);
     BuildError error;
     if (build_object(*category.mapping, event, context, writer, error)) return true;
     return fail(out, std::move(error.message));

@@ -19,10 +19,10 @@ void emit_processor(const Settings &settings, uint32_t index, BuiltEvent &event,
 
 }  // namespace
 
-std::unique_ptr<sy::TransformOutput> transform_events(const Settings &settings, ParserPool &parsers,
+std::unique_ptr<sy::TransformOutput> transform_events(const Settings &settings, sy::sdk::ParserPool &parsers,
                                                       const sy_str_view *events, size_t count, sy_batching batching) {
     auto output = std::make_unique<sy::TransformOutput>();
-    const ParserPool::Lease parser = parsers.borrow();
+    const sy::sdk::ParserPool::Lease parser = parsers.borrow();
     Mode mode = batching == SY_BATCH_ALLOWED ? Mode::kRouter : Mode::kProcessor;
     RouterBatcher batcher(settings, *output);
     BuiltEvent event;

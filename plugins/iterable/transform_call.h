@@ -5,13 +5,13 @@
 #include <cstddef>
 #include <memory>
 
-#include "parser_pool.h"
+#include "switchyard/sdk/parser_pool.h"
 #include "settings.h"
 #include "switchyard/plugin.hpp"
 
 namespace iterable {
 
-std::unique_ptr<sy::TransformOutput> transform_events(const Settings &settings, ParserPool &parsers,
+std::unique_ptr<sy::TransformOutput> transform_events(const Settings &settings, sy::sdk::ParserPool &parsers,
                                                       const sy_str_view *events, size_t count, sy_batching batching);
 
 }  // namespace iterable

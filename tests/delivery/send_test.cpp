@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "host/delivery/pacer.h"
@@ -63,7 +64,9 @@ TEST(IterableSend, EveryRecordedDeliveryCaseGradesLikeTheReferenceOverHttp) {
                             c["destination_http_response"]["body"].dump());
         OwnedRequest owned{mock.base_url() + path.substr(5), input["body"]["JSON"].dump(), "test-api-key", {}, {}};
         for (size_t i = 0; i < input["metadata"].size(); ++i) owned.indexes.push_back(static_cast<uint32_t>(i));
-        const sy_request request = owned.view();
+        const std::string kind = input["endpointPath"].get<std::string>();  // what transform labels it
+        sy_request request = owned.view();
+        request.rate_key = {kind.data(), kind.size()};
         switchyard::SendResult sent = destination->send(request);
         ASSERT_TRUE(sent);
         const Json &jobs = c["expected"]["body"]["output"]["response"];
@@ -75,6 +78,36 @@ TEST(IterableSend, EveryRecordedDeliveryCaseGradesLikeTheReferenceOverHttp) {
             EXPECT_EQ(outcome == SY_OK, jobs[i]["error"] == "success") << "job " << i;
         }
     }
+}
+
+// Grading follows the request's own kind (its rate_key), not the URL's text: with a base URL
+// without "/api/", the items a bulk answer lists as failed once went out as delivered.
+TEST(IterableSend, BulkItemFailuresReachTheirEventsWhateverTheBaseUrl) {
+    httplib::Server iterable;
+    iterable.set_keep_alive_max_count(1);  // closes after answering, so stop() need not wait out keep-alive
+    iterable.Post("/users/bulkUpdate", [](const httplib::Request &, httplib::Response &res) {
+        res.set_content(R"({"successCount":1,"failCount":1,"invalidEmails":["not-an-email"]})", "application/json");
+    });
+    const std::string base = "http://127.0.0.1:" + std::to_string(iterable.bind_to_any_port("127.0.0.1"));
+    std::thread serving([&] { iterable.listen_after_bind(); });
+    auto destination = iterable_destination({{"apiKey", "test-api-key"}, {"endpoint", base}});
+    const std::string events[] = {R"({"type":"identify","userId":"u1","traits":{"email":"a@x.io"}})",
+                                  R"({"type":"identify","userId":"u2","traits":{"email":"not-an-email"}})"};
+    const sy_str_view views[] = {{events[0].data(), events[0].size()}, {events[1].data(), events[1].size()}};
+    switchyard::TransformResult built = destination->transform(views, SY_BATCH_ALLOWED);
+    ASSERT_TRUE(built);
+    ASSERT_EQ(built->request_count, 1u);
+    EXPECT_EQ(std::string(built->requests[0].url.ptr, built->requests[0].url.len), base + "/users/bulkUpdate");
+    switchyard::SendResult sent = destination->send(built->requests[0]);
+    iterable.stop();
+    serving.join();
+    ASSERT_TRUE(sent);
+    EXPECT_EQ(sent->outcome, SY_OK);
+    ASSERT_EQ(sent->event_count, 2u);
+    EXPECT_EQ(sent->events[0].outcome, SY_OK);
+    EXPECT_EQ(sent->events[1].outcome, SY_ABORT);
+    EXPECT_EQ(std::string(sent->events[1].message.ptr, sent->events[1].message.len),
+              "email error:\"not-an-email\" in \"invalidEmails\".");
 }
 
 TEST(IterableSend, ConnectionsAreReusedAcrossRequests) {

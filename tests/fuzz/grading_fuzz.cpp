@@ -1,9 +1,9 @@
 // Fuzzes the Iterable response grader: an HTTP answer (status, Retry-After header, body) to a
-// request that was sent (URL, event count, body) becomes outcomes (plugins/iterable/grading.cpp).
+// request that was sent (its kind, event count, body) becomes outcomes (plugins/iterable/grading.cpp).
 // Input: five lines, then the answer's body:
 //   <status, 0-999; 0: no answer>
 //   <Retry-After header value>
-//   <request URL>
+//   <request kind: its rate_key, e.g. users/bulkUpdate>
 //   <events in the request, 0-300>
 //   <request body, one line>
 //   <answer body>
@@ -59,16 +59,16 @@ void check(long status, size_t event_count, const sy::SendOutput &out) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     std::string_view input(reinterpret_cast<const char *>(data), size);
-    iterable::HttpAnswer answer;
+    sy::sdk::HttpAnswer answer;
     answer.status = static_cast<long>(number(next_line(input), 999));
-    answer.retry_after_ms = iterable::parse_retry_after(next_line(input), kNowEpochSeconds);
-    const std::string_view url = next_line(input);
+    answer.retry_after_ms = sy::sdk::parse_retry_after(next_line(input), kNowEpochSeconds);
+    const std::string_view rate_key = next_line(input);
     const size_t event_count = number(next_line(input), kMaxEvents);
     const std::string_view request_body = next_line(input);
     answer.body = std::string(input);
     if (answer.status == 0) answer.transport_error = "Connection refused";
     sy::SendOutput out;
-    iterable::grade(url, request_body, event_count, answer, out);
+    iterable::grade(rate_key, request_body, event_count, answer, out);
     check(answer.status, event_count, out);
     return 0;
 }

@@ -128,9 +128,9 @@ def ingest_seeds(out, vectors):
 def grading_seeds(out, vectors):
     for case in vectors["delivery"]:
         sent, answer = case["input"], case["destination_http_response"]
-        out.add(f"{answer['status']}\n\n{sent['endpoint']}\n{len(sent['metadata'])}\n"
+        out.add(f"{answer['status']}\n\n{sent['endpointPath']}\n{len(sent['metadata'])}\n"
                 f"{compact(sent['body']['JSON'])}\n{compact(answer['body'])}")
-    track = "https://api.iterable.com/api/events/track"
+    track = "events/track"
     out.add(f'429\n2\n{track}\n1\n{{}}\n{{"msg":"Rate limit exceeded","code":"RateLimitExceeded"}}')
     out.add(f"503\nWed, 01 May 2024 08:00:30 GMT\n{track}\n1\n{{}}\n<html>Service Unavailable</html>")
     out.add(f"0\n\n{track}\n3\n{{}}\n")

@@ -45,8 +45,8 @@ TEST(IterableSettings, UnknownKeyListsValidOnesAndSuggests) {
     EXPECT_EQ(error.rfind(R"(Setting "apikey" is not known (did you mean "apiKey"?); valid settings are apiKey, dataCenter,)", 0), 0u)
         << error;
     EXPECT_EQ(error.find("secret-value"), std::string::npos);
-    EXPECT_EQ(closest_setting_name("trackNamedPage"), "trackNamedPages");
-    EXPECT_EQ(closest_setting_name("completelyDifferent"), "");
+    EXPECT_EQ(settings_table().closest_name("trackNamedPage"), "trackNamedPages");
+    EXPECT_EQ(settings_table().closest_name("completelyDifferent"), "");
     EXPECT_EQ(parse(R"({"hubID":"1"})").error.find("did you mean"), std::string::npos);
 }
 
@@ -95,12 +95,12 @@ TEST(IterableSettings, RateLimitsReplaceDefaultsOneByOne) {
 }
 
 TEST(IterableSettings, SchemaComesFromTheTable) {
-    auto schema = nlohmann::json::parse(settings_schema_json());
+    auto schema = nlohmann::json::parse(settings_table().schema_json());
     EXPECT_EQ(schema["additionalProperties"], false);
     EXPECT_EQ(schema["properties"]["dataCenter"]["enum"], nlohmann::json::array({"USDC", "EUDC"}));
     EXPECT_EQ(schema["properties"]["apiKey"]["writeOnly"], true);
     EXPECT_TRUE(schema["patternProperties"].contains("^closeButton"));
-    EXPECT_EQ(schema["properties"].size() + schema["patternProperties"].size(), setting_specs().size());
+    EXPECT_EQ(schema["properties"].size() + schema["patternProperties"].size(), settings_table().specs().size());
 }
 
 // The README's settings section is the table rendered; regenerate it from the failure text.
@@ -113,7 +113,7 @@ TEST(IterableSettings, ReadmeSectionMatchesTheTable) {
     size_t from = readme.find(begin), to = readme.find(end);
     ASSERT_NE(from, std::string::npos);
     ASSERT_NE(to, std::string::npos);
-    EXPECT_EQ(readme.substr(from + begin.size(), to - from - begin.size()), settings_markdown());
+    EXPECT_EQ(readme.substr(from + begin.size(), to - from - begin.size()), settings_table().markdown());
 }
 
 }  // namespace

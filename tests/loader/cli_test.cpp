@@ -142,7 +142,7 @@ TEST(Cli, TransformRefusesBadSettingsWithTheirReason) {
     const std::string settings = temp_file("bad.yaml", "url: http://x\n");
     CliRun r = run("transform --plugin-dir " PLUGIN_DIR " --plugin template --settings " + settings + " < /dev/null");
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_NE(r.output.find("init refused: unknown setting \"url\"; this plugin takes none"), std::string::npos)
+    EXPECT_NE(r.output.find("init refused: Setting \"url\" is not known; valid settings are label."), std::string::npos)
         << r.output;
 }
 

@@ -180,7 +180,7 @@ TEST(Destination, TemplateRefusesUnknownSettings) {
     auto plugin = load_plugin(kTemplate).plugin;
     std::string error;
     EXPECT_EQ(Destination::create(plugin, "d1", R"({"url":"x"})", error), nullptr);
-    EXPECT_EQ(error, kTemplate.string() + ": init refused: unknown setting \"url\"; this plugin takes none");
+    EXPECT_EQ(error, kTemplate.string() + ": init refused: Setting \"url\" is not known; valid settings are label.");
 }
 
 }  // namespace

@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "js_semantics.h"
+#include "switchyard/sdk/js_number.h"
 
-namespace iterable {
+namespace sy::sdk {
 
 class JsonWriter {
    public:
@@ -35,7 +35,7 @@ class JsonWriter {
     // JSON.stringify turns NaN and ±Infinity into null.
     void number(double value) {
         separate();
-        if (std::isfinite(value)) js::append_number(out_, value);
+        if (std::isfinite(value)) append_js_number(out_, value);
         else out_ += "null";
     }
     // Already-serialised JSON (a whole value), copied as is.
@@ -92,4 +92,4 @@ class JsonWriter {
     bool first_ = true;
 };
 
-}  // namespace iterable
+}  // namespace sy::sdk

@@ -3,9 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "json_writer.h"
+#include "switchyard/sdk/json_writer.h"
 
-namespace iterable {
+namespace sy::sdk {
 namespace {
 
 std::string written(std::string_view text) {
@@ -14,14 +14,14 @@ std::string written(std::string_view text) {
     return out;
 }
 
-TEST(IterableJsonWriter, EscapesLikeJsonStringify) {
+TEST(JsonWriter, EscapesLikeJsonStringify) {
     EXPECT_EQ(written("plain ascii text, long enough for words"), "\"plain ascii text, long enough for words\"");
     EXPECT_EQ(written("a\"b\\c\nd\te\x01"), R"("a\"b\\c\nd\te\u0001")");
     EXPECT_EQ(written("Zoë García/Müller"), "\"Zoë García/Müller\"");
     EXPECT_EQ(written(std::string("\0", 1)), R"("\u0000")");
 }
 
-TEST(IterableJsonWriter, EverySpecialByteAtEveryOffsetRoundTrips) {
+TEST(JsonWriter, EverySpecialByteAtEveryOffsetRoundTrips) {
     for (char special : {'"', '\\', '\n', '\x1f', '\x7f'}) {
         for (size_t at = 0; at < 20; ++at) {
             std::string text(20, 'x');
@@ -31,7 +31,7 @@ TEST(IterableJsonWriter, EverySpecialByteAtEveryOffsetRoundTrips) {
     }
 }
 
-TEST(IterableJsonWriter, NumbersAndStructure) {
+TEST(JsonWriter, NumbersAsJavaScriptWritesThemAndStructure) {
     std::string out;
     JsonWriter w(out);
     w.begin_object();
@@ -39,6 +39,8 @@ TEST(IterableJsonWriter, NumbersAndStructure) {
     w.number(1.5);
     w.key("b");
     w.number(NAN);
+    w.key("big");
+    w.number(1e21);
     w.key("c");
     w.begin_array();
     w.int64(-3);
@@ -46,8 +48,8 @@ TEST(IterableJsonWriter, NumbersAndStructure) {
     w.null();
     w.end_array();
     w.end_object();
-    EXPECT_EQ(out, R"({"a":1.5,"b":null,"c":[-3,true,null]})");
+    EXPECT_EQ(out, R"({"a":1.5,"b":null,"big":1e+21,"c":[-3,true,null]})");
 }
 
 }  // namespace
-}  // namespace iterable
+}  // namespace sy::sdk

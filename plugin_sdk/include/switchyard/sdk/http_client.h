@@ -1,5 +1,5 @@
-// HTTP for the Iterable destination: libcurl with a pool of reusable handles, so every
-// worker thread keeps warm keep-alive (and HTTP/2) connections to Iterable.
+// HTTP for destination plugins: libcurl with a pool of reusable handles, so every worker
+// thread keeps warm keep-alive (and HTTP/2) connections to the destination.
 #pragma once
 
 #include <cstdint>
@@ -7,17 +7,18 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "switchyard/plugin.h"
 
-namespace iterable {
+namespace sy::sdk {
 
 struct HttpOptions {
     long connect_timeout_ms = 5000;
     long request_timeout_ms = 30000;
     bool gzip_requests = false;  // Content-Encoding: gzip on request bodies
-    std::string user_agent = "Switchyard-Iterable";  // names the plugin build in Iterable's logs
+    std::string user_agent = "Switchyard";  // "Switchyard-<plugin>/<version>" names the build in the destination's logs
 };
 
 struct HttpAnswer {
@@ -50,4 +51,4 @@ class HttpClient {
 // Seconds ("120") or an HTTP date; nullopt when unreadable. Exposed for tests.
 std::optional<uint32_t> parse_retry_after(std::string_view value, int64_t now_epoch_seconds);
 
-}  // namespace iterable
+}  // namespace sy::sdk

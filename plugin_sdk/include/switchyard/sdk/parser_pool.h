@@ -1,6 +1,7 @@
-// simdjson parsers reused across transform calls, owned by the instance. Not thread_local: a
-// thread-local object with a destructor would pin the plugin library in memory until every host
-// thread that ever called transform exits, so a reloaded plugin could never be unloaded.
+// simdjson parsers reused across transform calls, owned by the plugin instance. Not
+// thread_local: a thread-local object with a destructor would pin the plugin library in memory
+// until every host thread that ever called transform exits, so a reloaded plugin could never be
+// unloaded.
 #pragma once
 
 #include <memory>
@@ -9,7 +10,7 @@
 
 #include <simdjson.h>
 
-namespace iterable {
+namespace sy::sdk {
 
 class ParserPool {
    public:
@@ -46,4 +47,4 @@ class ParserPool {
     std::vector<std::unique_ptr<simdjson::dom::parser>> idle_;  // as many as transforms ever ran at once
 };
 
-}  // namespace iterable
+}  // namespace sy::sdk

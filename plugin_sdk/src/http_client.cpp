@@ -1,6 +1,6 @@
 // libcurl transport: pooled easy handles (each keeps its own connection cache), TLS
 // verification always on, HTTP/2 over TLS when the server offers it, optional gzip bodies.
-#include "http_client.h"
+#include "switchyard/sdk/http_client.h"
 
 #include <algorithm>
 
@@ -13,7 +13,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace iterable {
+namespace sy::sdk {
 namespace {
 
 constexpr size_t kMaxPooledHandles = 64;
@@ -21,9 +21,15 @@ constexpr long kMaxRetryAfterSeconds = 3600;  // never trust a hint longer than 
 
 std::string_view text(sy_str_view v) { return {v.ptr ? v.ptr : "", v.len}; }
 
-size_t append_body(char *data, size_t size, size_t count, void *user) {
-    static_cast<std::string *>(user)->append(data, size * count);
-    return size * count;
+// libcurl callbacks are called from C frames: nothing may throw out of them. A short count
+// makes libcurl abort the transfer, which then reads as no answer (a retry).
+size_t append_body(char *data, size_t size, size_t count, void *user) noexcept {
+    try {
+        static_cast<std::string *>(user)->append(data, size * count);
+        return size * count;
+    } catch (...) {
+        return 0;
+    }
 }
 
 bool iequals_prefix(std::string_view line, std::string_view name) {
@@ -33,13 +39,15 @@ bool iequals_prefix(std::string_view line, std::string_view name) {
     return true;
 }
 
-size_t read_header(char *data, size_t size, size_t count, void *user) {
+size_t read_header(char *data, size_t size, size_t count, void *user) noexcept {
     std::string_view line(data, size * count);
-    if (iequals_prefix(line, "retry-after")) {
-        std::string_view value = line.substr(sizeof("retry-after"));
-        while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
-        while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+    if (!iequals_prefix(line, "retry-after")) return size * count;
+    std::string_view value = line.substr(sizeof("retry-after"));
+    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
+    while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+    try {
         static_cast<HttpAnswer *>(user)->retry_after_ms = parse_retry_after(value, std::time(nullptr));
+    } catch (...) {  // an unreadable hint is no hint
     }
     return size * count;
 }
@@ -150,4 +158,4 @@ std::optional<uint32_t> parse_retry_after(std::string_view value, int64_t now_ep
     return static_cast<uint32_t>(wait * 1000);
 }
 
-}  // namespace iterable
+}  // namespace sy::sdk
