@@ -6,9 +6,6 @@
 namespace switchyard::plugin_check {
 namespace {
 
-// A v1.0 table holds every field up to and including `release`.
-constexpr size_t kMinPluginSize = offsetof(sy_plugin, release) + sizeof(sy_plugin::release);
-
 bool is_name_character(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'; }
 
 std::string name_problem(const char *name) {
@@ -19,21 +16,14 @@ std::string name_problem(const char *name) {
     return {};
 }
 
+// The loader's refusals, which a loaded plugin passed, and what the loader leaves to the plugin.
 std::string table_problem(const sy_plugin &t) {
-    if (t.struct_size < kMinPluginSize)
+    if (t.struct_size < kMinPluginTableSize)
         return "The table's struct_size is " + std::to_string(t.struct_size) + ", ABI 1.0 needs at least " +
-               std::to_string(kMinPluginSize) + ".";
-    if (t.abi_major != SY_ABI_MAJOR || t.abi_minor > SY_ABI_MINOR)
-        return "The table says ABI " + std::to_string(t.abi_major) + "." + std::to_string(t.abi_minor) +
-               ", this host speaks " + std::to_string(SY_ABI_MAJOR) + "." + std::to_string(SY_ABI_MINOR) + ".";
+               std::to_string(kMinPluginTableSize) + ".";
+    if (std::string why = table_refusal(t); !why.empty()) return "The table is refused: " + why + ".";
     if (std::string why = name_problem(t.name); !why.empty()) return why;
     if (t.version == nullptr || t.version[0] == '\0') return "The plugin's version is empty.";
-    const std::pair<bool, const char *> required[] = {
-        {t.init != nullptr, "init"},     {t.destroy != nullptr, "destroy"}, {t.transform != nullptr, "transform"},
-        {t.send != nullptr, "send"},     {t.release != nullptr, "release"},
-    };
-    for (const auto &[present, hook] : required)
-        if (!present) return std::string("The required hook \"") + hook + "\" is NULL.";
     return {};
 }
 
