@@ -36,19 +36,24 @@ InitAttempt try_init(const Subject &subject, std::string_view settings) {
 
 }  // namespace
 
+// cppcheck-suppress constParameter ; every check has the signature of the check list's entries
 Verdict check_init_refuses_empty(Subject &subject) {
     if (!subject.given_settings || *subject.given_settings == "{}")
         return skipped("no --settings other than {} given, so {} is the settings under test");
     const InitAttempt attempt = try_init(subject, "{}");
-    if (attempt.accepted) return failed("init accepted {} although the plugin is given settings (--settings): a destination missing its settings would start.");
+    if (attempt.accepted)
+        return failed("init accepted {} although the plugin is given settings (--settings): a destination missing its "
+                      "settings would start.");
     if (attempt.sentence.empty()) return failed("init refused {} without a sentence saying why.");
     return passed();
 }
 
+// cppcheck-suppress constParameter ; every check has the signature of the check list's entries
 Verdict check_init_refuses_garbage(Subject &subject) {
     for (const auto &[what, text] : kGarbage) {
         const InitAttempt attempt = try_init(subject, text);
-        if (attempt.accepted) return failed("init accepted " + std::string(what) + " as settings: " + std::string(text));
+        if (attempt.accepted)
+            return failed("init accepted " + std::string(what) + " as settings: " + std::string(text));
         if (attempt.sentence.empty())
             return failed("init refused " + std::string(what) + " without a sentence saying why.");
     }

@@ -20,7 +20,8 @@ void append_request(std::string &out, const sy_request &r) {
     }
     append(out, r.body);
     out += "events";
-    for (size_t e = 0; e < r.event_count && r.event_indexes != nullptr; ++e) out += ' ' + std::to_string(r.event_indexes[e]);
+    for (size_t e = 0; e < r.event_count && r.event_indexes != nullptr; ++e)
+        out += ' ' + std::to_string(r.event_indexes[e]);
     out += ' ';
     append(out, r.rate_key);
     out += '\n';
@@ -31,7 +32,8 @@ void append_request(std::string &out, const sy_request &r) {
 std::string result_text(const sy_transform_result *result) {
     if (result == nullptr) return "no result";
     std::string out;
-    for (size_t q = 0; q < result->request_count && result->requests != nullptr; ++q) append_request(out, result->requests[q]);
+    for (size_t q = 0; q < result->request_count && result->requests != nullptr; ++q)
+        append_request(out, result->requests[q]);
     for (size_t e = 0; e < result->error_count && result->errors != nullptr; ++e) {
         const sy_event_error &error = result->errors[e];
         out += "error " + std::to_string(error.event_index) + ' ' + std::to_string(error.status) + ' ';

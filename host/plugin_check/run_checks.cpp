@@ -59,7 +59,8 @@ bool run_checks(Subject &subject, std::ostream &out) {
         }
         const Verdict verdict = run_one(check, subject);
         if (verdict.kind == Verdict::Kind::ok) out << "ok " << check.what << "\n";
-        if (verdict.kind == Verdict::Kind::skip) out << "skip " << check.what << ": " << log::redact(verdict.sentence) << "\n";
+        if (verdict.kind == Verdict::Kind::skip)
+            out << "skip " << check.what << ": " << log::redact(verdict.sentence) << "\n";
         if (verdict.kind == Verdict::Kind::fail) out << "FAIL: " << log::redact(verdict.sentence) << "\n";
         all_held = all_held && verdict.kind != Verdict::Kind::fail;
         out.flush();

@@ -29,6 +29,7 @@ std::shared_ptr<Destination> make_destination(const Subject &subject, std::share
 
 std::vector<sy_str_view> views_of(const std::vector<std::string> &events) {
     std::vector<sy_str_view> views;
+    views.reserve(events.size());
     for (const std::string &e : events) views.push_back({e.data(), e.size()});
     return views;
 }
@@ -90,6 +91,7 @@ std::vector<std::string> events_under_test(const Subject &subject) {
     return events;
 }
 
+// cppcheck-suppress constParameter ; every check has the signature of the check list's entries
 Verdict check_transform_deterministic(Subject &subject) {
     const std::vector<std::string> events = events_under_test(subject);
     const std::vector<sy_str_view> views = views_of(events);
@@ -109,13 +111,15 @@ Verdict check_transform_deterministic(Subject &subject) {
     return passed();
 }
 
+// cppcheck-suppress constParameter ; every check has the signature of the check list's entries
 Verdict check_event_coverage(Subject &subject) {
     const std::vector<std::string> events = events_under_test(subject);
     const std::vector<sy_str_view> views = views_of(events);
     const auto destination = make_destination(subject, subject.plugin);
     for (const BatchingMode &mode : kModes) {
         const TransformResult result = destination->transform(views, mode.value);
-        if (!result) return failed("transform returned no result (NULL) for the sample events (" + std::string(mode.name) + ").");
+        if (!result)
+            return failed("transform returned no result (NULL) for the sample events (" + std::string(mode.name) + ").");
         if (const std::string why = coverage_problem(*result, events.size()); !why.empty())
             return failed("With " + std::string(mode.name) + ", " + why +
                           "; every event index must be in some request or in exactly one error, never both.");
@@ -123,6 +127,7 @@ Verdict check_event_coverage(Subject &subject) {
     return passed();
 }
 
+// cppcheck-suppress constParameter ; every check has the signature of the check list's entries
 Verdict check_results_released_once(Subject &subject) {
     const std::vector<std::string> events = events_under_test(subject);
     const std::vector<sy_str_view> views = views_of(events);
