@@ -37,10 +37,15 @@ std::string Args::value_or(std::string_view name, std::string_view fallback) con
     return value(name).value_or(std::string(fallback));
 }
 
-std::optional<Args> Args::parse(std::span<char *const> argv, std::span<const Flag> flags, std::string &error) {
+std::optional<Args> Args::parse(std::span<char *const> argv, std::span<const Flag> flags, std::string &error,
+                                std::string_view operand) {
     Args args;
     for (size_t i = 0; i < argv.size(); ++i) {
         std::string_view word = argv[i];
+        if (word.substr(0, 2) != "--" && !operand.empty() && args.operand_.empty() && !word.empty()) {
+            args.operand_ = word;
+            continue;
+        }
         if (word.substr(0, 2) != "--") {
             error = "unexpected argument \"" + std::string(word) + "\"";
             return std::nullopt;
@@ -73,6 +78,10 @@ std::optional<Args> Args::parse(std::span<char *const> argv, std::span<const Fla
         }
         args.values_[std::string(word)] = *inline_value;
         args.every_value_.emplace(std::string(word), *inline_value);
+    }
+    if (!operand.empty() && args.operand_.empty()) {
+        error = "missing " + std::string(operand);
+        return std::nullopt;
     }
     return args;
 }

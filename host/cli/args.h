@@ -31,13 +31,18 @@ class Args {
     std::vector<std::string> every_value(std::string_view name) const;
     std::string value_or(std::string_view name, std::string_view fallback) const;
     bool has(std::string_view name) const { return values_.contains(std::string(name)); }
+    // The word given besides the flags, for a command that takes one; empty when none.
+    const std::string &operand() const { return operand_; }
 
-    // Parses argv against `flags`; on failure returns nullopt and sets `error` to one sentence.
-    static std::optional<Args> parse(std::span<char *const> argv, std::span<const Flag> flags, std::string &error);
+    // Parses argv against `flags`, and at most one word that is not a flag when `operand` names it
+    // (for help and errors); on failure returns nullopt and sets `error` to one sentence.
+    static std::optional<Args> parse(std::span<char *const> argv, std::span<const Flag> flags, std::string &error,
+                                     std::string_view operand = {});
 
    private:
     std::map<std::string, std::string> values_;
     std::multimap<std::string, std::string> every_value_;
+    std::string operand_;
 };
 
 // A whole number >= 0 written in decimal, or nullopt.

@@ -14,6 +14,7 @@ struct Command {
     std::string_view summary;
     std::span<const Flag> flags;
     int (*run)(const Args &args);
+    std::string_view operand = {};  // the one word it takes besides flags, as help names it ("FILE.so"); empty: none
 };
 
 extern const Command kPluginsCommand;
@@ -25,6 +26,7 @@ extern const Command kServeCommand;
 extern const Command kDeadLetterListCommand;
 extern const Command kDeadLetterReplayCommand;
 extern const Command kDeadLetterPurgeCommand;
+extern const Command kPluginCheckCommand;
 
 // Where `--plugin-dir` points when not given: "plugins" beside the executable, which in a build
 // tree is where every built plugin lands; else, when only it exists, "../lib/switchyard/plugins"

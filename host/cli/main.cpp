@@ -10,8 +10,9 @@ namespace switchyard::cli {
 namespace {
 
 const Command *const kCommands[] = {&kServeCommand,           &kCheckCommand,           &kPluginsCommand,
-                                    &kTransformCommand,       &kSendCommand,            &kDeadLetterListCommand,
-                                    &kDeadLetterReplayCommand, &kDeadLetterPurgeCommand, &kVersionCommand};
+                                    &kPluginCheckCommand,     &kTransformCommand,       &kSendCommand,
+                                    &kDeadLetterListCommand,  &kDeadLetterReplayCommand, &kDeadLetterPurgeCommand,
+                                    &kVersionCommand};
 
 constexpr std::string_view kExitCodes =
     "Exit codes:\n"
@@ -33,7 +34,8 @@ void print_overview() {
 }
 
 void print_command_help(const Command &c) {
-    std::cout << "Usage: switchyard " << c.name << " [flags]\n\n" << c.summary << "\n\nFlags:\n"
+    std::cout << "Usage: switchyard " << c.name << (c.operand.empty() ? "" : " ") << c.operand << " [flags]\n\n"
+              << c.summary << "\n\nFlags:\n"
               << describe_flags(c.flags) << "  --help                    this text\n\n"
               << kExitCodes;
 }
@@ -75,7 +77,7 @@ int run(int argc, char **argv) {
                 return kExitOk;
             }
         std::string error;
-        auto args = Args::parse(rest, c->flags, error);
+        auto args = Args::parse(rest, c->flags, error, c->operand);
         if (!args) {
             std::cerr << "switchyard " << c->name << ": " << error << "\n";
             return kExitUsage;

@@ -13,9 +13,6 @@
 namespace switchyard {
 namespace {
 
-// A v1.0 table must hold every field up to and including `release`.
-constexpr size_t kMinPluginSize = offsetof(sy_plugin, release) + sizeof(sy_plugin::release);
-
 // Boost.DLL reports only "bad file descriptor"; the dynamic linker knows why.
 std::string dynamic_linker_reason(const std::filesystem::path &file) {
     void *handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -25,22 +22,6 @@ std::string dynamic_linker_reason(const std::filesystem::path &file) {
     }
     const char *why = ::dlerror();
     return why != nullptr ? why : "unknown reason";
-}
-
-std::string check_table(const sy_plugin &t) {
-    if (t.abi_major != SY_ABI_MAJOR)
-        return "ABI major " + std::to_string(t.abi_major) + ", this host speaks " + std::to_string(SY_ABI_MAJOR);
-    if (t.abi_minor > SY_ABI_MINOR)
-        return "built for ABI 1." + std::to_string(t.abi_minor) + ", this host speaks 1." +
-               std::to_string(SY_ABI_MINOR) + " (upgrade the host)";
-    const std::pair<bool, const char *> required[] = {
-        {t.init != nullptr, "init"},     {t.destroy != nullptr, "destroy"}, {t.transform != nullptr, "transform"},
-        {t.send != nullptr, "send"},     {t.release != nullptr, "release"},
-    };
-    for (const auto &[present, hook] : required)
-        if (!present) return std::string("required hook \"") + hook + "\" is missing";
-    if (t.name == nullptr || t.name[0] == '\0') return "plugin name is empty";
-    return {};
 }
 
 LoadOutcome refuse(const std::filesystem::path &file, const std::string &why) {
@@ -58,16 +39,32 @@ LoadOutcome load_checked(const std::filesystem::path &file, const std::filesyste
     if (!library.has(SY_ENTRY_SYMBOL)) return refuse(named, "no entry symbol \"" SY_ENTRY_SYMBOL "\"");
     const sy_plugin *exported = library.get<const sy_plugin *()>(SY_ENTRY_SYMBOL)();
     if (exported == nullptr) return refuse(named, "entry returned no plugin table");
-    if (exported->struct_size < kMinPluginSize)
+    if (exported->struct_size < kMinPluginTableSize)
         return refuse(named, "plugin table is " + std::to_string(exported->struct_size) +
-                                " bytes, ABI 1.0 needs at least " + std::to_string(kMinPluginSize));
+                                " bytes, ABI 1.0 needs at least " + std::to_string(kMinPluginTableSize));
     sy_plugin table{};
     std::memcpy(&table, exported, std::min<size_t>(exported->struct_size, sizeof table));
-    if (std::string why = check_table(table); !why.empty()) return refuse(named, why);
+    if (std::string why = table_refusal(table); !why.empty()) return refuse(named, why);
     return {std::make_shared<PluginLibrary>(named, std::move(library), table), {}};
 }
 
 }  // namespace
+
+std::string table_refusal(const sy_plugin &t) {
+    if (t.abi_major != SY_ABI_MAJOR)
+        return "ABI major " + std::to_string(t.abi_major) + ", this host speaks " + std::to_string(SY_ABI_MAJOR);
+    if (t.abi_minor > SY_ABI_MINOR)
+        return "built for ABI 1." + std::to_string(t.abi_minor) + ", this host speaks 1." +
+               std::to_string(SY_ABI_MINOR) + " (upgrade the host)";
+    const std::pair<bool, const char *> required[] = {
+        {t.init != nullptr, "init"},     {t.destroy != nullptr, "destroy"}, {t.transform != nullptr, "transform"},
+        {t.send != nullptr, "send"},     {t.release != nullptr, "release"},
+    };
+    for (const auto &[present, hook] : required)
+        if (!present) return std::string("required hook \"") + hook + "\" is missing";
+    if (t.name == nullptr || t.name[0] == '\0') return "plugin name is empty";
+    return {};
+}
 
 PluginLibrary::PluginLibrary(std::filesystem::path path, boost::dll::shared_library library, const sy_plugin &table)
     : path_(std::move(path)),

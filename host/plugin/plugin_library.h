@@ -37,6 +37,13 @@ class PluginLibrary {
     std::string name_, version_, settings_schema_;
 };
 
+// A v1.0 table must hold every field up to and including `release`.
+inline constexpr size_t kMinPluginTableSize = offsetof(sy_plugin, release) + sizeof(sy_plugin::release);
+
+// Why the loader refuses a table (another ABI version, a required hook missing, an empty name);
+// empty when it does not. `t` is the host-sized copy of at least kMinPluginTableSize bytes.
+std::string table_refusal(const sy_plugin &t);
+
 struct LoadOutcome {
     std::shared_ptr<const PluginLibrary> plugin;  // set on success
     std::string refusal;                          // one sentence naming the file, on failure

@@ -75,6 +75,16 @@ TEST(Loader, RefusesWrongMajor) {
     EXPECT_EQ(refusal_of("wrong_major.so"), (kFixtures / "wrong_major.so").string() + ": ABI major 2, this host speaks 1");
 }
 
+TEST(Loader, RefusesGnuUniqueSymbolsBeforeMappingTheFile) {
+    EXPECT_EQ(refusal_of("gnu_unique.so"),
+              (kFixtures / "gnu_unique.so").string() +
+                  ": defines the STB_GNU_UNIQUE symbol \"SharedCounter::calls\", and glibc never unloads a library that "
+                  "defined such a symbol, so a reloaded plugin would stay mapped until the host exits; build it with "
+                  "-fno-gnu-unique (switchyard_add_plugin sets it)");
+    // Refused from the file alone: once dlopen had seen the symbol, the library could never go.
+    EXPECT_EQ(read_file("/proc/self/maps").find("gnu_unique.so"), std::string::npos);
+}
+
 TEST(Loader, RefusesNewerMinor) {
     EXPECT_EQ(refusal_of("newer_minor.so"),
               (kFixtures / "newer_minor.so").string() + ": built for ABI 1.99, this host speaks 1.0 (upgrade the host)");
@@ -133,7 +143,7 @@ TEST(Loader, DirectoryLoadKeepsGoingAndRefusesDuplicateNames) {
     ASSERT_EQ(loaded.plugins.size(), 2u);  // dup_a.so and init_fails.so are correct plugins
     EXPECT_EQ(loaded.plugins[0]->name(), "dup");
     EXPECT_EQ(loaded.plugins[1]->name(), "init_fails");
-    EXPECT_EQ(loaded.refusals.size(), 9u);  // every other fixture, and dup_b.so
+    EXPECT_EQ(loaded.refusals.size(), 10u);  // every other fixture, and dup_b.so
     EXPECT_NE(std::find(loaded.refusals.begin(), loaded.refusals.end(),
                         (kFixtures / "dup_b.so").string() + ": plugin name \"dup\" is already taken by another file"),
               loaded.refusals.end());

@@ -1,0 +1,146 @@
+// The checks on transform: the same events give the same results from many threads at once,
+// every event is accounted for, and every result goes back to the plugin exactly once.
+#include <algorithm>
+
+#include "host/plugin_check/checks.h"
+#include "host/plugin_check/parallel_transform.h"
+#include "host/plugin_check/release_ledger.h"
+#include "host/plugin_check/result_text.h"
+#include "host/plugin_check/sample_events.h"
+
+namespace switchyard::plugin_check {
+namespace {
+
+constexpr size_t kRounds = 8;  // calls per thread and batching mode
+constexpr size_t kQuoteBytes = 60;
+
+struct BatchingMode {
+    sy_batching value;
+    std::string_view name;
+};
+constexpr BatchingMode kModes[] = {{SY_BATCH_NONE, "SY_BATCH_NONE"}, {SY_BATCH_ALLOWED, "SY_BATCH_ALLOWED"}};
+
+std::shared_ptr<Destination> make_destination(const Subject &subject, std::shared_ptr<const PluginLibrary> plugin) {
+    std::string error;
+    auto destination = Destination::create(std::move(plugin), "plugin-check", *subject.settings, error);
+    if (!destination) throw std::runtime_error(error);  // init accepted these settings 50 times already
+    return destination;
+}
+
+std::vector<sy_str_view> views_of(const std::vector<std::string> &events) {
+    std::vector<sy_str_view> views;
+    views.reserve(events.size());
+    for (const std::string &e : events) views.push_back({e.data(), e.size()});
+    return views;
+}
+
+std::string event_name(size_t index) {
+    const auto samples = sample_events();
+    if (index < samples.size()) return "event " + std::to_string(index) + " (" + std::string(samples[index].type) + ")";
+    return "event " + std::to_string(index) + " (message " + std::to_string(index - samples.size() + 1) + " of --events)";
+}
+
+std::string quote_around(const std::string &text, size_t at) {
+    const size_t from = at > kQuoteBytes / 2 ? at - kQuoteBytes / 2 : 0;
+    return "\"" + text.substr(from, kQuoteBytes) + "\"";
+}
+
+std::string first_difference(const std::string &expected, const std::string &got) {
+    const auto [e, g] = std::mismatch(expected.begin(), expected.end(), got.begin(), got.end());
+    const auto at = static_cast<size_t>(e - expected.begin());
+    return "at byte " + std::to_string(at) + ", " + quote_around(expected, at) + " became " + quote_around(got, at);
+}
+
+// Counts, per event, the requests and errors that name it; the first index out of range.
+std::string coverage_problem(const sy_transform_result &r, size_t count) {
+    std::vector<size_t> requests(count), errors(count);
+    if ((r.request_count > 0 && r.requests == nullptr) || (r.error_count > 0 && r.errors == nullptr))
+        return "the result counts requests or errors but their array is NULL";
+    for (size_t q = 0; q < r.request_count; ++q) {
+        if (r.requests[q].event_count > 0 && r.requests[q].event_indexes == nullptr)
+            return "request " + std::to_string(q) + " carries " + std::to_string(r.requests[q].event_count) +
+                   " events but its event_indexes is NULL";
+        for (size_t e = 0; e < r.requests[q].event_count; ++e) {
+            const uint32_t index = r.requests[q].event_indexes[e];
+            if (index >= count)
+                return "request " + std::to_string(q) + " names event index " + std::to_string(index) + " of " +
+                       std::to_string(count) + " events";
+            ++requests[index];
+        }
+    }
+    for (size_t e = 0; e < r.error_count; ++e) {
+        if (r.errors[e].event_index >= count)
+            return "error " + std::to_string(e) + " names event index " + std::to_string(r.errors[e].event_index) +
+                   " of " + std::to_string(count) + " events";
+        ++errors[r.errors[e].event_index];
+    }
+    for (size_t i = 0; i < count; ++i) {
+        if (errors[i] > 1) return event_name(i) + " is in " + std::to_string(errors[i]) + " errors";
+        if (errors[i] == 1 && requests[i] > 0) return event_name(i) + " is both in a request and in an error";
+        if (errors[i] == 0 && requests[i] == 0) return event_name(i) + " is in no request and in no error";
+    }
+    return {};
+}
+
+}  // namespace
+
+std::vector<std::string> events_under_test(const Subject &subject) {
+    std::vector<std::string> events;
+    for (const SampleEvent &sample : sample_events()) events.emplace_back(sample.json);
+    events.insert(events.end(), subject.given_events.begin(), subject.given_events.end());
+    return events;
+}
+
+// cppcheck-suppress constParameter ; every check has the signature of the check list's entries
+Verdict check_transform_deterministic(Subject &subject) {
+    const std::vector<std::string> events = events_under_test(subject);
+    const std::vector<sy_str_view> views = views_of(events);
+    const auto destination = make_destination(subject, subject.plugin);
+    for (const BatchingMode &mode : kModes) {
+        const TransformResult first_call = destination->transform(views, mode.value);
+        const std::string expected = result_text(first_call ? &*first_call : nullptr);
+        const std::vector<std::string> texts = transform_in_parallel(*destination, views, mode.value, kRounds);
+        const auto differing = std::count_if(texts.begin(), texts.end(), [&](const auto &t) { return t != expected; });
+        if (differing == 0) continue;
+        const std::string &first = *std::find_if(texts.begin(), texts.end(), [&](const auto &t) { return t != expected; });
+        return failed("transform gave different results for the same " + std::to_string(events.size()) + " events (" +
+                      std::string(mode.name) + "): " + std::to_string(differing) + " of " +
+                      std::to_string(texts.size()) + " calls from " + std::to_string(kThreads) +
+                      " threads differ from the first call, " + first_difference(expected, first) + ".");
+    }
+    return passed();
+}
+
+// cppcheck-suppress constParameter ; every check has the signature of the check list's entries
+Verdict check_event_coverage(Subject &subject) {
+    const std::vector<std::string> events = events_under_test(subject);
+    const std::vector<sy_str_view> views = views_of(events);
+    const auto destination = make_destination(subject, subject.plugin);
+    for (const BatchingMode &mode : kModes) {
+        const TransformResult result = destination->transform(views, mode.value);
+        if (!result)
+            return failed("transform returned no result (NULL) for the sample events (" + std::string(mode.name) + ").");
+        if (const std::string why = coverage_problem(*result, events.size()); !why.empty())
+            return failed("With " + std::string(mode.name) + ", " + why +
+                          "; every event index must be in some request or in exactly one error, never both.");
+    }
+    return passed();
+}
+
+// cppcheck-suppress constParameter ; every check has the signature of the check list's entries
+Verdict check_results_released_once(Subject &subject) {
+    const std::vector<std::string> events = events_under_test(subject);
+    const std::vector<sy_str_view> views = views_of(events);
+    ReleaseLedger ledger(subject.plugin);
+    {
+        const auto destination = make_destination(subject, ledger.counted_plugin());
+        for (const BatchingMode &mode : kModes)
+            transform_in_parallel(*destination, views, mode.value, kRounds, [&](const sy_transform_result *result) {
+                if (result != nullptr) ledger.handed_out(result->owner);
+            });
+    }
+    const std::string why = ledger.problem();
+    return why.empty() ? passed() : failed(why);
+}
+
+}  // namespace switchyard::plugin_check
