@@ -1,5 +1,6 @@
 // The store's watch on its database file, and serve's claim on the data directory: the lock,
 // and the refusal to start empty where a database was lost.
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -63,11 +64,30 @@ TEST_F(StoreGuardTest, TheLogOfAReplacedDatabaseIsRemovedOnceTheStoreHasClosed) 
     EXPECT_TRUE(std::filesystem::exists(database())) << "the file now at the path is not the guard's to remove";
 }
 
-TEST_F(StoreGuardTest, AnUnwritableDatabaseIsNoticed) {
-    if (::geteuid() == 0) GTEST_SKIP() << "root writes through file modes";
-    StoreGuard guard(database(), kPeriod);
-    std::filesystem::permissions(database(), std::filesystem::perms::owner_read);
-    EXPECT_TRUE(becomes(guard, false));
+// Root writes through file modes, so as root the guard watches from a child that is uid 65534
+// (forked before this test starts any thread: it opens no store).
+TEST(StoreGuardAccessTest, AnUnwritableDatabaseIsNoticed) {
+    constexpr uid_t kNobody = 65534;
+    TempDataDir dir;
+    const std::filesystem::path file = dir.path() / "switchyard.db";
+    std::ofstream(file) << "a database";
+    const auto noticed = [&] {
+        StoreGuard guard(file, kPeriod);
+        std::filesystem::permissions(file, std::filesystem::perms::owner_read);
+        return becomes(guard, false);
+    };
+    if (::geteuid() != 0) {
+        EXPECT_TRUE(noticed());
+        return;
+    }
+    ASSERT_EQ(::chown(dir.path().c_str(), kNobody, kNobody), 0);
+    ASSERT_EQ(::chown(file.c_str(), kNobody, kNobody), 0);
+    const pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) ::_exit(::setgid(kNobody) == 0 && ::setuid(kNobody) == 0 && noticed() ? 0 : 1);
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "the guard as uid 65534 did not notice";
 }
 
 TEST_F(StoreGuardTest, AnUntouchedDatabaseStaysHealthyWhileWritten) {
