@@ -20,7 +20,7 @@ using Instance = Settings;
 
 // One row per setting: validation, defaults, the exported JSON Schema and "did you mean" all
 // come from it.
-const std::array kSettingRows = std::to_array<sy::sdk::Setting<Settings>>({
+constexpr std::array kSettingRows = std::to_array<sy::sdk::Setting<Settings>>({
     {{"label", &sy::sdk::kinds::kString, R"("")", false, false,
       "Sent as an X-Switchyard-Label header when not empty (an example setting)."},
      [](Settings &s, const nlohmann::json &v) { s.label = v.get<std::string>(); }},

@@ -60,7 +60,7 @@ void store_rate_limits(Settings &s, const json &given) {
 
 #define SY_IGNORED(key, why) {{key, &kinds::kIgnored, "", false, false, why}, nullptr}
 
-const std::array kRows = std::to_array<Setting<Settings>>({
+constexpr std::array kRows = std::to_array<Setting<Settings>>({
     {{"apiKey", &kinds::kString, "", false, true,
       "Iterable server-side API key, sent in the Api-Key header. Absent: requests carry no key (as the reference)."},
      [](Settings &s, const json &v) { s.api_key = sy::sdk::Secret(v.get<std::string>()); }},

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <future>
+#include <stdexcept>
 #include <set>
 #include <thread>
 
@@ -35,18 +36,29 @@ class Loopback {
     std::thread thread_;
 };
 
-// A loopback port that was free a moment ago and on which nothing listens: bound, never listened.
-std::string unused_loopback_url() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    ::bind(fd, reinterpret_cast<sockaddr *>(&address), length);
-    ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length);
-    ::close(fd);
-    return "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/";
-}
+// A loopback port on which nothing listens: bound and never listened on, so a connection is
+// refused for as long as the object lives (no other process can take the port meanwhile).
+class UnlistenedPort {
+   public:
+    UnlistenedPort() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof address;
+        if (::bind(fd_, reinterpret_cast<sockaddr *>(&address), length) != 0 ||
+            ::getsockname(fd_, reinterpret_cast<sockaddr *>(&address), &length) != 0)
+            throw std::runtime_error("cannot bind a loopback port");
+        url_ = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/";
+    }
+    ~UnlistenedPort() { ::close(fd_); }
+    UnlistenedPort(const UnlistenedPort &) = delete;
+    UnlistenedPort &operator=(const UnlistenedPort &) = delete;
+    const std::string &url() const { return url_; }
+
+   private:
+    int fd_;
+    std::string url_;
+};
 
 // A request whose strings live as long as the test.
 struct Request {
@@ -111,7 +123,8 @@ TEST(HttpClient, KeepsTheConnectionAliveAcrossRequests) {
 }
 
 TEST(HttpClient, NoListenerIsNoAnswerWithTheReason) {
-    const HttpAnswer answer = HttpClient(HttpOptions{}).perform(Request(unused_loopback_url()).view());
+    const UnlistenedPort port;
+    const HttpAnswer answer = HttpClient(HttpOptions{}).perform(Request(port.url()).view());
     EXPECT_EQ(answer.status, 0);
     EXPECT_FALSE(answer.transport_error.empty());
 }

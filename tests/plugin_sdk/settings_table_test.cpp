@@ -14,13 +14,13 @@ namespace {
 using nlohmann::json;
 
 struct Settings {
-    std::string url;
+    std::string url;  // cppcheck-suppress unusedStructMember ; stored by its row, read by no test
     Secret token;
     bool verbose = false;
     uint32_t timeout_ms = 0;
 };
 
-const std::array kRows = std::to_array<Setting<Settings>>({
+constexpr std::array kRows = std::to_array<Setting<Settings>>({
     {{"url", &kinds::kUrl, "", true, false, "Where requests go."},
      [](Settings &s, const json &v) { s.url = v.get<std::string>(); }},
     {{"token", &kinds::kString, "", false, true, "Bearer token."},
