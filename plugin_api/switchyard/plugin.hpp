@@ -4,6 +4,7 @@
 #ifndef SWITCHYARD_PLUGIN_HPP
 #define SWITCHYARD_PLUGIN_HPP
 
+#include <cstddef>
 #include <cstring>
 #include <exception>
 #include <memory>
@@ -19,6 +20,13 @@ namespace sy {
 inline std::string_view view(sy_str_view v) noexcept { return {v.ptr ? v.ptr : "", v.len}; }
 inline sy_str_view view(std::string_view s) noexcept { return {s.data(), s.size()}; }
 
+// Tells the host why the current hook fails, if the host offers fail().
+inline void report_failure(const sy_host_api *host, std::string_view reason) noexcept {
+    if (host != nullptr && host->struct_size >= offsetof(sy_host_api, fail) + sizeof(host->fail) &&
+        host->fail != nullptr)
+        host->fail(host->host_ctx, view(reason));
+}
+
 // Runs `body` and turns any exception into `fallback`: wrap every hook in one.
 template <class Result, class Body>
 Result barrier(Result fallback, Body &&body) noexcept {
@@ -27,6 +35,19 @@ Result barrier(Result fallback, Body &&body) noexcept {
     } catch (...) {
         return fallback;
     }
+}
+
+// The same, and tells the host why (host->fail), so the exception's message reaches its log.
+template <class Result, class Body>
+Result barrier(const sy_host_api *host, Result fallback, Body &&body) noexcept {
+    try {
+        return body();
+    } catch (const std::exception &e) {
+        report_failure(host, e.what());
+    } catch (...) {
+        report_failure(host, "unknown exception");
+    }
+    return fallback;
 }
 
 // Copies `message` into the host's init error buffer, truncating, always NUL-terminated.
@@ -57,25 +78,29 @@ struct Request {
     std::string body;
     std::vector<uint32_t> event_indexes;
     std::string rate_key;
+    std::string kind;  // the plugin's label for what the request does; send() grades by it
 };
 
 // Owns a transform result: add requests and errors, then publish() once.
 class TransformOutput final : public OwnedResult {
    public:
     void add(Request request) { requests_.push_back(std::move(request)); }
-    void add_error(uint32_t event_index, uint32_t status, std::string message) {
-        errors_.push_back({event_index, status, std::move(message)});
+    // An event that produced no request: SY_ABORT (invalid), SY_RETRY or SY_SKIPPED.
+    void add_error(uint32_t event_index, sy_outcome outcome, uint32_t status, std::string message) {
+        errors_.push_back({event_index, outcome, status, std::move(message)});
     }
 
     const sy_transform_result *publish() {
         c_headers_.clear();
         for (const Request &r : requests_)
-            for (const Header &h : r.headers) c_headers_.push_back({view(h.name), view(h.value)});
+            for (const Header &h : r.headers)
+                c_headers_.push_back({sizeof(sy_header), view(h.name), view(h.value)});
         c_requests_.clear();
         size_t next_header = 0;
         for (const Request &r : requests_) {
             sy_request c{};
             c.struct_size = sizeof(sy_request);
+            c.kind = view(r.kind);
             c.method = view(r.method);
             c.url = view(r.url);
             c.headers = r.headers.empty() ? nullptr : &c_headers_[next_header];
@@ -88,7 +113,8 @@ class TransformOutput final : public OwnedResult {
             c_requests_.push_back(c);
         }
         c_errors_.clear();
-        for (const Error &e : errors_) c_errors_.push_back({e.event_index, e.status, view(e.message)});
+        for (const Error &e : errors_)
+            c_errors_.push_back({sizeof(sy_event_error), e.event_index, e.outcome, e.status, view(e.message)});
         result_ = {};
         result_.struct_size = sizeof(sy_transform_result);
         result_.owner = static_cast<OwnedResult *>(this);
@@ -102,6 +128,7 @@ class TransformOutput final : public OwnedResult {
    private:
     struct Error {
         uint32_t event_index;
+        sy_outcome outcome;
         uint32_t status;
         std::string message;
     };
@@ -130,7 +157,7 @@ class SendOutput final : public OwnedResult {
 
     const sy_send_result *publish() {
         c_events_.clear();
-        for (const EventOutcome &e : events) c_events_.push_back({e.outcome, e.status, view(e.message)});
+        for (const EventOutcome &e : events) c_events_.push_back({sizeof(sy_event_outcome), e.outcome, e.status, view(e.message)});
         result_ = {};
         result_.struct_size = sizeof(sy_send_result);
         result_.owner = static_cast<OwnedResult *>(this);
