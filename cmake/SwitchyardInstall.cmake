@@ -1,12 +1,12 @@
 # What `cmake --install` lays out and `cpack` packages: the host, its plugins (their rule lives in
-# switchyard_add_plugin), the plugin headers, the documentation and the systemd unit. Tests, the
-# mock and the benchmarks have no install rule and never ship.
+# switchyard_add_plugin), the plugin SDK (SwitchyardPluginPackage.cmake), the documentation and
+# the systemd unit. Tests, the mock and the benchmarks have no install rule and never ship.
 # Plugins and the unit go to literally lib/ (not a multiarch libdir): the host finds its plugins
 # at ../lib/switchyard/plugins from its executable, and systemd reads lib/systemd/system.
 set(SWITCHYARD_DOC_DIR share/doc/switchyard)
 
 install(TARGETS switchyard RUNTIME DESTINATION bin)
-install(FILES plugin_api/switchyard/plugin.h plugin_api/switchyard/plugin.hpp DESTINATION include/switchyard)
+include(SwitchyardPluginPackage)
 install(FILES README.md DESTINATION ${SWITCHYARD_DOC_DIR})
 install(DIRECTORY docs/ DESTINATION ${SWITCHYARD_DOC_DIR})
 install(FILES config/acme.yaml DESTINATION ${SWITCHYARD_DOC_DIR}/examples)
