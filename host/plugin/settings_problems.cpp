@@ -158,7 +158,7 @@ std::vector<SettingProblem> SettingsSchema::problems(const json &settings) const
         auto restates = [&](std::string_view prefix) { return description.starts_with(prefix); };
         if (std::any_of(kRestatements.begin(), kRestatements.end(), restates)) continue;
         SettingProblem problem{pointer_of(error.context), "", as_tail(description)};
-        ErrorContext context{problem, schema_at(document_, settings, pointer_tokens(problem.pointer)), description};
+        ErrorContext context{problem, schema_at(*document_, settings, pointer_tokens(problem.pointer)), description};
         for (const Wording &w : wordings())
             if (description.starts_with(w.valijson_prefix)) {
                 w.reword(context);

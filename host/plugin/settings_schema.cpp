@@ -57,19 +57,19 @@ std::optional<std::string> not_an_object_schema(const json &document) {
 std::optional<SettingsSchema> SettingsSchema::parse(std::string_view text, std::string &error) {
     SettingsSchema schema;
     try {
-        schema.document_ = json::parse(text);
+        schema.document_ = std::make_shared<const json>(json::parse(text));
     } catch (const json::parse_error &e) {
         error = "its settings_schema is not valid JSON (at byte " + std::to_string(e.byte) + ")";
         return std::nullopt;
     }
-    if (auto why = not_an_object_schema(schema.document_)) {
+    if (auto why = not_an_object_schema(*schema.document_)) {
         error = *why;
         return std::nullopt;
     }
     try {
         auto compiled = std::make_shared<valijson::Schema>();
         valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-        parser.populateSchema(valijson::adapters::NlohmannJsonAdapter(schema.document_), *compiled);
+        parser.populateSchema(valijson::adapters::NlohmannJsonAdapter(*schema.document_), *compiled);
         schema.compiled_ = std::move(compiled);
     } catch (const std::exception &e) {
         error = std::string("its settings_schema is not a usable JSON Schema (") + e.what() + ")";
@@ -86,13 +86,13 @@ std::string settings_schema_refusal(const char *text) {
 
 json SettingsSchema::with_defaults(const json &settings) const {
     json completed = settings;
-    fill_defaults(document_, completed);
+    fill_defaults(*document_, completed);
     return completed;
 }
 
 std::vector<std::string> SettingsSchema::secret_values(const json &settings) const {
     std::vector<std::string> values;
-    collect_secrets(&document_, settings, false, values);
+    collect_secrets(document_.get(), settings, false, values);
     return values;
 }
 

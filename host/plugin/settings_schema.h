@@ -46,11 +46,10 @@ class SettingsSchema {
     // left out: redacting every "3" would garble the logs.
     std::vector<std::string> secret_values(const nlohmann::json &settings) const;
 
-    const nlohmann::json &document() const { return document_; }
-
    private:
-    nlohmann::json document_;
-    std::shared_ptr<const valijson::Schema> compiled_;  // shared: valijson's Schema cannot be copied
+    // Shared: valijson's Schema cannot be copied, and moving this stays cheap and noexcept.
+    std::shared_ptr<const nlohmann::json> document_;
+    std::shared_ptr<const valijson::Schema> compiled_;
 };
 
 

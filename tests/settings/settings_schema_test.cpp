@@ -30,6 +30,8 @@ std::vector<std::string> described(const std::vector<SettingProblem> &problems) 
 }
 
 TEST(SettingsSchema, ReportsEveryProblemAtOnceEachNamingItsSetting) {
+    const std::string kUnknownColour =
+        "settings.colour: is not a known setting (valid: auth, greeting, headers, hosts, mode, retries, token)";
     const CheckedSettings checked = check_settings(
         kSchema, R"({"retries":-1,"mode":"warp","auth":{"password":"pw-never-shown-1"},"headers":{"X-Token":5},)"
                  R"("hosts":["a",7],"colour":"red"})");
@@ -38,8 +40,7 @@ TEST(SettingsSchema, ReportsEveryProblemAtOnceEachNamingItsSetting) {
               (std::vector<std::string>{"settings.auth.user: is required", "settings.headers.X-Token: must be a string",
                                         "settings.hosts[1]: must be a string", "settings.mode: must be one of \"fast\", \"slow\"",
                                         "settings.retries: must be at least 0",
-                                        "settings.colour: is not a known setting (valid: auth, greeting, headers, hosts, "
-                                        "mode, retries, token)",
+                                        kUnknownColour,
                                         "settings.token: is required"}));
     EXPECT_EQ(checked.problems[1].pointer, "/headers/X-Token");
 }
