@@ -17,6 +17,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config python3 curl
   libboost-dev libboost-filesystem-dev      # Boost.DLL (header-only, needs Boost.Filesystem)
   libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev
+  libvalijson-dev                           # plugins' settings schemas (header-only JSON Schema validator)
   libcurl4-openssl-dev libssl-dev zlib1g-dev
   libsqlite3-dev libcpp-httplib-dev
 )

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "host/cli/command.h"
+#include "host/cli/plugin_description.h"
 #include "host/plugin/plugin_library.h"
 
 namespace switchyard::cli {
@@ -10,6 +11,7 @@ namespace {
 
 const Flag kFlags[] = {
     kPluginDirFlag,
+    {"describe", "NAME", "print one plugin's settings reference instead of the list", ""},
 };
 
 std::filesystem::path plugin_dir(const Args &args) {
@@ -17,8 +19,19 @@ std::filesystem::path plugin_dir(const Args &args) {
     return dir ? std::filesystem::path(*dir) : default_plugin_dir();
 }
 
+int describe(const DirectoryLoad &loaded, const std::string &name) {
+    for (const auto &p : loaded.plugins)
+        if (p->name() == name) {
+            describe_plugin(std::cout, *p);
+            return kExitOk;
+        }
+    std::cerr << "switchyard: no plugin named \"" << name << "\" loaded from the plugin directory (see `switchyard plugins`)\n";
+    return kExitUsage;
+}
+
 int run_plugins(const Args &args) {
     const DirectoryLoad loaded = load_plugin_directory(plugin_dir(args));
+    if (auto name = args.value("describe")) return describe(loaded, *name);
     std::cout << std::left << std::setw(16) << "NAME" << std::setw(12) << "VERSION" << std::setw(6) << "ABI"
               << "PATH\n";
     for (const auto &p : loaded.plugins)

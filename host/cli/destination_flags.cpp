@@ -7,6 +7,7 @@
 #include "host/cli/command.h"
 #include "host/config/settings_file.h"
 #include "host/log/log.h"
+#include "host/plugin/settings_schema.h"
 #include "host/routing/secret_settings.h"
 
 namespace switchyard::cli {
@@ -49,7 +50,9 @@ std::optional<DestinationFlags> open_destination(const Args &args) {
     auto settings = read_settings_file(*args.value("settings"), error);
     if (settings) {
         register_secret_settings(plugin->settings_schema(), *settings);  // before init can quote them
-        out.destination = Destination::create(plugin, "cli", *settings, error);
+        const CheckedSettings checked = check_settings(plugin->settings_schema(), *settings);
+        if (checked.problems.empty()) out.destination = Destination::create(plugin, "cli", checked.completed_json, error);
+        else error = *args.value("settings") + ": " + problems_sentence(checked.problems);
     }
     if (!out.destination) {
         std::cerr << "switchyard: " << log::redact(error) << "\n";

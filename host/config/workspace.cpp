@@ -146,7 +146,7 @@ void read_destination(const FileReader &r, const std::string &workspace, const Y
     if (!node.IsMap()) return r.problem(node, path, "must be a mapping");
     r.check_keys(node, path, kDestinationKeys);
     DestinationConfig d{workspace, read_id(r, node, path).value_or(""), r.string(node, "plugin", path, true).value_or(""),
-                        "{}", {}, r.origin(node)};
+                        "{}", {}, r.origin(node), {}};
     if (const YAML::Node settings = node["settings"]) {
         if (!settings.IsMap()) return r.problem(settings, path + "settings", "must be a mapping of the plugin's settings");
         ScalarRewrite expand = [&](const YAML::Node &scalar) -> std::optional<std::string> {
@@ -155,6 +155,7 @@ void read_destination(const FileReader &r, const std::string &workspace, const Y
         };
         try {
             d.settings_json = yaml_to_json(settings, expand).dump();
+            d.settings_lines = json_pointer_lines(settings);
         } catch (const nlohmann::json::type_error &) {  // dump() refuses invalid UTF-8
             return r.problem(settings, path + "settings", "must be UTF-8 text");
         } catch (const YAML::BadConversion &e) {  // a key that is a list or a mapping

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,7 @@ struct DestinationConfig {
     std::string settings_json;  // compact JSON object, ${ENV} and ${file:PATH} already expanded
     DeliveryPolicy delivery;
     ConfigOrigin origin;
+    std::map<std::string, int> settings_lines;  // JSON pointer into the settings → its line, for problems
     std::string key() const { return workspace + "/" + id; }
 };
 

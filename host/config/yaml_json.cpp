@@ -3,6 +3,8 @@
 
 #include <string_view>
 
+#include "host/json/json_pointer.h"
+
 namespace switchyard {
 namespace {
 
@@ -62,7 +64,30 @@ nlohmann::json plain_scalar(const std::string &s) {
     return s;
 }
 
+void record_lines(const YAML::Node &node, const std::string &pointer, std::map<std::string, int> &lines) {
+    if (node.IsMap()) {
+        for (const auto &kv : node) {
+            const std::string member = pointer_append(pointer, kv.first.Scalar());
+            lines.emplace(member, kv.first.Mark().line + 1);
+            record_lines(kv.second, member, lines);
+        }
+    } else if (node.IsSequence()) {
+        size_t index = 0;
+        for (const auto &item : node) {
+            const std::string at = pointer_append(pointer, std::to_string(index++));
+            lines.emplace(at, item.Mark().line + 1);
+            record_lines(item, at, lines);
+        }
+    }
+}
+
 }  // namespace
+
+std::map<std::string, int> json_pointer_lines(const YAML::Node &node) {
+    std::map<std::string, int> lines{{"", node.Mark().line + 1}};
+    record_lines(node, "", lines);
+    return lines;
+}
 
 nlohmann::json yaml_to_json(const YAML::Node &node, const ScalarRewrite &rewrite) {
     switch (node.Type()) {

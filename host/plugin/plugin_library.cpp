@@ -9,6 +9,7 @@
 
 #include "host/plugin/elf_check.h"
 #include "host/plugin/plugin_trust.h"
+#include "host/plugin/settings_schema.h"
 
 namespace switchyard {
 namespace {
@@ -45,6 +46,7 @@ LoadOutcome load_checked(const std::filesystem::path &file, const std::filesyste
     sy_plugin table{};
     std::memcpy(&table, exported, std::min<size_t>(exported->struct_size, sizeof table));
     if (std::string why = table_refusal(table); !why.empty()) return refuse(named, why);
+    if (std::string why = settings_schema_refusal(table.settings_schema); !why.empty()) return refuse(named, why);
     return {std::make_shared<PluginLibrary>(named, std::move(library), table), {}};
 }
 

@@ -6,9 +6,9 @@
 
 namespace switchyard {
 
-// Registers the value of every top-level string setting of `settings_json` that the plugin's JSON
-// Schema marks secret: "writeOnly": true (the schema's mark for a value never shown back) or
-// "x-secret": true. Unparsable input registers nothing.
+// Registers the value of every setting of `settings_json`, at any depth, that the plugin's JSON
+// Schema marks secret (settings_schema.h: "x-secret": true or "writeOnly": true). Unparsable
+// input registers nothing.
 void register_secret_settings(std::string_view settings_schema, std::string_view settings_json);
 
 }  // namespace switchyard

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "host/routing/destination_settings.h"
 #include "host/routing/secret_settings.h"
 
 namespace switchyard {
@@ -66,7 +67,12 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
         }
         std::shared_ptr<Destination> instance = reusable(previous, d, *plugin);
         std::string error;
-        if (!instance) instance = Destination::create(plugin, d.key(), d.settings_json, error);
+        if (!instance) {
+            DestinationSettings settings = check_destination_settings(d, *plugin);
+            build.problems.insert(build.problems.end(), settings.problems.begin(), settings.problems.end());
+            if (!settings.problems.empty()) continue;
+            instance = Destination::create(plugin, d.key(), settings.completed_json, error);
+        }
         if (!instance) {
             build.problems.push_back(where + error);
             continue;

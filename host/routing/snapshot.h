@@ -34,8 +34,9 @@ struct SnapshotBuild {
     std::vector<std::string> problems;
 };
 
-// Creates every destination's instance (its plugin validates the settings), after registering
-// the settings each plugin's schema marks secret (secret_settings.h). All-or-nothing:
+// Creates every destination's instance, after registering the settings each plugin's schema
+// marks secret (secret_settings.h) and checking each destination's settings against that schema
+// (destination_settings.h): init receives them with the schema's defaults filled in. All-or-nothing:
 // any problem and no snapshot is returned, so a half-configured destination never runs.
 // With the `previous` snapshot (a reload), a destination whose plugin library and settings are
 // unchanged keeps its instance, and one whose plugin was removed since is suspended.

@@ -12,7 +12,7 @@ json property_schema(const SettingSpec &spec) {
     json p = json::parse(spec.kind->schema_json);
     p["description"] = spec.description;
     if (!spec.default_json.empty()) p["default"] = json::parse(spec.default_json);
-    if (spec.secret) p["writeOnly"] = true;
+    if (spec.secret) p["writeOnly"] = p["x-secret"] = true;  // "x-secret": the mark hosts and tools look for
     return p;
 }
 

@@ -83,6 +83,7 @@ TEST(SettingsTable, SchemaAndMarkdownComeFromTheRows) {
     EXPECT_EQ(schema["required"], json::array({"url"}));
     EXPECT_EQ(schema["properties"]["url"], json::parse(R"({"type":"string","format":"uri","description":"Where requests go."})"));
     EXPECT_EQ(schema["properties"]["token"]["writeOnly"], true);
+    EXPECT_EQ(schema["properties"]["token"]["x-secret"], true);
     EXPECT_EQ(schema["properties"]["timeoutMs"]["default"], 2500);
     EXPECT_TRUE(schema["patternProperties"].contains("^legacy"));
     EXPECT_NE(table().markdown().find("| `timeoutMs` | integer (ms) | `2500` | no | no | Whole-request timeout in ms. |\n"),
