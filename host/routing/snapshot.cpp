@@ -48,7 +48,7 @@ void register_every_secret_setting(const Config &config,
 }  // namespace
 
 SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared_ptr<const PluginLibrary>> &plugins,
-                             uint64_t generation, const Snapshot *previous) {
+                             uint64_t generation, const Snapshot *previous, Metrics *metrics) {
     SnapshotBuild build;
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = generation;
@@ -66,7 +66,7 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
         }
         std::shared_ptr<Destination> instance = reusable(previous, d, *plugin);
         std::string error;
-        if (!instance) instance = Destination::create(plugin, d.key(), d.settings_json, error);
+        if (!instance) instance = Destination::create(plugin, d.key(), d.settings_json, error, metrics);
         if (!instance) {
             build.problems.push_back(where + error);
             continue;
