@@ -1,12 +1,12 @@
 # What `cmake --install` lays out and `cpack` packages: the host, its plugins (their rule lives in
-# switchyard_add_plugin), the plugin headers, the documentation and the systemd unit. Tests, the
-# mock and the benchmarks have no install rule and never ship.
+# switchyard_add_plugin), the plugin SDK (SwitchyardPluginPackage.cmake), the documentation and
+# the systemd unit. Tests, the mock and the benchmarks have no install rule and never ship.
 # Plugins and the unit go to literally lib/ (not a multiarch libdir): the host finds its plugins
 # at ../lib/switchyard/plugins from its executable, and systemd reads lib/systemd/system.
 set(SWITCHYARD_DOC_DIR share/doc/switchyard)
 
 install(TARGETS switchyard RUNTIME DESTINATION bin)
-install(FILES plugin_api/switchyard/plugin.h plugin_api/switchyard/plugin.hpp DESTINATION include/switchyard)
+include(SwitchyardPluginPackage)
 install(FILES README.md DESTINATION ${SWITCHYARD_DOC_DIR})
 install(DIRECTORY docs/ DESTINATION ${SWITCHYARD_DOC_DIR})
 install(FILES config/acme.yaml DESTINATION ${SWITCHYARD_DOC_DIR}/examples)
@@ -34,12 +34,18 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "event-routing host with shared-object des
 set(CPACK_PACKAGE_DESCRIPTION
     "Switchyard receives customer events through the RudderStack/Segment ingestion API, keeps them in
 an SQLite store and delivers them to each connected destination through that destination's plugin.
-Ships the host, the Iterable plugin, the plugin headers and a hardened systemd unit.")
+Ships the host, the Iterable plugin, the plugin SDK and a hardened systemd unit.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 # dpkg-shlibdeps writes the Depends on the runtime libraries; adduser is for the maintainer scripts.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS adduser)
+# The plugin SDK (headers, static library, CMake package, .pc; SwitchyardPluginPackage.cmake) stays
+# in this one package rather than a switchyard-dev: it is small, the plugin headers always shipped
+# here, and a plugin is built for the host it runs in. Building a plugin needs the SDK's
+# dependencies' headers, which a server running only the host does not: suggested, not depended on.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS
+    "cmake, pkg-config, g++, libcurl4-openssl-dev | libcurl-dev, zlib1g-dev, libsimdjson-dev, nlohmann-json3-dev")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_CURRENT_LIST_DIR}/debian/postinst ${CMAKE_CURRENT_LIST_DIR}/debian/prerm

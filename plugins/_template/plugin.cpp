@@ -3,6 +3,9 @@
 // and send_request() with the destination's own (the SDK's http_client.h and grading.h send and
 // grade real requests).
 #include <array>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -37,35 +40,45 @@ std::vector<sy::Header> headers_for(const Settings &settings) {
     return headers;
 }
 
-const sy_transform_result *transform_events(const Settings &settings, const sy_str_view *events, size_t count,
-                                            sy_batching batching) {
+sy::Request discard_request(const Settings &settings) {
+    sy::Request request;
+    request.kind = "discard";  // what send() grades by; a real plugin names its endpoints
+    request.url = "null://discard";
+    request.headers = headers_for(settings);
+    return request;
+}
+
+// One event's JSON as it is, several as a JSON array.
+std::string body_of(const std::vector<std::string> &events) {
+    if (events.size() == 1) return events.front();
+    std::string body = "[";
+    for (const std::string &event : events) body += (body.size() > 1 ? "," : "") + event;
+    return body + "]";
+}
+
+// Requests of up to `max_events` events each, in input order.
+const sy_transform_result *transform_events(const Settings &settings, const sy_borrowed_str *events, size_t count,
+                                            uint32_t max_events) {
     auto out = std::make_unique<sy::TransformOutput>();
-    sy::Request batch;
-    batch.url = "null://discard";
-    batch.headers = headers_for(settings);
+    sy::Request request = discard_request(settings);
+    std::vector<std::string> bodies;
+    auto emit = [&] {
+        if (bodies.empty()) return;
+        request.body = body_of(bodies);
+        out->add(std::exchange(request, discard_request(settings)));
+        bodies.clear();
+    };
     for (uint32_t i = 0; i < count; ++i) {
         auto event = nlohmann::json::parse(sy::view(events[i]), nullptr, false);
         if (!event.is_object()) {
-            out->add_error(i, 400, "event is not a JSON object");
+            out->add_error(i, SY_ABORT, 400, "event is not a JSON object");
             continue;
         }
-        if (batching == SY_BATCH_NONE) {
-            sy::Request single;
-            single.url = "null://discard";
-            single.headers = headers_for(settings);
-            single.body = event.dump();
-            single.event_indexes = {i};
-            out->add(std::move(single));
-            continue;
-        }
-        batch.body += batch.body.empty() ? "[" : ",";
-        batch.body += event.dump();
-        batch.event_indexes.push_back(i);
+        bodies.push_back(event.dump());
+        request.event_indexes.push_back(i);
+        if (request.event_indexes.size() >= max_events) emit();
     }
-    if (!batch.event_indexes.empty()) {
-        batch.body += "]";
-        out->add(std::move(batch));
-    }
+    emit();
     return sy::hand_to_host(std::move(out));
 }
 
@@ -76,7 +89,7 @@ const sy_send_result *send_request(const sy_request &) {
     return sy::hand_to_host(std::move(out));
 }
 
-sy_instance *init(const sy_host_api *, sy_str_view settings, char *error, size_t error_cap) {
+sy_instance *init(const sy_host_api *, sy_borrowed_str settings, char *error, size_t error_cap) {
     return sy::barrier<sy_instance *>(nullptr, [&]() -> sy_instance * {
         auto parsed = settings_table().parse(sy::view(settings));
         if (!parsed.ok) {
@@ -89,10 +102,11 @@ sy_instance *init(const sy_host_api *, sy_str_view settings, char *error, size_t
 
 void destroy(sy_instance *instance) { delete reinterpret_cast<Instance *>(instance); }
 
-const sy_transform_result *transform(sy_instance *instance, const sy_str_view *events, size_t count,
-                                     sy_batching batching) {
+const sy_transform_result *transform(sy_instance *instance, const sy_borrowed_str *events, size_t count,
+                                     uint32_t max_events_per_request) {
     return sy::barrier<const sy_transform_result *>(nullptr, [&] {
-        return transform_events(*reinterpret_cast<const Instance *>(instance), events, count, batching);
+        return transform_events(*reinterpret_cast<const Instance *>(instance), events, count,
+                                max_events_per_request);
     });
 }
 
@@ -110,12 +124,17 @@ const sy_plugin &plugin_table() {
         .name = "template",
         .version = "1.0.0",
         .settings_schema = settings_table().schema_json().c_str(),
+        .message_types = nullptr,       // every type
+        .max_events_per_request = 100,  // batches of up to 100 events
+        .max_body_bytes = 0,            // no limit of its own
         .init = init,
         .destroy = destroy,
         .transform = transform,
         .send = send,
         .release = release,
         .rate_limits = nullptr,
+        .delete_users = nullptr,
+        .verify = nullptr,
     };
     return table;
 }

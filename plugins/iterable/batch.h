@@ -20,6 +20,9 @@ namespace iterable {
 // non-ASCII written as \u escapes, which is never less than the UTF-8 size actually sent.
 constexpr size_t kMaxBulkItems = 1000;
 constexpr size_t kMaxBulkBytes = 4'000'000;
+// What a whole bulk body can reach under kMaxBulkBytes of items (commas and the wrapping object
+// add ~1 KB): the limit the plugin declares to the host (sy_plugin.max_body_bytes).
+constexpr size_t kMaxBulkRequestBytes = 4 * 1024 * 1024;
 // Catalog bulk calls: 1000 documents (rudder-transformer iterable/config.js); no byte split.
 constexpr size_t kMaxCatalogDocuments = 1000;
 
@@ -32,7 +35,8 @@ sy::Request make_request(const Settings &settings, const Category &category, std
 
 class RouterBatcher {
    public:
-    RouterBatcher(const Settings &settings, sy::TransformOutput &output);
+    // A bulk call carries at most `max_items` events (the host's cap; Iterable's own is lower or equal).
+    RouterBatcher(const Settings &settings, size_t max_items, sy::TransformOutput &output);
     ~RouterBatcher();
     // Feeds successfully built events in input order.
     void add(uint32_t index, BuiltEvent &event);
@@ -48,6 +52,7 @@ class RouterBatcher {
     void emit_catalog(Bucket &bucket);
 
     const Settings &settings_;
+    size_t max_items_;
     sy::TransformOutput &output_;
     std::vector<std::unique_ptr<Bucket>> open_;
 };

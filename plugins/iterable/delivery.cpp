@@ -6,7 +6,7 @@ namespace iterable {
 std::unique_ptr<sy::SendOutput> deliver(const sy::sdk::HttpClient &client, const sy_request &request) {
     auto out = std::make_unique<sy::SendOutput>();
     const sy::sdk::HttpAnswer answer = client.perform(request);
-    grade(sy::view(request.rate_key), sy::view(request.body), request.event_count, answer, *out);
+    grade(sy::view(request.kind), sy::view(request.body), request.event_count, answer, *out);
     return out;
 }
 

@@ -48,8 +48,8 @@ const Json *at_path(const Json &answer, std::string_view path) {
     }
 }
 
-bool is_bulk(std::string_view rate_key) {
-    return rate_key == bulk_call(Bucket::kUsers).rate_key || rate_key == bulk_call(Bucket::kEvents).rate_key;
+bool is_bulk(std::string_view kind) {
+    return kind == bulk_call(Bucket::kUsers).rate_key || kind == bulk_call(Bucket::kEvents).rate_key;
 }
 
 // `field error:"<value>" in "<list,list>".` when the item's field is named in any list.
@@ -98,7 +98,7 @@ std::string error_detail(const Json &answer) {
 
 }  // namespace
 
-void grade(std::string_view rate_key, std::string_view request_body, size_t event_count,
+void grade(std::string_view kind, std::string_view request_body, size_t event_count,
            const sy::sdk::HttpAnswer &answer, sy::SendOutput &out) {
     sy::sdk::grade_status(answer, out);
     if (answer.status == 0) {
@@ -107,7 +107,7 @@ void grade(std::string_view rate_key, std::string_view request_body, size_t even
     }
     const Json parsed = Json::parse(answer.body, nullptr, false);
     if (out.outcome == SY_OK) {
-        if (is_bulk(rate_key)) grade_bulk_items(request_body, event_count, parsed, out);
+        if (is_bulk(kind)) grade_bulk_items(request_body, event_count, parsed, out);
         return;
     }
     out.message = "ITERABLE: Error transformer proxy during ITERABLE response transformation. " + error_detail(parsed);

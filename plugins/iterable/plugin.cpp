@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "batch.h"
 #include "delivery.h"
 #include "settings.h"
 #include "switchyard/plugin.h"
@@ -20,6 +21,7 @@ constexpr const char *kVersion = ITERABLE_PLUGIN_VERSION;
 
 // Immutable after init, as the ABI requires (transform may run on many threads).
 struct Instance {
+    const sy_host_api *host = nullptr;  // valid until destroy
     iterable::Settings settings;
     std::vector<sy_rate_limit> rate_limits;  // views into settings.rate_limits
     std::unique_ptr<sy::sdk::HttpClient> http;  // thread-safe: a pool of keep-alive handles
@@ -32,7 +34,7 @@ void log_line(const sy_host_api *host, sy_log_level level, const std::string &li
     if (host != nullptr && host->log != nullptr) host->log(host->host_ctx, level, sy::view(line));
 }
 
-sy_instance *init(const sy_host_api *host, sy_str_view settings_json, char *error, size_t error_cap) {
+sy_instance *init(const sy_host_api *host, sy_borrowed_str settings_json, char *error, size_t error_cap) {
     return sy::barrier<sy_instance *>(nullptr, [&]() -> sy_instance * {
         iterable::SettingsParse parsed = iterable::parse_settings(sy::view(settings_json));
         if (!parsed.ok) {
@@ -41,10 +43,12 @@ sy_instance *init(const sy_host_api *host, sy_str_view settings_json, char *erro
         }
         for (const std::string &warning : parsed.warnings) log_line(host, SY_LOG_WARN, warning);
         auto instance = std::make_unique<Instance>();
+        instance->host = host;
         instance->settings = std::move(parsed.settings);
         for (const iterable::RateLimitSetting &limit : instance->settings.rate_limits) {
             // Iterable counts requests per sliding second: no burst above the steady rate.
-            instance->rate_limits.push_back({sy::view(limit.rate_key), limit.requests_per_second, 1});
+            instance->rate_limits.push_back(
+                {sizeof(sy_rate_limit), sy::view(limit.rate_key), limit.requests_per_second, 1});
         }
         instance->http = std::make_unique<sy::sdk::HttpClient>(sy::sdk::HttpOptions{
             instance->settings.connect_timeout_ms, instance->settings.request_timeout_ms,
@@ -55,18 +59,19 @@ sy_instance *init(const sy_host_api *host, sy_str_view settings_json, char *erro
 
 void destroy(sy_instance *instance) { delete instance_of(instance); }
 
-const sy_transform_result *transform(sy_instance *instance, const sy_str_view *events, size_t count,
-                                     sy_batching batching) {
-    return sy::barrier<const sy_transform_result *>(nullptr, [&]() -> const sy_transform_result * {
-        Instance &self = *instance_of(instance);
+const sy_transform_result *transform(sy_instance *instance, const sy_borrowed_str *events, size_t count,
+                                     uint32_t max_events_per_request) {
+    Instance &self = *instance_of(instance);
+    return sy::barrier<const sy_transform_result *>(self.host, nullptr, [&]() -> const sy_transform_result * {
         return sy::hand_to_host(
-            iterable::transform_events(self.settings, self.parsers, events, count, batching));
+            iterable::transform_events(self.settings, self.parsers, events, count, max_events_per_request));
     });
 }
 
 const sy_send_result *send(sy_instance *instance, const sy_request *request) {
-    return sy::barrier<const sy_send_result *>(nullptr, [&]() -> const sy_send_result * {
-        return sy::hand_to_host(iterable::deliver(*instance_of(instance)->http, *request));
+    Instance &self = *instance_of(instance);
+    return sy::barrier<const sy_send_result *>(self.host, nullptr, [&]() -> const sy_send_result * {
+        return sy::hand_to_host(iterable::deliver(*self.http, *request));
     });
 }
 
@@ -78,6 +83,10 @@ const sy_rate_limit *rate_limits(sy_instance *instance, size_t *count) {
     return limits.data();
 }
 
+// Iterable's types (rudder-integrations-config iterable supportedMessageTypes): the host skips
+// the others, e.g. group, before transform.
+constexpr const char *kMessageTypes[] = {"identify", "track", "page", "screen", "alias", nullptr};
+
 const sy_plugin &plugin_table() {
     static const sy_plugin table = {
         .struct_size = sizeof(sy_plugin),
@@ -86,12 +95,17 @@ const sy_plugin &plugin_table() {
         .name = "iterable",
         .version = kVersion,
         .settings_schema = iterable::settings_table().schema_json().c_str(),
+        .message_types = kMessageTypes,
+        .max_events_per_request = iterable::kMaxBulkItems,
+        .max_body_bytes = iterable::kMaxBulkRequestBytes,
         .init = init,
         .destroy = destroy,
         .transform = transform,
         .send = send,
         .release = release,
         .rate_limits = rate_limits,
+        .delete_users = nullptr,
+        .verify = nullptr,
     };
     return table;
 }

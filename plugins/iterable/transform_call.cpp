@@ -20,16 +20,17 @@ void emit_processor(const Settings &settings, uint32_t index, BuiltEvent &event,
 }  // namespace
 
 std::unique_ptr<sy::TransformOutput> transform_events(const Settings &settings, sy::sdk::ParserPool &parsers,
-                                                      const sy_str_view *events, size_t count, sy_batching batching) {
+                                                      const sy_borrowed_str *events, size_t count,
+                                                      uint32_t max_events_per_request) {
     auto output = std::make_unique<sy::TransformOutput>();
     const sy::sdk::ParserPool::Lease parser = parsers.borrow();
-    Mode mode = batching == SY_BATCH_ALLOWED ? Mode::kRouter : Mode::kProcessor;
-    RouterBatcher batcher(settings, *output);
+    Mode mode = max_events_per_request > 1 ? Mode::kRouter : Mode::kProcessor;
+    RouterBatcher batcher(settings, max_events_per_request, *output);
     BuiltEvent event;
     for (size_t i = 0; i < count; ++i) {
         uint32_t index = static_cast<uint32_t>(i);
         transform_event(*parser, sy::view(events[i]), settings, mode, event);
-        if (!event.ok) output->add_error(index, event.error.status, std::move(event.error.message));
+        if (!event.ok) output->add_error(index, SY_ABORT, event.error.status, std::move(event.error.message));
         else if (mode == Mode::kRouter) batcher.add(index, event);
         else emit_processor(settings, index, event, *output);
     }

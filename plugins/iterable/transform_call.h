@@ -1,8 +1,9 @@
-// One transform() call: every event mapped, then emitted per event (processor mode) or
-// batched (router mode) into a result the host releases later.
+// One transform() call: every event mapped, then emitted per event (processor mode: the host
+// asked for one event per request) or batched (router mode) into a result the host releases later.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "switchyard/sdk/parser_pool.h"
@@ -12,6 +13,7 @@
 namespace iterable {
 
 std::unique_ptr<sy::TransformOutput> transform_events(const Settings &settings, sy::sdk::ParserPool &parsers,
-                                                      const sy_str_view *events, size_t count, sy_batching batching);
+                                                      const sy_borrowed_str *events, size_t count,
+                                                      uint32_t max_events_per_request);
 
 }  // namespace iterable

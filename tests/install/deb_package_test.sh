@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `cpack -G DEB` makes a package with the runtime libraries as dependencies, the host, plugins,
-# headers and unit under /usr, and a host that runs from the extracted files.
+# plugin SDK and unit under /usr, and a host that runs from the extracted files.
 set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -22,10 +22,13 @@ done
 for script in postinst prerm postrm; do
     grep -q " $script " <<<"$info" || fail "the package has no $script: $info"
 done
+grep -q '^ Suggests: .*libsimdjson-dev' <<<"$info" || fail "Suggests does not name the SDK's build dependencies: $info"
 
 contents=$(dpkg-deb -c "$deb")
 for path in usr/bin/switchyard usr/lib/switchyard/plugins/iterable.so usr/include/switchyard/plugin.h \
-    usr/include/switchyard/plugin.hpp usr/lib/systemd/system/switchyard.service usr/share/doc/switchyard/README.md; do
+    usr/include/switchyard/plugin.hpp usr/include/switchyard/sdk/http_client.h usr/lib/libswitchyard_plugin_sdk.a \
+    usr/lib/cmake/SwitchyardPlugin/SwitchyardPluginConfig.cmake usr/lib/pkgconfig/switchyard-plugin.pc \
+    usr/lib/systemd/system/switchyard.service usr/share/doc/switchyard/README.md; do
     grep -q " \./$path$" <<<"$contents" || fail "the package does not hold $path: $contents"
 done
 if grep -qE 'mock-iterable|_test$|test-plugins|fixtures' <<<"$contents"; then
@@ -33,6 +36,9 @@ if grep -qE 'mock-iterable|_test$|test-plugins|fixtures' <<<"$contents"; then
 fi
 
 dpkg-deb -x "$deb" "$tmp/root"
+# cpack strips the binaries (CPACK_STRIP_FILES), never the SDK archive, whose symbols plugins link.
+grep -q ' T ' <<<"$(nm "$tmp/root/usr/lib/libswitchyard_plugin_sdk.a" 2>&1)" ||
+    fail "the packaged libswitchyard_plugin_sdk.a defines no symbols (stripped?)"
 "$tmp/root/usr/bin/switchyard" version | grep -qF "$VERSION" || fail "the packaged switchyard does not run"
 "$tmp/root/usr/bin/switchyard" plugins | grep -q "^iterable " || fail "the packaged switchyard loads no iterable plugin"
 grep -q '^ExecStart=/usr/bin/switchyard serve .*--plugin-dir /usr/lib/switchyard/plugins ' \

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `cmake --install` lays out exactly the host, the plugins built into the plugin directory (not the
-# template), the plugin headers, the documentation and the unit: no test plugin, mock or test
-# executable.
+# template), the plugin SDK (headers, static library, CMake package, pkg-config module), the
+# documentation and the unit: no test plugin, mock or test executable.
 set -euo pipefail
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -14,10 +14,15 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 plugins=$(cd "$BUILD_DIR/plugins" && ls -- *.so | grep -vx template.so)
 [ -n "$plugins" ] || fail "no plugin is built in $BUILD_DIR/plugins"
 {
-    printf '%s\n' bin/switchyard include/switchyard/plugin.h include/switchyard/plugin.hpp \
-        lib/systemd/system/switchyard.service \
-        share/doc/switchyard/README.md share/doc/switchyard/examples/acme.yaml
+    printf '%s\n' bin/switchyard lib/systemd/system/switchyard.service \
+        share/doc/switchyard/README.md share/doc/switchyard/examples/acme.yaml \
+        lib/libswitchyard_plugin_sdk.a lib/pkgconfig/switchyard-plugin.pc
     printf 'lib/switchyard/plugins/%s\n' $plugins
+    printf 'lib/cmake/SwitchyardPlugin/%s\n' SwitchyardPluginConfig.cmake SwitchyardPluginConfigVersion.cmake \
+        SwitchyardPluginTargets.cmake "SwitchyardPluginTargets-${BUILD_TYPE,,}.cmake" \
+        SwitchyardPlugin.cmake SwitchyardWarnings.cmake
+    (cd "$SOURCE_DIR/plugin_api" && find . -type f | sed 's|^\./|include/|')
+    (cd "$SOURCE_DIR/plugin_sdk/include" && find . -type f | sed 's|^\./|include/|')
     (cd "$SOURCE_DIR/docs" && find . -type f | sed 's|^\./|share/doc/switchyard/|')
 } | sort >"$tmp/expected"
 (cd "$prefix" && find . -type f -o -type l) | sed 's|^\./||' | sort >"$tmp/installed"
@@ -28,6 +33,10 @@ for plugin in $plugins; do
     cmp -s "$BUILD_DIR/plugins/$plugin" "$prefix/lib/switchyard/plugins/$plugin" ||
         fail "lib/switchyard/plugins/$plugin is not the build of $BUILD_DIR/plugins"
 done
+
+# Plugins outside the tree get the tree's own switchyard_add_plugin, not a copy that could drift.
+cmp -s "$SOURCE_DIR/cmake/SwitchyardPlugin.cmake" "$prefix/lib/cmake/SwitchyardPlugin/SwitchyardPlugin.cmake" ||
+    fail "lib/cmake/SwitchyardPlugin/SwitchyardPlugin.cmake is not cmake/SwitchyardPlugin.cmake"
 
 unit=$prefix/lib/systemd/system/switchyard.service
 grep -qx "ExecStart=$prefix/bin/switchyard serve .*--plugin-dir $prefix/lib/switchyard/plugins .*" "$unit" ||
