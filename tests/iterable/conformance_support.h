@@ -30,8 +30,10 @@ std::shared_ptr<switchyard::Destination> make_destination(const json &config, st
 // One output line in the differential files' format:
 // {indexes, status, requests:[{method, endpoint, headers, body}]} or {indexes, status, error}.
 // Requests are in sending order; errors follow.
+// Router mode passes the plugin's max_events_per_request, processor mode 1, as the host does.
+enum class Mode { processor, router };
 std::vector<json> run_events(const switchyard::Destination &destination, const std::vector<std::string> &events,
-                             sy_batching batching);
+                             Mode mode);
 
 // Processor mode: the entries of one event compared with the reference's; "" when equal.
 std::string compare_processor(const json &expected_line, const json &actual_line);

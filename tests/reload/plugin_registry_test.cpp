@@ -100,9 +100,9 @@ long requests_for(const Destination &destination, int count) {
                          R"(","event":"Loaded","messageId":"m)" + std::to_string(i) + R"("})");
     std::vector<sy_str_view> views;
     for (const std::string &e : events) views.push_back({e.data(), e.size()});
-    TransformResult result = destination.transform(views, SY_BATCH_ALLOWED);
-    if (!result || result->error_count != 0) return -1;
-    return static_cast<long>(result->request_count);
+    TransformResult result = destination.transform(views, destination.plugin().max_events_per_request());
+    if (!result || !result->errors.empty()) return -1;
+    return static_cast<long>(result->requests.size());
 }
 
 // Known answers (FIPS 180-2 examples); the million-byte one spans several read chunks.
