@@ -1,6 +1,8 @@
 // Reading an event's type cheaply (simdjson on demand, only the top-level "type" member).
 #include "host/plugin/message_types.h"
 
+#include <strings.h>
+
 #include <algorithm>
 
 #include <simdjson.h>
@@ -23,7 +25,11 @@ std::optional<std::string> MessageTypes::refused_type(std::string_view event_jso
     simdjson::ondemand::object object;
     if (doc.get_object().get(object) != simdjson::SUCCESS) return std::nullopt;
     if (object.find_field_unordered("type").get_string().get(type) != simdjson::SUCCESS) return std::nullopt;
-    if (std::find(declared_->begin(), declared_->end(), type) != declared_->end()) return std::nullopt;
+    // RudderStack reads types case-insensitively ("Track" is a track call).
+    const auto same = [&](const std::string &declared) {
+        return declared.size() == type.size() && strncasecmp(declared.data(), type.data(), type.size()) == 0;
+    };
+    if (std::any_of(declared_->begin(), declared_->end(), same)) return std::nullopt;
     return std::string(type);
 }
 

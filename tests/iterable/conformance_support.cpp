@@ -74,7 +74,10 @@ std::vector<json> run_events(const switchyard::Destination &destination, const s
     for (const switchyard::RequestRead &r : result->requests)
         entries.push_back({{"indexes", r.event_indexes}, {"status", 200}, {"requests", json::array({request_json(r)})}});
     for (const switchyard::EventErrorRead &err : result->errors)
-        entries.push_back({{"indexes", json::array({err.event_index})}, {"status", err.status}, {"error", err.message}});
+        entries.push_back({{"indexes", json::array({err.event_index})},
+                           {"status", err.status},
+                           {"error", err.message},
+                           {"skipped_by_host", err.skipped_by_host}});
     return entries;
 }
 
@@ -84,7 +87,11 @@ json processor_line(size_t index, const std::vector<json> &entries) {
         bool carries = false;
         for (const json &i : entry["indexes"]) carries |= i.get<size_t>() == index;
         if (!carries) continue;
-        if (entry.contains("error")) return {{"index", index}, {"status", entry["status"]}, {"error", entry["error"]}};
+        if (entry.contains("error"))
+            return {{"index", index},
+                    {"status", entry["status"]},
+                    {"error", entry["error"]},
+                    {"skipped_by_host", entry.value("skipped_by_host", false)}};
         for (const json &r : entry["requests"]) line["requests"].push_back(r);
     }
     return line;
@@ -100,6 +107,10 @@ json key_value(const json &headers) {
 }
 
 std::string compare_processor(const json &expected, const json &actual) {
+    // RudderStack's server drops a type the destination does not support before its transformer
+    // sees it; called directly, the transformer refuses it. The host skips it, as the server does.
+    if (actual.value("skipped_by_host", false))
+        return expected.contains("error") ? "" : "skipped an event the reference delivers: " + actual["error"].dump();
     if (expected["status"] != actual["status"])
         return "status " + actual["status"].dump() + " != " + expected["status"].dump() + " (" +
                actual.value("error", expected.value("error", "")) + ")";

@@ -35,7 +35,8 @@ enum class Mode { processor, router };
 std::vector<json> run_events(const switchyard::Destination &destination, const std::vector<std::string> &events,
                              Mode mode);
 
-// Processor mode: the entries of one event compared with the reference's; "" when equal.
+// Processor mode: the entries of one event compared with the reference's; "" when equal. An event
+// the host skipped for its message type matches a reference error.
 std::string compare_processor(const json &expected_line, const json &actual_line);
 // The per-event processor line (index, status, requests | error) built from run_events output.
 json processor_line(size_t index, const std::vector<json> &entries);

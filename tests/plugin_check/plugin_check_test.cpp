@@ -130,7 +130,7 @@ const FailingFixture kFailingFixtures[] = {
     {"over_batch.so",
      "FAIL: With max_events_per_request 1, request 0 carries 2 events, more than the 1 transform was given."},
     {"over_body.so",
-     "FAIL: With max_events_per_request 1, request 0 has a body of 19 bytes, more than the table's max_body_bytes 10."},
+     "FAIL: With max_events_per_request 1, request 0 has a body of 20 bytes, more than the table's max_body_bytes 10."},
     {"ok_error.so",
      "FAIL: With max_events_per_request 1, the error of event 0 has outcome 0; an event error's outcome must be "
      "SY_ABORT, SY_RETRY or SY_SKIPPED."},
