@@ -64,14 +64,15 @@ void transform_events(benchmark::State &state, const std::string &kind, bool rou
     if (!destination) return state.SkipWithError(("cannot open the Iterable plugin: " + error).c_str());
     const Pool &pool = pool_of(kind);
     if (pool.views.size() < batch) return state.SkipWithError("gen_corpus.py gave too few events");
+    const uint32_t max_events = destination->plugin().max_events_per_request();
     size_t next = 0, bytes = 0, requests = 0, refused = 0;
     for (auto _ : state) {
         if (next + batch > pool.views.size()) next = 0;
         const std::span<const sy_str_view> events(pool.views.data() + next, batch);
-        const TransformResult result = destination->transform(events, router ? SY_BATCH_ALLOWED : SY_BATCH_NONE);
+        const TransformResult result = destination->transform(events, router ? max_events : 1);
         if (!result) return state.SkipWithError("the plugin returned no result");
-        requests += result->request_count;
-        refused += result->error_count;
+        requests += result->requests.size();
+        refused += result->errors.size();
         for (const sy_str_view &event : events) bytes += event.len;
         next += batch;
     }

@@ -31,13 +31,14 @@ std::chrono::milliseconds backoff(int attempt, uint32_t retry_after_ms) {
     return std::max(std::chrono::milliseconds(jitter(random)), std::chrono::milliseconds(retry_after_ms));
 }
 
-SendResult send_paced(const Destination &destination, Pacer &pacer, const sy_request &request, int retries) {
-    const std::string_view rate_key(request.rate_key.ptr ? request.rate_key.ptr : "", request.rate_key.len);
+SendResult send_paced(const Destination &destination, Pacer &pacer, const RequestRead &request, int retries) {
+    const std::string_view rate_key(request.fields.rate_key.ptr ? request.fields.rate_key.ptr : "",
+                                    request.fields.rate_key.len);
     for (int attempt = 0;; ++attempt) {
         std::this_thread::sleep_until(pacer.reserve(rate_key));
-        SendResult sent = destination.send(request);
-        const sy_outcome outcome = sent ? sent->outcome : SY_RETRY;
-        const uint32_t retry_after = sent ? sent->retry_after_ms : 0;
+        SendResult sent = destination.send(*request.as_made);
+        const sy_outcome outcome = sent ? sent->fields.outcome : SY_RETRY;
+        const uint32_t retry_after = sent ? sent->fields.retry_after_ms : 0;
         if (outcome == SY_THROTTLED) pacer.on_throttled(rate_key, std::chrono::milliseconds(retry_after));
         if (outcome == SY_OK) pacer.on_success(rate_key);
         if ((outcome != SY_RETRY && outcome != SY_THROTTLED) || attempt >= retries) return sent;
@@ -48,24 +49,24 @@ SendResult send_paced(const Destination &destination, Pacer &pacer, const sy_req
 void write_line(std::string &out, size_t index, const EventOutcome &event) {
     out += "{\"index\":" + std::to_string(index) + ",\"outcome\":\"" + std::string(outcome_name(event.outcome)) +
            "\",\"status\":" + std::to_string(event.status);
-    if (event.outcome != SY_OK) {
+    if (event.outcome != SY_OK) {  // skipped too: say why it needed no delivery
         out += ",\"error\":";
         json::append_string(out, log::redact(event.message));  // a destination's answer may quote the key
     }
     out += "}\n";
 }
 
-std::vector<EventOutcome> deliver_batch(const Destination &destination, Pacer &pacer, std::span<const sy_str_view> events,
-                                        sy_batching batching, int retries) {
-    const TransformResult result = destination.transform(events, batching);
-    if (!result) {
-        std::vector<EventOutcome> failed(events.size(), EventOutcome{SY_RETRY, 0, "the plugin returned no result", 0, true});
-        return failed;
-    }
+std::vector<EventOutcome> deliver_batch(const Destination &destination, Pacer &pacer,
+                                        std::span<const sy_borrowed_str> events, uint32_t max_events, int retries) {
+    const TransformResult result = destination.transform(events, max_events);
+    if (!result) return std::vector<EventOutcome>(events.size(), EventOutcome{SY_RETRY, 0, result.problem(), 0, true, false});
     std::vector<EventOutcome> outcomes = outcomes_from_transform(*result, events.size());
-    for (size_t q = 0; q < result->request_count; ++q) {
-        const SendResult sent = send_paced(destination, pacer, result->requests[q], retries);
-        settle_request(result->requests[q], sent ? &*sent : nullptr, outcomes);
+    for (const RequestRead &request : result->requests) {
+        const SendResult sent = send_paced(destination, pacer, request, retries);
+        if (sent)
+            settle_request(request, *sent, outcomes);
+        else
+            retry_request(request, sent.problem(), outcomes);
     }
     abort_uncarried(outcomes);
     return outcomes;
@@ -80,15 +81,15 @@ int run_send(const Args &args) {
     auto opened = open_destination(args);
     if (!opened) return kExitUsage;
     Pacer pacer(opened->destination->rate_limits());
-    const sy_batching batching = opened->router_mode ? SY_BATCH_ALLOWED : SY_BATCH_NONE;
+    const uint32_t max_events = opened->router_mode ? opened->destination->plugin().max_events_per_request() : 1;
     bool all_ok = true;
     for_each_event_batch(opened->batch_size, [&](const EventBatch &batch) {
         const auto outcomes =
-            deliver_batch(*opened->destination, pacer, batch.events, batching, static_cast<int>(*retries));
+            deliver_batch(*opened->destination, pacer, batch.events, max_events, static_cast<int>(*retries));
         std::string out;
         for (size_t i = 0; i < outcomes.size(); ++i) {
             write_line(out, batch.first_index + i, outcomes[i]);
-            all_ok = all_ok && outcomes[i].outcome == SY_OK;
+            all_ok = all_ok && (outcomes[i].outcome == SY_OK || outcomes[i].outcome == SY_SKIPPED);
         }
         std::cout << out << std::flush;
     });

@@ -1,37 +1,41 @@
 // `switchyard transform`: what would these events become? NDJSON events in on stdin,
 // one NDJSON line per event (processor mode) or per request/error (router mode) out.
+#include <algorithm>
 #include <iostream>
 #include <vector>
 
 #include "host/cli/command.h"
 #include "host/cli/destination_flags.h"
 #include "host/cli/request_json.h"
+#include "host/delivery/event_outcome.h"
 #include "host/json/json_text.h"
 
 namespace switchyard::cli {
 namespace {
 
-std::string_view text(sy_str_view v) { return {v.ptr ? v.ptr : "", v.len}; }
-
-void append_error_fields(std::string &out, uint32_t status, std::string_view message) {
-    out += ",\"status\":" + std::to_string(status) + ",\"error\":";
-    json::append_string(out, message);
+// An abort keeps the line it always had; another outcome (retry, skipped) is named before the error.
+void append_error_fields(std::string &out, const EventErrorRead &error) {
+    out += ",\"status\":" + std::to_string(error.status);
+    if (error.outcome == SY_RETRY || error.outcome == SY_SKIPPED)
+        out += ",\"outcome\":\"" + std::string(outcome_name(error.outcome)) + "\"";
+    out += ",\"error\":";
+    json::append_string(out, error.message);
     out += "}\n";
 }
 
 // One line per event: its requests in sending order, or its error.
-void write_processor_lines(const sy_transform_result &r, size_t first_index, size_t count, std::string &out) {
-    std::vector<std::vector<const sy_request *>> requests(count);
-    std::vector<const sy_event_error *> errors(count, nullptr);
-    for (size_t q = 0; q < r.request_count; ++q)
-        for (size_t e = 0; e < r.requests[q].event_count; ++e)
-            if (r.requests[q].event_indexes[e] < count) requests[r.requests[q].event_indexes[e]].push_back(&r.requests[q]);
-    for (size_t e = 0; e < r.error_count; ++e)
-        if (r.errors[e].event_index < count) errors[r.errors[e].event_index] = &r.errors[e];
+void write_processor_lines(const TransformRead &r, size_t first_index, size_t count, std::string &out) {
+    std::vector<std::vector<const RequestRead *>> requests(count);
+    std::vector<const EventErrorRead *> errors(count, nullptr);
+    for (const RequestRead &request : r.requests)
+        for (const uint32_t index : request.event_indexes)
+            if (index < count) requests[index].push_back(&request);
+    for (const EventErrorRead &error : r.errors)
+        if (error.event_index < count) errors[error.event_index] = &error;
     for (size_t i = 0; i < count; ++i) {
         out += "{\"index\":" + std::to_string(first_index + i);
         if (errors[i] != nullptr) {
-            append_error_fields(out, errors[i]->status, text(errors[i]->message));
+            append_error_fields(out, *errors[i]);
             continue;
         }
         out += ",\"status\":200,\"requests\":[";
@@ -43,49 +47,55 @@ void write_processor_lines(const sy_transform_result &r, size_t first_index, siz
     }
 }
 
-// One line per request (in sending order), then one per failed event.
-void write_router_lines(const sy_transform_result &r, size_t batch, size_t first_index, std::string &out) {
+// One line per request (in sending order), then one per failed or skipped event.
+void write_router_lines(const TransformRead &r, size_t batch, size_t first_index, std::string &out) {
     const std::string prefix = "{\"batch\":" + std::to_string(batch) + ",\"indexes\":[";
-    for (size_t q = 0; q < r.request_count; ++q) {
-        const sy_request &request = r.requests[q];
+    for (const RequestRead &request : r.requests) {
         out += prefix;
-        for (size_t e = 0; e < request.event_count; ++e)
+        for (size_t e = 0; e < request.event_indexes.size(); ++e)
             out += (e > 0 ? "," : "") + std::to_string(first_index + request.event_indexes[e]);
         out += "],\"status\":200,\"requests\":[";
         append_request_json(out, request);
         out += "]}\n";
     }
-    for (size_t e = 0; e < r.error_count; ++e) {
-        out += prefix + std::to_string(first_index + r.errors[e].event_index) + "]";
-        append_error_fields(out, r.errors[e].status, text(r.errors[e].message));
+    for (const EventErrorRead &error : r.errors) {
+        out += prefix + std::to_string(first_index + error.event_index) + "]";
+        append_error_fields(out, error);
     }
 }
 
-// When the plugin produced no result at all, every event of the call gets an error line.
-void write_plugin_failure(bool router, size_t batch, size_t first_index, size_t count, std::string &out) {
+// When the plugin produced no usable result, every event of the call gets an error line.
+void write_plugin_failure(const std::string &problem, bool router, size_t batch, size_t first_index, size_t count,
+                          std::string &out) {
     for (size_t i = 0; i < count; ++i) {
         out += router ? "{\"batch\":" + std::to_string(batch) + ",\"indexes\":[" + std::to_string(first_index + i) + "]"
                       : "{\"index\":" + std::to_string(first_index + i);
-        append_error_fields(out, 500, "the plugin returned no result");
+        append_error_fields(out, {0, SY_ABORT, 500, problem, false});
     }
+}
+
+bool any_problem(const TransformRead &r) {
+    return std::any_of(r.errors.begin(), r.errors.end(), [](const auto &e) { return e.outcome != SY_SKIPPED; });
 }
 
 int run_transform(const Args &args) {
     auto opened = open_destination(args);
     if (!opened) return kExitUsage;
     const bool router = opened->router_mode;
+    // The CLI contract: processor mode is one event per request, router mode batches.
+    const uint32_t max_events = router ? opened->destination->plugin().max_events_per_request() : 1;
     bool any_failed = false;
     std::string out;
     for_each_event_batch(opened->batch_size, [&](const EventBatch &batch) {
-        const TransformResult result = opened->destination->transform(batch.events, router ? SY_BATCH_ALLOWED : SY_BATCH_NONE);
+        const TransformResult result = opened->destination->transform(batch.events, max_events);
         out.clear();
         if (!result)
-            write_plugin_failure(router, batch.number, batch.first_index, batch.events.size(), out);
+            write_plugin_failure(result.problem(), router, batch.number, batch.first_index, batch.events.size(), out);
         else if (router)
             write_router_lines(*result, batch.number, batch.first_index, out);
         else
             write_processor_lines(*result, batch.first_index, batch.events.size(), out);
-        any_failed = any_failed || !result || result->error_count > 0;
+        any_failed = any_failed || !result || any_problem(*result);
         std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
     });
     std::cout.flush();

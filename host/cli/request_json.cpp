@@ -12,9 +12,9 @@ std::string_view text(sy_str_view v) { return {v.ptr ? v.ptr : "", v.len}; }
 
 // The plugin declares its body's type; a JSON body is embedded as is (no second parse on this
 // hot path), anything else as a string.
-bool declares_json(const sy_request &request) {
-    for (size_t h = 0; h < request.header_count; ++h) {
-        const std::string_view name = text(request.headers[h].name), value = text(request.headers[h].value);
+bool declares_json(const RequestRead &request) {
+    for (const sy_header &header : request.headers) {
+        const std::string_view name = text(header.name), value = text(header.value);
         if (name.size() == 12 && strncasecmp(name.data(), "content-type", 12) == 0)
             return value.find("json") != std::string_view::npos;
     }
@@ -23,20 +23,22 @@ bool declares_json(const sy_request &request) {
 
 }  // namespace
 
-void append_request_json(std::string &out, const sy_request &request) {
-    out += "{\"method\":";
-    json::append_string(out, text(request.method));
+void append_request_json(std::string &out, const RequestRead &request) {
+    out += "{\"kind\":";
+    json::append_string(out, text(request.fields.kind));
+    out += ",\"method\":";
+    json::append_string(out, text(request.fields.method));
     out += ",\"endpoint\":";
-    json::append_string(out, text(request.url));
+    json::append_string(out, text(request.fields.url));
     out += ",\"headers\":{";
-    for (size_t h = 0; h < request.header_count; ++h) {
+    for (size_t h = 0; h < request.headers.size(); ++h) {
         if (h > 0) out += ',';
         json::append_string(out, text(request.headers[h].name));
         out += ':';
         json::append_string(out, text(request.headers[h].value));
     }
     out += "},\"body\":";
-    const std::string_view body = text(request.body);
+    const std::string_view body = text(request.fields.body);
     if (!body.empty() && declares_json(request))
         out += body;
     else

@@ -20,16 +20,18 @@ void merge(EventOutcome &event, sy_outcome outcome, uint32_t status, std::string
 
 int severity(sy_outcome outcome) {
     switch (outcome) {
-        case SY_OK: return 0;
-        case SY_THROTTLED: return 1;
-        case SY_RETRY: return 2;
-        case SY_ABORT: return 3;
+        case SY_SKIPPED: return 0;
+        case SY_OK: return 1;
+        case SY_THROTTLED: return 2;
+        case SY_RETRY: return 3;
+        case SY_ABORT: return 4;
     }
-    return 3;  // an unknown value from a plugin: never retry it blindly
+    return 4;  // an unknown value from a plugin: never retry it blindly
 }
 
 std::string_view outcome_name(sy_outcome outcome) {
     switch (outcome) {
+        case SY_SKIPPED: return "skipped";
         case SY_OK: return "ok";
         case SY_THROTTLED: return "throttled";
         case SY_RETRY: return "retry";
@@ -38,30 +40,35 @@ std::string_view outcome_name(sy_outcome outcome) {
     return "abort";
 }
 
-std::vector<EventOutcome> outcomes_from_transform(const sy_transform_result &result, size_t event_count) {
+std::vector<EventOutcome> outcomes_from_transform(const TransformRead &result, size_t event_count) {
     std::vector<EventOutcome> events(event_count);
-    for (size_t e = 0; e < result.error_count; ++e) {
-        const sy_event_error &error = result.errors[e];
-        if (error.event_index < event_count)
-            merge(events[error.event_index], SY_ABORT, error.status, text(error.message), 0);
+    for (const EventErrorRead &error : result.errors) {
+        if (error.event_index >= event_count) continue;
+        const bool known = error.outcome == SY_RETRY || error.outcome == SY_SKIPPED;
+        merge(events[error.event_index], known ? error.outcome : SY_ABORT, error.status, error.message, 0);
+        events[error.event_index].skipped_by_host = error.skipped_by_host;
     }
     return events;
 }
 
-void settle_request(const sy_request &request, const sy_send_result *sent, std::vector<EventOutcome> &events) {
-    const bool per_event = sent != nullptr && sent->events != nullptr && sent->event_count == request.event_count;
-    for (size_t i = 0; i < request.event_count; ++i) {
+void settle_request(const RequestRead &request, const SendRead &sent, std::vector<EventOutcome> &events) {
+    const bool per_event = !sent.events.empty() && sent.events.size() == request.event_indexes.size();
+    for (size_t i = 0; i < request.event_indexes.size(); ++i) {
         const uint32_t index = request.event_indexes[i];
         if (index >= events.size()) continue;
-        if (sent == nullptr) {
-            merge(events[index], SY_RETRY, 0, "the plugin returned no send result", 0);
-        } else if (per_event) {
-            const sy_event_outcome &e = sent->events[i];
-            merge(events[index], e.outcome, e.status, text(e.message), sent->retry_after_ms);
+        if (per_event) {
+            const sy_event_outcome &e = sent.events[i];
+            merge(events[index], e.outcome, e.status, text(e.message), sent.fields.retry_after_ms);
         } else {
-            merge(events[index], sent->outcome, sent->http_status, text(sent->message), sent->retry_after_ms);
+            merge(events[index], sent.fields.outcome, sent.fields.http_status, text(sent.fields.message),
+                  sent.fields.retry_after_ms);
         }
     }
+}
+
+void retry_request(const RequestRead &request, std::string_view why, std::vector<EventOutcome> &events) {
+    for (const uint32_t index : request.event_indexes)
+        if (index < events.size()) merge(events[index], SY_RETRY, 0, std::string(why), 0);
 }
 
 void abort_uncarried(std::vector<EventOutcome> &events) {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "host/plugin/plugin_results.h"
 #include "switchyard/plugin.h"
 
 namespace switchyard {
@@ -17,18 +18,24 @@ struct EventOutcome {
     std::string message;
     uint32_t retry_after_ms = 0;
     bool carried = false;  // some request or error accounted for this event
+    bool skipped_by_host = false;  // SY_SKIPPED for its message type, not by the plugin
 };
 
-// OK < THROTTLED < RETRY < ABORT: what an event becomes when two requests disagree.
+// SKIPPED < OK < THROTTLED < RETRY < ABORT: what an event becomes when two requests disagree.
 int severity(sy_outcome outcome);
 
-std::string_view outcome_name(sy_outcome outcome);  // "ok", "retry", "throttled", "abort"
+// "skipped", "ok", "retry", "throttled", "abort"
+std::string_view outcome_name(sy_outcome outcome);
 
-// Every event of the transform call gets an entry; transform errors abort their event.
-std::vector<EventOutcome> outcomes_from_transform(const sy_transform_result &result, size_t event_count);
+// Every event of the transform call gets an entry; a transform error gives its event the error's
+// outcome (SY_ABORT, SY_RETRY or SY_SKIPPED; anything else aborts).
+std::vector<EventOutcome> outcomes_from_transform(const TransformRead &result, size_t event_count);
 
-// Folds one request's send result (null: the plugin produced none) into its events.
-void settle_request(const sy_request &request, const sy_send_result *sent, std::vector<EventOutcome> &events);
+// Folds one request's send result into its events.
+void settle_request(const RequestRead &request, const SendRead &sent, std::vector<EventOutcome> &events);
+
+// The request's events are to be retried for `why` (not sent, or no usable send result).
+void retry_request(const RequestRead &request, std::string_view why, std::vector<EventOutcome> &events);
 
 // Events no request or error carried (a plugin bug) are aborted with a message saying so.
 void abort_uncarried(std::vector<EventOutcome> &events);

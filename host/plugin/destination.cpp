@@ -4,15 +4,11 @@
 #include <mutex>
 
 #include "host/log/log.h"
+#include "host/plugin/abi_read.h"
+#include "host/plugin/host_services.h"
+#include "host/plugin/message_types.h"
 
 namespace switchyard {
-
-// What the plugin's host API points at; outlives the instance.
-struct HostServices {
-    sy_host_api api{};
-    std::string component;  // "plugin:<name>/<destination id>"
-};
-
 namespace {
 
 constexpr size_t kInitErrorCapacity = 1024;
@@ -22,35 +18,26 @@ constexpr size_t kInitErrorCapacity = 1024;
 // another, so every init and destroy takes this lock.
 std::mutex lifecycle_mutex;
 
-void log_from_plugin(void *ctx, sy_log_level level, sy_str_view message) {
-    // Called from plugin threads: never let anything escape back into C.
-    try {
-        const auto *services = static_cast<const HostServices *>(ctx);
-        static constexpr log::Level kLevels[] = {log::Level::debug, log::Level::info, log::Level::warn,
-                                                 log::Level::error};
-        const log::Level mapped = level >= SY_LOG_DEBUG && level <= SY_LOG_ERROR ? kLevels[level] : log::Level::error;
-        log::write(mapped, services->component, std::string_view(message.ptr ? message.ptr : "", message.len));
-    } catch (...) {
-    }
+// "transform returned no result: <what the plugin said through fail()>".
+std::string no_result(std::string_view hook) {
+    const std::string &reason = HostServices::failure();
+    return std::string(hook) + " returned no result" + (reason.empty() ? "" : ": " + reason);
 }
 
 }  // namespace
 
-Destination::Destination(std::shared_ptr<const PluginLibrary> plugin, std::string id)
-    : plugin_(std::move(plugin)), id_(std::move(id)), services_(std::make_unique<HostServices>()) {
-    services_->component = "plugin:" + plugin_->name() + "/" + id_;
-    services_->api.struct_size = sizeof(sy_host_api);
-    services_->api.host_ctx = services_.get();
-    services_->api.log = log_from_plugin;
-}
+Destination::Destination(std::shared_ptr<const PluginLibrary> plugin, std::string id, Metrics *metrics)
+    : plugin_(std::move(plugin)),
+      id_(std::move(id)),
+      services_(std::make_unique<HostServices>(plugin_->name(), id_, metrics)) {}
 
 std::shared_ptr<Destination> Destination::create(std::shared_ptr<const PluginLibrary> plugin, std::string id,
-                                                 std::string_view settings_json, std::string &error) {
-    std::shared_ptr<Destination> destination(new Destination(std::move(plugin), std::move(id)));
+                                                 std::string_view settings_json, std::string &error, Metrics *metrics) {
+    std::shared_ptr<Destination> destination(new Destination(std::move(plugin), std::move(id), metrics));
     char buffer[kInitErrorCapacity] = {};
     std::lock_guard lock(lifecycle_mutex);
     destination->instance_ = destination->plugin_->table().init(
-        &destination->services_->api, {settings_json.data(), settings_json.size()}, buffer, sizeof buffer);
+        destination->services_->api(), {settings_json.data(), settings_json.size()}, buffer, sizeof buffer);
     if (destination->instance_ == nullptr) {
         buffer[sizeof buffer - 1] = '\0';
         error = destination->plugin_->path().string() + ": init refused: " +
@@ -66,20 +53,45 @@ Destination::~Destination() {
     plugin_->table().destroy(instance_);
 }
 
-TransformResult Destination::transform(std::span<const sy_str_view> events, sy_batching batching) const {
-    const sy_transform_result *result = plugin_->table().transform(instance_, events.data(), events.size(), batching);
-    return TransformResult(shared_from_this(), result);
+TransformResult Destination::transform(std::span<const sy_borrowed_str> events,
+                                       uint32_t max_events_per_request) const {
+    Admission admitted = admit(plugin_->message_types(), events);
+    TransformRead read;
+    read.errors = std::move(admitted.skipped);
+    if (admitted.events.empty()) return TransformResult(shared_from_this(), false, nullptr, std::move(read), {});
+    HostServices::clear_failure();
+    const sy_transform_result *raw = plugin_->table().transform(instance_, admitted.events.data(),
+                                                                admitted.events.size(), max_events_per_request);
+    if (raw == nullptr) return TransformResult(shared_from_this(), false, nullptr, {}, no_result("transform"));
+    std::string why = read_transform_result(*raw, admitted.positions, events.size(), read);
+    if (!why.empty()) why = "transform returned an invalid result: " + why;
+    const bool holds = owner_readable(*raw);
+    return TransformResult(shared_from_this(), holds, holds ? raw->owner : nullptr, std::move(read), std::move(why));
 }
 
 SendResult Destination::send(const sy_request &request) const {
-    return SendResult(shared_from_this(), plugin_->table().send(instance_, &request));
+    HostServices::clear_failure();
+    const sy_send_result *raw = plugin_->table().send(instance_, &request);
+    if (raw == nullptr) return SendResult(shared_from_this(), false, nullptr, {}, no_result("send"));
+    SendRead read;
+    std::string why = read_send_result(*raw, read);
+    if (!why.empty()) why = "send returned an invalid result: " + why;
+    const bool holds = owner_readable(*raw);
+    return SendResult(shared_from_this(), holds, holds ? raw->owner : nullptr, std::move(read), std::move(why));
 }
 
-std::span<const sy_rate_limit> Destination::rate_limits() const {
-    if (plugin_->table().rate_limits == nullptr) return {};
+std::vector<sy_rate_limit> Destination::rate_limits() const {
+    std::vector<sy_rate_limit> limits;
+    if (plugin_->table().rate_limits == nullptr) return limits;
     size_t count = 0;
-    const sy_rate_limit *limits = plugin_->table().rate_limits(instance_, &count);
-    return limits != nullptr ? std::span<const sy_rate_limit>(limits, count) : std::span<const sy_rate_limit>();
+    const sy_rate_limit *raw = plugin_->table().rate_limits(instance_, &count);
+    if (raw == nullptr) return limits;
+    if (std::string why = read_abi_array(raw, count, limits); !why.empty()) {
+        log::error("plugin:" + plugin_->name() + "/" + id_, "rate_limits returned an invalid list (" + why +
+                                                                "); requests go unpaced.");
+        limits.clear();
+    }
+    return limits;
 }
 
 void Destination::release(void *owner) const { plugin_->table().release(instance_, owner); }

@@ -5,20 +5,31 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "host/metrics/metrics.h"
 #include "host/plugin/plugin_library.h"
+#include "host/plugin/plugin_results.h"
 
 namespace switchyard {
 
 class Destination;
+class HostServices;
 
-// A plugin-owned result, released through the plugin when this goes away.
-template <class Result>
+// A plugin's result as the host read it (plugin_results.h); the plugin's own result is released
+// through the plugin when this goes away. False when unusable: the plugin returned NULL or broke
+// the ABI's size rules, and problem() says so in one sentence.
+template <class Read>
 class PluginResult {
    public:
     PluginResult() = default;
-    PluginResult(std::shared_ptr<const Destination> owner, const Result *result)
-        : owner_(std::move(owner)), result_(result) {}
+    PluginResult(std::shared_ptr<const Destination> owner, bool holds, void *plugin_owner, Read read,
+                 std::string problem)
+        : owner_(std::move(owner)),
+          holds_(holds),
+          plugin_owner_(plugin_owner),
+          read_(std::move(read)),
+          problem_(std::move(problem)) {}
     PluginResult(PluginResult &&other) noexcept { swap(other); }
     PluginResult &operator=(PluginResult &&other) noexcept {
         PluginResult(std::move(other)).swap(*this);  // cppcheck-suppress accessMoved ; `other` is not used after the move
@@ -26,29 +37,39 @@ class PluginResult {
     }
     ~PluginResult();
 
-    explicit operator bool() const { return result_ != nullptr; }
-    const Result *operator->() const { return result_; }
-    const Result &operator*() const { return *result_; }
+    explicit operator bool() const { return problem_.empty(); }
+    const Read *operator->() const { return &read_; }
+    const Read &operator*() const { return read_; }
+    const std::string &problem() const { return problem_; }
+    // Whether a plugin result is held (and released with this), and the `owner` it handed out.
+    bool holds_plugin_result() const { return holds_; }
+    void *plugin_owner() const { return plugin_owner_; }
 
    private:
     void swap(PluginResult &other) noexcept {
         std::swap(owner_, other.owner_);
-        std::swap(result_, other.result_);
+        std::swap(holds_, other.holds_);
+        std::swap(plugin_owner_, other.plugin_owner_);
+        std::swap(read_, other.read_);
+        std::swap(problem_, other.problem_);
     }
     std::shared_ptr<const Destination> owner_;
-    const Result *result_ = nullptr;
+    bool holds_ = false;  // a plugin result to release
+    void *plugin_owner_ = nullptr;
+    Read read_;
+    std::string problem_;
 };
 
-using TransformResult = PluginResult<sy_transform_result>;
-using SendResult = PluginResult<sy_send_result>;
-
-struct HostServices;
+using TransformResult = PluginResult<TransformRead>;
+using SendResult = PluginResult<SendRead>;
 
 class Destination : public std::enable_shared_from_this<Destination> {
    public:
-    // Calls the plugin's init. On failure returns null and sets `error` to one sentence.
+    // Calls the plugin's init. On failure returns null and sets `error` to one sentence. The
+    // plugin's counters and gauges go to `metrics` when given.
     static std::shared_ptr<Destination> create(std::shared_ptr<const PluginLibrary> plugin, std::string id,
-                                               std::string_view settings_json, std::string &error);
+                                               std::string_view settings_json, std::string &error,
+                                               Metrics *metrics = nullptr);
     ~Destination();
     Destination(const Destination &) = delete;
     Destination &operator=(const Destination &) = delete;
@@ -56,24 +77,29 @@ class Destination : public std::enable_shared_from_this<Destination> {
     const std::string &id() const { return id_; }
     const PluginLibrary &plugin() const { return *plugin_; }
 
-    // A null result means the plugin could not produce one: retry every event later.
-    TransformResult transform(std::span<const sy_str_view> events, sy_batching batching) const;
+    // Skips the events whose message type the plugin does not take (errors with SY_SKIPPED and
+    // skipped_by_host), transforms the others with at most `max_events_per_request` events per
+    // request. An unusable result means: retry every event later.
+    TransformResult transform(std::span<const sy_borrowed_str> events, uint32_t max_events_per_request) const;
+    // `request` is the plugin's own (RequestRead::as_made), or one the host built.
     SendResult send(const sy_request &request) const;
-    std::span<const sy_rate_limit> rate_limits() const;
+    // The plugin's pacing limits, read by the ABI's size rules; none when it declares none (or
+    // returns a list it broke, which is logged).
+    std::vector<sy_rate_limit> rate_limits() const;
 
     void release(void *owner) const;
 
    private:
-    Destination(std::shared_ptr<const PluginLibrary> plugin, std::string id);
+    Destination(std::shared_ptr<const PluginLibrary> plugin, std::string id, Metrics *metrics);
     std::shared_ptr<const PluginLibrary> plugin_;
     std::string id_;
     std::unique_ptr<HostServices> services_;
     sy_instance *instance_ = nullptr;
 };
 
-template <class Result>
-PluginResult<Result>::~PluginResult() {
-    if (result_ != nullptr) owner_->release(result_->owner);
+template <class Read>
+PluginResult<Read>::~PluginResult() {
+    if (holds_) owner_->release(plugin_owner_);
 }
 
 }  // namespace switchyard

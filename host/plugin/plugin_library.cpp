@@ -25,6 +25,13 @@ std::string dynamic_linker_reason(const std::filesystem::path &file) {
     return why != nullptr ? why : "unknown reason";
 }
 
+constexpr size_t kMajorCoveredSize = offsetof(sy_plugin, abi_major) + sizeof(sy_plugin::abi_major);
+
+std::string major_refusal(uint32_t major) {
+    return "it was built for plugin ABI " + std::to_string(major) + " and this host speaks ABI " +
+           std::to_string(SY_ABI_MAJOR) + ": rebuild it against this host's plugin_api headers (see docs/plugin-abi.md)";
+}
+
 LoadOutcome refuse(const std::filesystem::path &file, const std::string &why) {
     return {nullptr, file.string() + ": " + why};
 }
@@ -40,9 +47,14 @@ LoadOutcome load_checked(const std::filesystem::path &file, const std::filesyste
     if (!library.has(SY_ENTRY_SYMBOL)) return refuse(named, "no entry symbol \"" SY_ENTRY_SYMBOL "\"");
     const sy_plugin *exported = library.get<const sy_plugin *()>(SY_ENTRY_SYMBOL)();
     if (exported == nullptr) return refuse(named, "entry returned no plugin table");
+    // The major first: an ABI 1 table is shorter than 2.0's, and its author needs the sentence
+    // about versions, not about sizes.
+    if (exported->struct_size >= kMajorCoveredSize && exported->abi_major != SY_ABI_MAJOR)
+        return refuse(named, major_refusal(exported->abi_major));
     if (exported->struct_size < kMinPluginTableSize)
-        return refuse(named, "plugin table is " + std::to_string(exported->struct_size) +
-                                " bytes, ABI 1.0 needs at least " + std::to_string(kMinPluginTableSize));
+        return refuse(named, "plugin table is " + std::to_string(exported->struct_size) + " bytes, ABI " +
+                                 std::to_string(SY_ABI_MAJOR) + ".0 needs at least " +
+                                 std::to_string(kMinPluginTableSize));
     sy_plugin table{};
     std::memcpy(&table, exported, std::min<size_t>(exported->struct_size, sizeof table));
     if (std::string why = table_refusal(table); !why.empty()) return refuse(named, why);
@@ -53,10 +65,10 @@ LoadOutcome load_checked(const std::filesystem::path &file, const std::filesyste
 }  // namespace
 
 std::string table_refusal(const sy_plugin &t) {
-    if (t.abi_major != SY_ABI_MAJOR)
-        return "ABI major " + std::to_string(t.abi_major) + ", this host speaks " + std::to_string(SY_ABI_MAJOR);
+    if (t.abi_major != SY_ABI_MAJOR) return major_refusal(t.abi_major);
+    const std::string major = std::to_string(SY_ABI_MAJOR) + ".";
     if (t.abi_minor > SY_ABI_MINOR)
-        return "built for ABI 1." + std::to_string(t.abi_minor) + ", this host speaks 1." +
+        return "built for ABI " + major + std::to_string(t.abi_minor) + ", this host speaks " + major +
                std::to_string(SY_ABI_MINOR) + " (upgrade the host)";
     const std::pair<bool, const char *> required[] = {
         {t.init != nullptr, "init"},     {t.destroy != nullptr, "destroy"}, {t.transform != nullptr, "transform"},
@@ -74,7 +86,8 @@ PluginLibrary::PluginLibrary(std::filesystem::path path, boost::dll::shared_libr
       table_(table),
       name_(table.name),
       version_(table.version != nullptr ? table.version : ""),
-      settings_schema_(table.settings_schema != nullptr ? table.settings_schema : "{}") {}
+      settings_schema_(table.settings_schema != nullptr ? table.settings_schema : "{}"),
+      message_types_(table.message_types) {}
 
 LoadOutcome load_plugin(const std::filesystem::path &file, const std::filesystem::path &named_as) {
     const std::filesystem::path &named = named_as.empty() ? file : named_as;

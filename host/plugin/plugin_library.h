@@ -1,6 +1,7 @@
 // Loading destination plugins: one shared object, checked against the ABI, or a whole directory.
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -9,6 +10,7 @@
 
 #include <boost/dll/shared_library.hpp>
 
+#include "host/plugin/message_types.h"
 #include "switchyard/plugin.h"
 
 namespace switchyard {
@@ -29,15 +31,19 @@ class PluginLibrary {
     uint32_t abi_minor() const { return table_.abi_minor; }
     // The plugin's table, copied into a zeroed host-sized struct (unknown tail fields read 0).
     const sy_plugin &table() const { return table_; }
+    const MessageTypes &message_types() const { return message_types_; }
+    // The most events one request may carry (the table's 0 reads as 1).
+    uint32_t max_events_per_request() const { return std::max<uint32_t>(table_.max_events_per_request, 1); }
 
    private:
     std::filesystem::path path_;
     boost::dll::shared_library library_;
     sy_plugin table_;
     std::string name_, version_, settings_schema_;
+    MessageTypes message_types_;
 };
 
-// A v1.0 table must hold every field up to and including `release`.
+// A 2.0 table must hold every field up to and including `release`.
 inline constexpr size_t kMinPluginTableSize = offsetof(sy_plugin, release) + sizeof(sy_plugin::release);
 
 // Why the loader refuses a table (another ABI version, a required hook missing, an empty name);

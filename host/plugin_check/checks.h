@@ -3,11 +3,13 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "host/plugin/destination.h"
 #include "host/plugin/plugin_library.h"
 
 namespace switchyard::plugin_check {
@@ -45,8 +47,30 @@ Verdict check_init_destroy_repeated(Subject &subject);
 Verdict check_transform_deterministic(Subject &subject);
 Verdict check_event_coverage(Subject &subject);
 Verdict check_results_released_once(Subject &subject);
+// result_checks.cpp
+Verdict check_results_readable(Subject &subject);
+Verdict check_request_kinds(Subject &subject);
+Verdict check_batch_limits(Subject &subject);
+Verdict check_error_outcomes(Subject &subject);
 
 // The built-in sample events followed by --events: what the transform checks transform.
 std::vector<std::string> events_under_test(const Subject &subject);
+
+// The max_events_per_request values the transform checks pass, as the host does: 1 (processor
+// mode) and the table's (router mode and delivery).
+struct BatchingMode {
+    uint32_t max_events;
+    std::string name;  // "max_events_per_request 1"
+};
+std::vector<BatchingMode> batching_modes(const Subject &subject);
+
+// A destination of `plugin` made with the settings init accepted (set by check_init_destroy_repeated).
+std::shared_ptr<Destination> destination_under_test(const Subject &subject, std::shared_ptr<const PluginLibrary> plugin);
+
+// Transforms events_under_test() once per batching mode and returns the first sentence `problem`
+// finds in a usable result ("With <mode>, <problem>"); skips when a result is unusable, which
+// check_results_readable reports.
+Verdict check_each_result(const Subject &subject,
+                          const std::function<std::string(const TransformRead &, const BatchingMode &)> &problem);
 
 }  // namespace switchyard::plugin_check

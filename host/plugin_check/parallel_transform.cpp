@@ -10,8 +10,8 @@
 namespace switchyard::plugin_check {
 
 std::vector<std::string> transform_in_parallel(const Destination &destination, std::span<const sy_str_view> events,
-                                               sy_batching batching, size_t rounds,
-                                               const std::function<void(const sy_transform_result *)> &inspect) {
+                                               uint32_t max_events, size_t rounds,
+                                               const std::function<void(const TransformResult &)> &inspect) {
     std::vector<std::vector<std::string>> texts(kThreads);
     std::latch start(kThreads), done(kThreads);
     {
@@ -21,10 +21,9 @@ std::vector<std::string> transform_in_parallel(const Destination &destination, s
                 std::vector<TransformResult> held;
                 start.arrive_and_wait();
                 for (size_t round = 0; round < rounds; ++round) {
-                    held.push_back(destination.transform(events, batching));
-                    const sy_transform_result *raw = held.back() ? &*held.back() : nullptr;
-                    if (inspect) inspect(raw);
-                    texts[t].push_back(result_text(raw));
+                    held.push_back(destination.transform(events, max_events));
+                    if (inspect) inspect(held.back());
+                    texts[t].push_back(result_text(held.back()));
                 }
                 done.arrive_and_wait();
             });  // `held` is released here, by each thread

@@ -10,34 +10,33 @@ void append(std::string &out, sy_str_view v) {
     out += ' ';
 }
 
-void append_request(std::string &out, const sy_request &r) {
+void append_request(std::string &out, const RequestRead &r) {
     out += "request ";
-    append(out, r.method);
-    append(out, r.url);
-    for (size_t h = 0; h < r.header_count && r.headers != nullptr; ++h) {
-        append(out, r.headers[h].name);
-        append(out, r.headers[h].value);
+    append(out, r.fields.kind);
+    append(out, r.fields.method);
+    append(out, r.fields.url);
+    for (const sy_header &h : r.headers) {
+        append(out, h.name);
+        append(out, h.value);
     }
-    append(out, r.body);
+    append(out, r.fields.body);
     out += "events";
-    for (size_t e = 0; e < r.event_count && r.event_indexes != nullptr; ++e)
-        out += ' ' + std::to_string(r.event_indexes[e]);
+    for (const uint32_t index : r.event_indexes) out += ' ' + std::to_string(index);
     out += ' ';
-    append(out, r.rate_key);
+    append(out, r.fields.rate_key);
     out += '\n';
 }
 
 }  // namespace
 
-std::string result_text(const sy_transform_result *result) {
-    if (result == nullptr) return "no result";
+std::string result_text(const TransformResult &result) {
+    if (!result) return "no result: " + result.problem();
     std::string out;
-    for (size_t q = 0; q < result->request_count && result->requests != nullptr; ++q)
-        append_request(out, result->requests[q]);
-    for (size_t e = 0; e < result->error_count && result->errors != nullptr; ++e) {
-        const sy_event_error &error = result->errors[e];
-        out += "error " + std::to_string(error.event_index) + ' ' + std::to_string(error.status) + ' ';
-        append(out, error.message);
+    for (const RequestRead &request : result->requests) append_request(out, request);
+    for (const EventErrorRead &error : result->errors) {
+        out += "error " + std::to_string(error.event_index) + ' ' + std::to_string(error.outcome) + ' ' +
+               std::to_string(error.status) + ' ';
+        append(out, {error.message.data(), error.message.size()});
         out += '\n';
     }
     return out;

@@ -3,13 +3,13 @@
 
 #include <string>
 
-#include "switchyard/plugin.h"
+#include "host/plugin/destination.h"
 
 namespace switchyard::plugin_check {
 
-// Every request (method, URL, headers, body, event indexes, rate key) and every error (index,
-// status, message), each string length-prefixed: two results give the same text only when they
-// are the same. "no result" for NULL.
-std::string result_text(const sy_transform_result *result);
+// Every request (kind, method, URL, headers, body, event indexes, rate key) and every error
+// (index, outcome, status, message), each string length-prefixed: two results give the same text
+// only when they are the same. "no result: <why>" for an unusable one.
+std::string result_text(const TransformResult &result);
 
 }  // namespace switchyard::plugin_check

@@ -16,15 +16,27 @@ std::string name_problem(const char *name) {
     return {};
 }
 
+// A message type is a non-empty [a-z_]+ word: the spec's six, or a type a future spec adds.
+std::string message_types_problem(const char *const *types) {
+    if (types == nullptr) return {};
+    if (types[0] == nullptr) return "The table's message_types is empty; give NULL to take every type.";
+    for (const char *const *type = types; *type != nullptr; ++type) {
+        const std::string_view word(*type);
+        if (word.empty() || word.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string_view::npos)
+            return "The table's message_types holds \"" + std::string(word) + "\", which is not a [a-z_]+ word.";
+    }
+    return {};
+}
+
 // The loader's refusals, which a loaded plugin passed, and what the loader leaves to the plugin.
 std::string table_problem(const sy_plugin &t) {
     if (t.struct_size < kMinPluginTableSize)
-        return "The table's struct_size is " + std::to_string(t.struct_size) + ", ABI 1.0 needs at least " +
+        return "The table's struct_size is " + std::to_string(t.struct_size) + ", ABI 2.0 needs at least " +
                std::to_string(kMinPluginTableSize) + ".";
     if (std::string why = table_refusal(t); !why.empty()) return "The table is refused: " + why + ".";
     if (std::string why = name_problem(t.name); !why.empty()) return why;
     if (t.version == nullptr || t.version[0] == '\0') return "The plugin's version is empty.";
-    return {};
+    return message_types_problem(t.message_types);
 }
 
 std::string schema_problem(const nlohmann::json &schema) {

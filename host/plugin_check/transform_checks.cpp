@@ -14,19 +14,6 @@ namespace {
 constexpr size_t kRounds = 8;  // calls per thread and batching mode
 constexpr size_t kQuoteBytes = 60;
 
-struct BatchingMode {
-    sy_batching value;
-    std::string_view name;
-};
-constexpr BatchingMode kModes[] = {{SY_BATCH_NONE, "SY_BATCH_NONE"}, {SY_BATCH_ALLOWED, "SY_BATCH_ALLOWED"}};
-
-std::shared_ptr<Destination> make_destination(const Subject &subject, std::shared_ptr<const PluginLibrary> plugin) {
-    std::string error;
-    auto destination = Destination::create(std::move(plugin), "plugin-check", *subject.settings, error);
-    if (!destination) throw std::runtime_error(error);  // init accepted these settings 50 times already
-    return destination;
-}
-
 std::vector<sy_str_view> views_of(const std::vector<std::string> &events) {
     std::vector<sy_str_view> views;
     views.reserve(events.size());
@@ -52,23 +39,16 @@ std::string first_difference(const std::string &expected, const std::string &got
 }
 
 // Counts, per event, the requests and errors that name it; the first index out of range.
-std::string coverage_problem(const sy_transform_result &r, size_t count) {
+std::string coverage_problem(const TransformRead &r, size_t count) {
     std::vector<size_t> requests(count), errors(count);
-    if ((r.request_count > 0 && r.requests == nullptr) || (r.error_count > 0 && r.errors == nullptr))
-        return "the result counts requests or errors but their array is NULL";
-    for (size_t q = 0; q < r.request_count; ++q) {
-        if (r.requests[q].event_count > 0 && r.requests[q].event_indexes == nullptr)
-            return "request " + std::to_string(q) + " carries " + std::to_string(r.requests[q].event_count) +
-                   " events but its event_indexes is NULL";
-        for (size_t e = 0; e < r.requests[q].event_count; ++e) {
-            const uint32_t index = r.requests[q].event_indexes[e];
+    for (size_t q = 0; q < r.requests.size(); ++q)
+        for (const uint32_t index : r.requests[q].event_indexes) {
             if (index >= count)
                 return "request " + std::to_string(q) + " names event index " + std::to_string(index) + " of " +
                        std::to_string(count) + " events";
             ++requests[index];
         }
-    }
-    for (size_t e = 0; e < r.error_count; ++e) {
+    for (size_t e = 0; e < r.errors.size(); ++e) {
         if (r.errors[e].event_index >= count)
             return "error " + std::to_string(e) + " names event index " + std::to_string(r.errors[e].event_index) +
                    " of " + std::to_string(count) + " events";
@@ -84,6 +64,34 @@ std::string coverage_problem(const sy_transform_result &r, size_t count) {
 
 }  // namespace
 
+std::vector<BatchingMode> batching_modes(const Subject &subject) {
+    const uint32_t declared = subject.plugin->max_events_per_request();
+    std::vector<BatchingMode> modes = {{1, "max_events_per_request 1"}};
+    if (declared > 1) modes.push_back({declared, "max_events_per_request " + std::to_string(declared)});
+    return modes;
+}
+
+std::shared_ptr<Destination> destination_under_test(const Subject &subject, std::shared_ptr<const PluginLibrary> plugin) {
+    std::string error;
+    auto destination = Destination::create(std::move(plugin), "plugin-check", *subject.settings, error);
+    if (!destination) throw std::runtime_error(error);  // init accepted these settings 50 times already
+    return destination;
+}
+
+Verdict check_each_result(const Subject &subject,
+                          const std::function<std::string(const TransformRead &, const BatchingMode &)> &problem) {
+    const std::vector<std::string> events = events_under_test(subject);
+    const std::vector<sy_str_view> views = views_of(events);
+    const auto destination = destination_under_test(subject, subject.plugin);
+    for (const BatchingMode &mode : batching_modes(subject)) {
+        const TransformResult result = destination->transform(views, mode.max_events);
+        if (!result) return skipped("transform gave no usable result (see above)");
+        if (const std::string why = problem(*result, mode); !why.empty())
+            return failed("With " + mode.name + ", " + why);
+    }
+    return passed();
+}
+
 std::vector<std::string> events_under_test(const Subject &subject) {
     std::vector<std::string> events;
     for (const SampleEvent &sample : sample_events()) events.emplace_back(sample.json);
@@ -95,36 +103,29 @@ std::vector<std::string> events_under_test(const Subject &subject) {
 Verdict check_transform_deterministic(Subject &subject) {
     const std::vector<std::string> events = events_under_test(subject);
     const std::vector<sy_str_view> views = views_of(events);
-    const auto destination = make_destination(subject, subject.plugin);
-    for (const BatchingMode &mode : kModes) {
-        const TransformResult first_call = destination->transform(views, mode.value);
-        const std::string expected = result_text(first_call ? &*first_call : nullptr);
-        const std::vector<std::string> texts = transform_in_parallel(*destination, views, mode.value, kRounds);
+    const auto destination = destination_under_test(subject, subject.plugin);
+    for (const BatchingMode &mode : batching_modes(subject)) {
+        const std::string expected = result_text(destination->transform(views, mode.max_events));
+        const std::vector<std::string> texts = transform_in_parallel(*destination, views, mode.max_events, kRounds);
         const auto differing = std::count_if(texts.begin(), texts.end(), [&](const auto &t) { return t != expected; });
         if (differing == 0) continue;
         const std::string &first = *std::find_if(texts.begin(), texts.end(), [&](const auto &t) { return t != expected; });
         return failed("transform gave different results for the same " + std::to_string(events.size()) + " events (" +
-                      std::string(mode.name) + "): " + std::to_string(differing) + " of " +
-                      std::to_string(texts.size()) + " calls from " + std::to_string(kThreads) +
-                      " threads differ from the first call, " + first_difference(expected, first) + ".");
+                      mode.name + "): " + std::to_string(differing) + " of " + std::to_string(texts.size()) +
+                      " calls from " + std::to_string(kThreads) + " threads differ from the first call, " +
+                      first_difference(expected, first) + ".");
     }
     return passed();
 }
 
 // cppcheck-suppress constParameter ; every check has the signature of the check list's entries
 Verdict check_event_coverage(Subject &subject) {
-    const std::vector<std::string> events = events_under_test(subject);
-    const std::vector<sy_str_view> views = views_of(events);
-    const auto destination = make_destination(subject, subject.plugin);
-    for (const BatchingMode &mode : kModes) {
-        const TransformResult result = destination->transform(views, mode.value);
-        if (!result)
-            return failed("transform returned no result (NULL) for the sample events (" + std::string(mode.name) + ").");
-        if (const std::string why = coverage_problem(*result, events.size()); !why.empty())
-            return failed("With " + std::string(mode.name) + ", " + why +
-                          "; every event index must be in some request or in exactly one error, never both.");
-    }
-    return passed();
+    const size_t count = events_under_test(subject).size();
+    return check_each_result(subject, [&](const TransformRead &result, const BatchingMode &) {
+        const std::string why = coverage_problem(result, count);
+        return why.empty() ? why
+                           : why + "; every event index must be in some request or in exactly one error, never both.";
+    });
 }
 
 // cppcheck-suppress constParameter ; every check has the signature of the check list's entries
@@ -133,10 +134,10 @@ Verdict check_results_released_once(Subject &subject) {
     const std::vector<sy_str_view> views = views_of(events);
     ReleaseLedger ledger(subject.plugin);
     {
-        const auto destination = make_destination(subject, ledger.counted_plugin());
-        for (const BatchingMode &mode : kModes)
-            transform_in_parallel(*destination, views, mode.value, kRounds, [&](const sy_transform_result *result) {
-                if (result != nullptr) ledger.handed_out(result->owner);
+        const auto destination = destination_under_test(subject, ledger.counted_plugin());
+        for (const BatchingMode &mode : batching_modes(subject))
+            transform_in_parallel(*destination, views, mode.max_events, kRounds, [&](const TransformResult &result) {
+                if (result.holds_plugin_result()) ledger.handed_out(result.plugin_owner());
             });
     }
     const std::string why = ledger.problem();

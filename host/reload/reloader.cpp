@@ -71,7 +71,7 @@ std::vector<std::string> Reloader::load_first() {
     for (const std::string &refusal : scan.refusals) log::warn("loader", refusal);
     ConfigLoad config = load_config_dir(config_dir_);
     if (!config.problems.empty()) return config.problems;
-    SnapshotBuild build = build_snapshot(config.config, libraries_of(scan.plugins), 1);
+    SnapshotBuild build = build_snapshot(config.config, libraries_of(scan.plugins), 1, nullptr, &metrics_);
     if (!build.snapshot) return build.problems;
     plugins_.adopt(std::move(scan.plugins));
     std::lock_guard lock(state_mutex_);
@@ -95,7 +95,8 @@ ReloadOutcome Reloader::reload(const std::string &trigger) {
     if (!scan.refusals.empty()) return fail(outcome, scan.refusals);
     ConfigLoad config = load_config_dir(config_dir_);
     if (!config.problems.empty()) return fail(outcome, config.problems);
-    SnapshotBuild build = build_snapshot(config.config, libraries_of(scan.plugins), running->generation + 1, running.get());
+    SnapshotBuild build = build_snapshot(config.config, libraries_of(scan.plugins), running->generation + 1, running.get(),
+                                         &metrics_);
     if (!build.snapshot) return fail(outcome, build.problems);
 
     const std::vector<LoadedPlugin> plugins_before = plugins_.current();

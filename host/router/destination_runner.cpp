@@ -144,14 +144,16 @@ std::shared_ptr<Pacer> DestinationRunner::pacer_for(const std::shared_ptr<const 
 }
 
 void DestinationRunner::deliver(const std::shared_ptr<const Destination> &destination, const std::vector<Job> &jobs) {
-    std::vector<sy_str_view> events;
+    std::vector<sy_borrowed_str> events;
     events.reserve(jobs.size());
     for (const Job &job : jobs) events.push_back({job.payload.data(), job.payload.size()});
     std::vector<EventOutcome> outcomes;
-    if (TransformResult result = destination->transform(events, SY_BATCH_ALLOWED))
+    if (const TransformResult result = destination->transform(events, destination->plugin().max_events_per_request())) {
         outcomes = send_all(*destination, *pacer_for(destination), *result, jobs.size());
-    else
-        outcomes.assign(jobs.size(), EventOutcome{SY_RETRY, 0, "the plugin returned no transform result", 0, true});
+    } else {
+        log::warn("router:" + key_, result.problem() + "; its " + std::to_string(jobs.size()) + " events will be retried.");
+        outcomes.assign(jobs.size(), EventOutcome{SY_RETRY, 0, result.problem(), 0, true, false});
+    }
     settle(jobs, outcomes);
 }
 
@@ -159,26 +161,28 @@ void DestinationRunner::deliver(const std::shared_ptr<const Destination> &destin
 // must be retried, the rest of the batch is held back: sending a user's later request before
 // the earlier one succeeds would break that order.
 std::vector<EventOutcome> DestinationRunner::send_all(const Destination &destination, Pacer &pacer,
-                                                      const sy_transform_result &result, size_t event_count) {
+                                                      const TransformRead &result, size_t event_count) {
     std::vector<EventOutcome> outcomes = outcomes_from_transform(result, event_count);
     bool held_back = false;
-    for (size_t q = 0; q < result.request_count; ++q) {
-        const sy_request &request = result.requests[q];
+    for (const RequestRead &request : result.requests) {
         if (held_back || stopping_) {
-            sy_send_result not_sent{};
-            not_sent.outcome = SY_RETRY;
-            not_sent.message = {kHeldBack.data(), kHeldBack.size()};
-            settle_request(request, &not_sent, outcomes);
+            retry_request(request, kHeldBack, outcomes);
             continue;
         }
-        const std::string_view rate_key = text(request.rate_key);
+        const std::string_view rate_key = text(request.fields.rate_key);
         std::this_thread::sleep_until(pacer.reserve(rate_key));
-        const SendResult sent = destination.send(request);
-        const sy_outcome outcome = sent ? sent->outcome : SY_RETRY;
-        if (outcome == SY_THROTTLED) pacer.on_throttled(rate_key, std::chrono::milliseconds(sent->retry_after_ms));
+        const SendResult sent = destination.send(*request.as_made);
+        const sy_outcome outcome = sent ? sent->fields.outcome : SY_RETRY;
+        if (outcome == SY_THROTTLED) pacer.on_throttled(rate_key, std::chrono::milliseconds(sent->fields.retry_after_ms));
         if (outcome == SY_OK) pacer.on_success(rate_key);
         metrics_.add("switchyard_requests_total", {{"destination", key_}, {"outcome", std::string(outcome_name(outcome))}});
-        settle_request(request, sent ? &*sent : nullptr, outcomes);
+        if (sent) {
+            settle_request(request, *sent, outcomes);
+        } else {
+            log::warn("router:" + key_, sent.problem() + "; the events of its \"" + std::string(text(request.fields.kind)) +
+                                            "\" request will be retried.");
+            retry_request(request, sent.problem(), outcomes);
+        }
         held_back = outcome == SY_RETRY || outcome == SY_THROTTLED;
     }
     abort_uncarried(outcomes);
@@ -192,7 +196,7 @@ void DestinationRunner::settle(const std::vector<Job> &jobs, const std::vector<E
     settlements.reserve(jobs.size());
     for (size_t i = 0; i < jobs.size(); ++i) {
         const EventOutcome &outcome = outcomes[i];
-        if (outcome.outcome == SY_OK)
+        if (outcome.outcome == SY_OK || outcome.outcome == SY_SKIPPED)  // skipped: done, nothing to deliver
             settlements.push_back({jobs[i].id, Settlement::delivered, 0, {}});
         else if (outcome.outcome == SY_ABORT)
             settlements.push_back({jobs[i].id, Settlement::dead, 0, failure_reason(outcome)});
@@ -208,17 +212,22 @@ void DestinationRunner::settle(const std::vector<Job> &jobs, const std::vector<E
         std::this_thread::sleep_for(kStoreErrorPause);
         return;
     }
-    count(jobs, settlements, now);
+    count(jobs, outcomes, settlements, now);
     health_->record(settled_batch(outcomes, settlements), now);
 }
 
 // Metrics follow the store: what they count is recorded, so /metrics and the queue agree.
-void DestinationRunner::count(const std::vector<Job> &jobs, const std::vector<JobSettlement> &settlements,
-                              int64_t now) {
+void DestinationRunner::count(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes,
+                              const std::vector<JobSettlement> &settlements, int64_t now) {
     const Labels labels = {{"destination", key_}};
     for (size_t i = 0; i < jobs.size(); ++i) {
         switch (settlements[i].kind) {
             case Settlement::delivered:
+                if (outcomes[i].outcome == SY_SKIPPED) {
+                    metrics_.add("switchyard_events_filtered_total",
+                                 {{"destination", key_}, {"reason", outcomes[i].skipped_by_host ? "message_type" : "plugin"}});
+                    break;
+                }
                 metrics_.add("switchyard_events_delivered_total", labels);
                 metrics_.observe("switchyard_delivery_latency_seconds", labels, (now - jobs[i].created_ms) / 1000.0);
                 break;

@@ -44,10 +44,11 @@ class DestinationRunner {
     void remember_retry(int64_t next_attempt_ms);
     std::vector<Job> claim();
     void deliver(const std::shared_ptr<const Destination> &destination, const std::vector<Job> &jobs);
-    std::vector<EventOutcome> send_all(const Destination &destination, Pacer &pacer, const sy_transform_result &result,
+    std::vector<EventOutcome> send_all(const Destination &destination, Pacer &pacer, const TransformRead &result,
                                        size_t event_count);
     void settle(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes);
-    void count(const std::vector<Job> &jobs, const std::vector<JobSettlement> &settlements, int64_t now);
+    void count(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes,
+               const std::vector<JobSettlement> &settlements, int64_t now);
     void release_users(const std::vector<Job> &jobs);
     std::shared_ptr<Pacer> pacer_for(const std::shared_ptr<const Destination> &destination);
 

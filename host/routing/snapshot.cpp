@@ -49,7 +49,7 @@ void register_every_secret_setting(const Config &config,
 }  // namespace
 
 SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared_ptr<const PluginLibrary>> &plugins,
-                             uint64_t generation, const Snapshot *previous) {
+                             uint64_t generation, const Snapshot *previous, Metrics *metrics) {
     SnapshotBuild build;
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = generation;
@@ -71,7 +71,7 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
             DestinationSettings settings = check_destination_settings(d, *plugin);
             build.problems.insert(build.problems.end(), settings.problems.begin(), settings.problems.end());
             if (!settings.problems.empty()) continue;
-            instance = Destination::create(plugin, d.key(), settings.completed_json, error);
+            instance = Destination::create(plugin, d.key(), settings.completed_json, error, metrics);
         }
         if (!instance) {
             build.problems.push_back(where + error);

@@ -10,6 +10,7 @@
 
 #include "host/config/workspace.h"
 #include "host/ingest/ingest_api.h"
+#include "host/metrics/metrics.h"
 #include "host/plugin/destination.h"
 #include "host/plugin/plugin_library.h"
 
@@ -39,9 +40,10 @@ struct SnapshotBuild {
 // (destination_settings.h): init receives them with the schema's defaults filled in. All-or-nothing:
 // any problem and no snapshot is returned, so a half-configured destination never runs.
 // With the `previous` snapshot (a reload), a destination whose plugin library and settings are
-// unchanged keeps its instance, and one whose plugin was removed since is suspended.
+// unchanged keeps its instance, and one whose plugin was removed since is suspended. New
+// instances count their plugin metrics into `metrics` when given.
 SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared_ptr<const PluginLibrary>> &plugins,
-                             uint64_t generation, const Snapshot *previous = nullptr);
+                             uint64_t generation, const Snapshot *previous = nullptr, Metrics *metrics = nullptr);
 
 // Whether `a` and `b` route the same sources to the same instances (a reload that changed nothing).
 bool same_routing(const Snapshot &a, const Snapshot &b);

@@ -36,7 +36,8 @@ struct OwnedRequest {
     std::vector<uint32_t> indexes;
     std::vector<sy_header> headers;
     sy_request view() {
-        headers = {{{"Content-Type", 12}, {"application/json", 16}}, {{"Api-Key", 7}, {key.data(), key.size()}}};
+        headers = {{sizeof(sy_header), {"Content-Type", 12}, {"application/json", 16}},
+                   {sizeof(sy_header), {"Api-Key", 7}, {key.data(), key.size()}}};
         sy_request r{};
         r.struct_size = sizeof r;
         r.method = {"POST", 4};
@@ -66,14 +67,14 @@ TEST(IterableSend, EveryRecordedDeliveryCaseGradesLikeTheReferenceOverHttp) {
         for (size_t i = 0; i < input["metadata"].size(); ++i) owned.indexes.push_back(static_cast<uint32_t>(i));
         const std::string kind = input["endpointPath"].get<std::string>();  // what transform labels it
         sy_request request = owned.view();
-        request.rate_key = {kind.data(), kind.size()};
+        request.rate_key = request.kind = {kind.data(), kind.size()};
         switchyard::SendResult sent = destination->send(request);
         ASSERT_TRUE(sent);
         const Json &jobs = c["expected"]["body"]["output"]["response"];
         for (size_t i = 0; i < jobs.size(); ++i) {
-            const bool shared = sent->events == nullptr;
-            const sy_outcome outcome = shared ? sent->outcome : sent->events[i].outcome;
-            const uint32_t status = shared ? sent->http_status : sent->events[i].status;
+            const bool shared = sent->events.empty();
+            const sy_outcome outcome = shared ? sent->fields.outcome : sent->events[i].outcome;
+            const uint32_t status = shared ? sent->fields.http_status : sent->events[i].status;
             EXPECT_EQ(status, jobs[i]["statusCode"].get<uint32_t>()) << "job " << i;
             EXPECT_EQ(outcome == SY_OK, jobs[i]["error"] == "success") << "job " << i;
         }
@@ -94,16 +95,17 @@ TEST(IterableSend, BulkItemFailuresReachTheirEventsWhateverTheBaseUrl) {
     const std::string events[] = {R"({"type":"identify","userId":"u1","traits":{"email":"a@x.io"}})",
                                   R"({"type":"identify","userId":"u2","traits":{"email":"not-an-email"}})"};
     const sy_str_view views[] = {{events[0].data(), events[0].size()}, {events[1].data(), events[1].size()}};
-    switchyard::TransformResult built = destination->transform(views, SY_BATCH_ALLOWED);
+    switchyard::TransformResult built = destination->transform(views, destination->plugin().max_events_per_request());
     ASSERT_TRUE(built);
-    ASSERT_EQ(built->request_count, 1u);
-    EXPECT_EQ(std::string(built->requests[0].url.ptr, built->requests[0].url.len), base + "/users/bulkUpdate");
-    switchyard::SendResult sent = destination->send(built->requests[0]);
+    ASSERT_EQ(built->requests.size(), 1u);
+    const sy_str_view url = built->requests[0].fields.url;
+    EXPECT_EQ(std::string(url.ptr, url.len), base + "/users/bulkUpdate");
+    switchyard::SendResult sent = destination->send(*built->requests[0].as_made);
     iterable.stop();
     serving.join();
     ASSERT_TRUE(sent);
-    EXPECT_EQ(sent->outcome, SY_OK);
-    ASSERT_EQ(sent->event_count, 2u);
+    EXPECT_EQ(sent->fields.outcome, SY_OK);
+    ASSERT_EQ(sent->events.size(), 2u);
     EXPECT_EQ(sent->events[0].outcome, SY_OK);
     EXPECT_EQ(sent->events[1].outcome, SY_ABORT);
     EXPECT_EQ(std::string(sent->events[1].message.ptr, sent->events[1].message.len),
@@ -119,7 +121,7 @@ TEST(IterableSend, ConnectionsAreReusedAcrossRequests) {
     for (int i = 0; i < 50; ++i) {
         switchyard::SendResult sent = destination->send(request);
         ASSERT_TRUE(sent);
-        ASSERT_EQ(sent->outcome, SY_OK) << std::string(sent->message.ptr, sent->message.len);
+        ASSERT_EQ(sent->fields.outcome, SY_OK) << std::string(sent->fields.message.ptr, sent->fields.message.len);
     }
     EXPECT_EQ(mock.stats().requests, 50u);
     EXPECT_LE(mock.stats().connections, 2u);  // keep-alive: one connection serves them all
@@ -138,7 +140,7 @@ TEST(IterableSend, ManyThreadsShareOneInstanceSafely) {
             const sy_request request = owned.view();
             for (int i = 0; i < 25; ++i) {
                 switchyard::SendResult sent = destination->send(request);
-                if (sent && sent->outcome == SY_OK) ++ok;
+                if (sent && sent->fields.outcome == SY_OK) ++ok;
             }
         });
     for (std::thread &t : threads) t.join();
@@ -155,7 +157,7 @@ TEST(IterableSend, GzipBodiesWhenAsked) {
     OwnedRequest owned{mock.base_url() + "events/track", R"({"userId":"u1","eventName":"Zipped"})", "test-api-key", {0}, {}};
     switchyard::SendResult sent = destination->send(owned.view());
     ASSERT_TRUE(sent);
-    EXPECT_EQ(sent->outcome, SY_OK);
+    EXPECT_EQ(sent->fields.outcome, SY_OK);
     EXPECT_EQ(mock.state()["events"][0]["eventName"], "Zipped");
 }
 
@@ -169,8 +171,8 @@ TEST(IterableSend, AStalledServerIsATimeoutAndRetried) {
     const auto started = std::chrono::steady_clock::now();
     switchyard::SendResult sent = destination->send(owned.view());
     ASSERT_TRUE(sent);
-    EXPECT_EQ(sent->outcome, SY_RETRY);
-    EXPECT_EQ(sent->http_status, 0u);
+    EXPECT_EQ(sent->fields.outcome, SY_RETRY);
+    EXPECT_EQ(sent->fields.http_status, 0u);
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1900));
 }
 
@@ -181,9 +183,9 @@ TEST(IterableSend, WrongApiKeyAbortsWithIterablesMessage) {
     OwnedRequest owned{mock.base_url() + "events/track", R"({"userId":"u1","eventName":"e"})", "wrong-key", {0}, {}};
     switchyard::SendResult sent = destination->send(owned.view());
     ASSERT_TRUE(sent);
-    EXPECT_EQ(sent->outcome, SY_ABORT);
-    EXPECT_EQ(sent->http_status, 401u);
-    EXPECT_NE(std::string(sent->message.ptr, sent->message.len).find("Invalid API key"), std::string::npos);
+    EXPECT_EQ(sent->fields.outcome, SY_ABORT);
+    EXPECT_EQ(sent->fields.http_status, 401u);
+    EXPECT_NE(std::string(sent->fields.message.ptr, sent->fields.message.len).find("Invalid API key"), std::string::npos);
 }
 
 TEST(IterableSend, ServerErrorsRetryAndThrottlingCarriesRetryAfter) {
@@ -194,12 +196,12 @@ TEST(IterableSend, ServerErrorsRetryAndThrottlingCarriesRetryAfter) {
     mock.set_faults({.error_rate = 1.0});
     switchyard::SendResult failed = destination->send(owned.view());
     ASSERT_TRUE(failed);
-    EXPECT_EQ(failed->outcome, SY_RETRY);
+    EXPECT_EQ(failed->fields.outcome, SY_RETRY);
     mock.set_faults({.throttle_next = 1});
     switchyard::SendResult throttled = destination->send(owned.view());
     ASSERT_TRUE(throttled);
-    EXPECT_EQ(throttled->outcome, SY_THROTTLED);
-    EXPECT_EQ(throttled->retry_after_ms, 1000u);
+    EXPECT_EQ(throttled->fields.outcome, SY_THROTTLED);
+    EXPECT_EQ(throttled->fields.retry_after_ms, 1000u);
 }
 
 TEST(IterableSend, PacedFloodStaysUnderIterablesLimits) {
@@ -210,12 +212,12 @@ TEST(IterableSend, PacedFloodStaysUnderIterablesLimits) {
     OwnedRequest owned{mock.base_url() + "events/trackBulk", R"({"events":[{"userId":"u1","eventName":"e"}]})",
                        "test-api-key", {0}, {}};
     sy_request request = owned.view();
-    request.rate_key = {"events/trackBulk", 16};
+    request.rate_key = request.kind = {"events/trackBulk", 16};
     for (int i = 0; i < 25; ++i) {
         std::this_thread::sleep_until(pacer.reserve("events/trackBulk"));
         switchyard::SendResult sent = destination->send(request);
         ASSERT_TRUE(sent);
-        EXPECT_EQ(sent->outcome, SY_OK) << "request " << i << ": " << std::string(sent->message.ptr, sent->message.len);
+        EXPECT_EQ(sent->fields.outcome, SY_OK) << "request " << i << ": " << std::string(sent->fields.message.ptr, sent->fields.message.len);
     }
 }
 
@@ -244,11 +246,12 @@ TEST(SwitchyardSend, DeliversAndPrintsOneOutcomePerEvent) {
     MockIterable mock({});
     mock.start();
     auto [code, output] = run_send(mock, "test-api-key", kSendEvents);
-    EXPECT_EQ(code, 1);  // the group call is not supported by Iterable
+    EXPECT_EQ(code, 0);  // Iterable takes no group calls: skipped, which is no failure
     EXPECT_EQ(output,
               "{\"index\":0,\"outcome\":\"ok\",\"status\":200}\n"
               "{\"index\":1,\"outcome\":\"ok\",\"status\":200}\n"
-              "{\"index\":2,\"outcome\":\"abort\",\"status\":400,\"error\":\"Message type group not supported\"}\n");
+              "{\"index\":2,\"outcome\":\"skipped\",\"status\":0,\"error\":\"message type \\\"group\\\" is not "
+              "supported by this destination\"}\n");
     const nlohmann::json state = mock.state();
     EXPECT_EQ(state["users"]["a@x.io"]["dataFields"]["plan"], "pro");
     EXPECT_EQ(state["events"][0]["eventName"], "Signed Up");

@@ -82,16 +82,19 @@ TEST_F(EventTypes, ClockSkewIsCorrectedIntoTheTimestamp) {
     EXPECT_LE(created_at, after - 10'000);
 }
 
-TEST_F(EventTypes, AGroupCallIsDeadLetteredWithThePluginsReason) {
+// Iterable declares no group: the host skips the call before transform, neither delivered nor
+// dead-lettered, and counts it.
+TEST_F(EventTypes, AGroupCallIsSkippedAndCountedAsFiltered) {
     ASSERT_EQ(post("group", {{"userId", "u1"}, {"groupId", "g1"}}), 200);
     ASSERT_EQ(post("track", track("u1", 1)), 200);  // the user's next event is not held up by it
     ASSERT_TRUE(eventually([&] { return recorded_seqs(mock_).size() == 1; })) << host_->log();
+    ASSERT_TRUE(eventually([&] {
+        return get("/metrics").find("switchyard_events_filtered_total{destination=\"e2e/iterable\",reason=\"message_type\"} 1\n") !=
+               std::string::npos;
+    })) << get("/metrics");
+    EXPECT_EQ(get("/metrics").find("switchyard_events_dead_lettered_total{"), std::string::npos);
     ASSERT_EQ(host_->terminate(), 0);
-    const std::vector<DeadLetter> dead = open_sqlite_store(data_dir())->dead_letters("", 10);
-    ASSERT_EQ(dead.size(), 1u);
-    EXPECT_EQ(dead[0].destination, "e2e/iterable");
-    EXPECT_NE(dead[0].reason.find("group not supported"), std::string::npos) << dead[0].reason;
-    EXPECT_EQ(json::parse(dead[0].payload)["groupId"], "g1");
+    EXPECT_TRUE(open_sqlite_store(data_dir())->dead_letters("", 10).empty());
 }
 
 TEST_F(EventTypes, RefusedRequestsStoreNothing) {

@@ -58,7 +58,7 @@ TEST_F(Observability, AFailingDestinationIsVisibleInLogsStatusAndMetrics) {
         mock_.queue_response("/api/events/trackBulk", 503, R"({"msg":"refused key )" + std::string(kApiKey) + R"("})");
     mock_.set_faults({.error_rate = 1.0});
     for (int seq = 0; seq < 3; ++seq) ASSERT_EQ(post("track", track("u1", seq)), 200);
-    ASSERT_EQ(post("group", {{"userId", "u2"}, {"groupId", "g1"}}), 200);  // the plugin refuses groups: dead letter
+    ASSERT_EQ(post("alias", {{"userId", "u2"}}), 200);  // no previousId: the plugin refuses it, a dead letter
 
     ASSERT_TRUE(eventually([&] {
         return host_->log().find("Deliveries dead-lettered: 1 event") != std::string::npos &&
@@ -82,7 +82,7 @@ TEST_F(Observability, AFailingDestinationIsVisibleInLogsStatusAndMetrics) {
     EXPECT_EQ(get("/admin/status").find(kApiKey), std::string::npos);
 
     EXPECT_EQ(metric("switchyard_dead_letters" + kDestinationLabel), 1);
-    EXPECT_EQ(metric(R"(switchyard_build_info{version=")" SWITCHYARD_VERSION R"(",abi="1.0"})"), 1) << get("/metrics");
+    EXPECT_EQ(metric(R"(switchyard_build_info{version=")" SWITCHYARD_VERSION R"(",abi="2.0"})"), 1) << get("/metrics");
     EXPECT_GT(metric("process_resident_memory_bytes"), 0);
     EXPECT_GE(metric("process_cpu_seconds_total"), 0);
     EXPECT_GT(metric("process_open_fds"), 0);

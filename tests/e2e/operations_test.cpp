@@ -58,7 +58,7 @@ TEST_F(Operations, HealthReadinessAndStatusAnswer) {
 TEST_F(Operations, MetricsCountEveryFateOfAnEvent) {
     start_host_delivering_to_mock();
     for (int seq = 0; seq < 10; ++seq) ASSERT_EQ(post("track", track("u1", seq)), 200);
-    ASSERT_EQ(post("group", {{"userId", "u1"}, {"groupId", "g1"}}), 200);  // the plugin refuses groups
+    ASSERT_EQ(post("alias", {{"userId", "u1"}}), 200);  // no previousId: the plugin refuses it, a dead letter
     ASSERT_TRUE(eventually([&] { return metric("switchyard_events_delivered_total" + kDestination) == 10; }))
         << get("/metrics");
 

@@ -48,10 +48,10 @@ void check_refusal(std::string_view settings, const std::string &error) {
 
 void check_instance(const Destination &destination) {
     const sy_str_view event{kEvent.data(), kEvent.size()};
-    const TransformResult result = destination.transform({&event, 1}, SY_BATCH_NONE);
-    if (!result) contract_broken("an accepted instance returned no transform result");
-    if (result->request_count + result->error_count == 0) contract_broken("an accepted instance dropped the event");
-    const std::span<const sy_rate_limit> limits = destination.rate_limits();
+    const TransformResult result = destination.transform({&event, 1}, 1);
+    if (!result) contract_broken("an accepted instance returned no usable transform result: " + result.problem());
+    if (result->requests.size() + result->errors.size() == 0) contract_broken("an accepted instance dropped the event");
+    const std::vector<sy_rate_limit> limits = destination.rate_limits();
     for (const sy_rate_limit &limit : limits)
         if (!(limit.requests_per_second > 0)) contract_broken("a rate limit that is not positive");
 }

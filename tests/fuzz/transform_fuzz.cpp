@@ -53,33 +53,39 @@ std::vector<sy_str_view> split_events(const uint8_t *data, size_t size) {
 
 std::string_view view(sy_str_view s) { return {s.ptr, s.len}; }
 
-void check_request(const sy_request &request, size_t event_count, sy_batching batching, std::vector<int> &carried) {
-    if (request.struct_size < sizeof(sy_request)) contract_broken("a request with a short struct_size");
-    if (request.method.len == 0 || request.url.len == 0) contract_broken("a request without method or URL");
-    if (request.event_count == 0) contract_broken("a request carrying no event");
-    if (batching == SY_BATCH_NONE && request.event_count != 1) contract_broken("processor mode batched events");
-    for (size_t i = 0; i < request.event_count; ++i) {
-        if (request.event_indexes[i] >= event_count) contract_broken("a request names an event index out of range");
-        ++carried[request.event_indexes[i]];
+void check_request(const RequestRead &request, size_t event_count, uint32_t max_events, std::vector<int> &carried) {
+    if (request.fields.struct_size < sizeof(sy_request)) contract_broken("a request with a short struct_size");
+    if (request.fields.kind.len == 0) contract_broken("a request without a kind");
+    if (request.fields.method.len == 0 || request.fields.url.len == 0) contract_broken("a request without method or URL");
+    if (request.event_indexes.empty()) contract_broken("a request carrying no event");
+    if (request.event_indexes.size() > max_events) contract_broken("a request carries more events than allowed");
+    for (const uint32_t index : request.event_indexes) {
+        if (index >= event_count) contract_broken("a request names an event index out of range");
+        ++carried[index];
     }
-    for (size_t i = 0; i < request.header_count; ++i)
-        if (view(request.headers[i].name) == "Content-Type" &&
-            view(request.headers[i].value).starts_with("application/json") &&
-            !nlohmann::json::accept(view(request.body)))
-            contract_broken("a JSON request body is not valid JSON: " + std::string(view(request.body)));
+    for (const sy_header &header : request.headers)
+        if (view(header.name) == "Content-Type" && view(header.value).starts_with("application/json") &&
+            !nlohmann::json::accept(view(request.fields.body)))
+            contract_broken("a JSON request body is not valid JSON: " + std::string(view(request.fields.body)));
 }
 
 // plugin.h: every index appears in at least one request or in exactly one error.
-void check_result(const sy_transform_result *result, size_t event_count, sy_batching batching) {
-    if (result == nullptr) contract_broken("transform() returned NULL (every event would be retried forever)");
-    if (result->struct_size < sizeof(sy_transform_result)) contract_broken("a result with a short struct_size");
+void check_result(const TransformResult &result, size_t event_count, uint32_t max_events) {
+    if (!result) contract_broken("transform() gave no usable result (every event would be retried forever): " +
+                                 result.problem());
     std::vector<int> carried(event_count), failed(event_count);
-    for (size_t i = 0; i < result->request_count; ++i) check_request(result->requests[i], event_count, batching, carried);
-    for (size_t i = 0; i < result->error_count; ++i) {
-        const sy_event_error &error = result->errors[i];
+    for (const RequestRead &request : result->requests) check_request(request, event_count, max_events, carried);
+    for (const EventErrorRead &error : result->errors) {
         if (error.event_index >= event_count) contract_broken("an error names an event index out of range");
-        if (error.status < 400 || error.status > 599) contract_broken("an event error with a non-error status");
-        if (error.message.len == 0) contract_broken("an event error without a message");
+        if (error.skipped_by_host) {
+            ++failed[error.event_index];
+            continue;
+        }
+        if (error.outcome != SY_ABORT && error.outcome != SY_RETRY && error.outcome != SY_SKIPPED)
+            contract_broken("an event error with an outcome that is not abort, retry or skipped");
+        if (error.outcome == SY_ABORT && (error.status < 400 || error.status > 599))
+            contract_broken("an aborted event with a non-error status");
+        if (error.message.empty()) contract_broken("an event error without a message");
         ++failed[error.event_index];
     }
     for (size_t i = 0; i < event_count; ++i)
@@ -105,9 +111,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     using namespace switchyard::fuzz;
     const std::vector<sy_str_view> events = split_events(data, size);
     for (const auto &destination : *destinations) {
-        for (const sy_batching batching : {SY_BATCH_NONE, SY_BATCH_ALLOWED}) {
-            const switchyard::TransformResult result = destination->transform(events, batching);
-            check_result(result ? &*result : nullptr, events.size(), batching);
+        for (const uint32_t max_events : {1u, destination->plugin().max_events_per_request()}) {
+            const switchyard::TransformResult result = destination->transform(events, max_events);
+            check_result(result, events.size(), max_events);
         }
     }
     return 0;

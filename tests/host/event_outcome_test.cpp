@@ -8,34 +8,49 @@ namespace {
 
 sy_str_view sv(const char *s) { return {s, std::char_traits<char>::length(s)}; }
 
-TEST(EventOutcome, TransformErrorsAbortTheirEvent) {
-    const sy_event_error errors[] = {{1, 400, sv("Invalid page call")}};
-    sy_transform_result result{};
-    result.errors = errors;
-    result.error_count = 1;
-    auto events = outcomes_from_transform(result, 2);
+RequestRead carrying(std::vector<uint32_t> indexes) {
+    RequestRead request;
+    request.event_indexes = std::move(indexes);
+    return request;
+}
+
+SendRead answered(sy_outcome outcome, uint32_t status, const char *message = "") {
+    SendRead sent;
+    sent.fields.outcome = outcome;
+    sent.fields.http_status = status;
+    sent.fields.message = sv(message);
+    return sent;
+}
+
+TEST(EventOutcome, TransformErrorsGiveTheirEventTheirOutcome) {
+    TransformRead result;
+    result.errors = {{1, SY_ABORT, 400, "Invalid page call", false},
+                     {2, SY_RETRY, 0, "lookup table busy", false},
+                     {3, SY_SKIPPED, 0, "nothing to send", false},
+                     {4, SY_OK, 0, "an error that says ok", false}};
+    auto events = outcomes_from_transform(result, 5);
     EXPECT_FALSE(events[0].carried);
     EXPECT_EQ(events[1].outcome, SY_ABORT);
     EXPECT_EQ(events[1].status, 400u);
     EXPECT_EQ(events[1].message, "Invalid page call");
+    EXPECT_EQ(events[2].outcome, SY_RETRY);
+    EXPECT_EQ(events[3].outcome, SY_SKIPPED);
+    EXPECT_FALSE(events[3].skipped_by_host);
+    EXPECT_EQ(events[4].outcome, SY_ABORT);  // a plugin bug: never delivered silently
+}
+
+TEST(EventOutcome, EventsTheHostSkippedAreMarkedSo) {
+    TransformRead result;
+    result.errors = {{0, SY_SKIPPED, 0, "message type \"group\" is not supported by this destination", true}};
+    auto events = outcomes_from_transform(result, 1);
+    EXPECT_EQ(events[0].outcome, SY_SKIPPED);
+    EXPECT_TRUE(events[0].skipped_by_host);
 }
 
 TEST(EventOutcome, AnEventIsDeliveredOnlyWhenEveryRequestCarryingItIs) {
-    const uint32_t both[] = {0, 1}, second[] = {1};
-    sy_request bulk{}, registration{};
-    bulk.event_indexes = both;
-    bulk.event_count = 2;
-    registration.event_indexes = second;
-    registration.event_count = 1;
-    sy_send_result ok{}, failed{};
-    ok.outcome = SY_OK;
-    ok.http_status = 200;
-    failed.outcome = SY_ABORT;
-    failed.http_status = 401;
-    failed.message = sv("BadApiKey");
     std::vector<EventOutcome> events(2);
-    settle_request(bulk, &ok, events);
-    settle_request(registration, &failed, events);
+    settle_request(carrying({0, 1}), answered(SY_OK, 200), events);
+    settle_request(carrying({1}), answered(SY_ABORT, 401, "BadApiKey"), events);
     EXPECT_EQ(events[0].outcome, SY_OK);
     EXPECT_EQ(events[0].status, 200u);
     EXPECT_EQ(events[1].outcome, SY_ABORT);
@@ -43,18 +58,11 @@ TEST(EventOutcome, AnEventIsDeliveredOnlyWhenEveryRequestCarryingItIs) {
 }
 
 TEST(EventOutcome, PerEventOutcomesOfABulkCallAreAlignedWithItsIndexes) {
-    const uint32_t indexes[] = {2, 0};
-    sy_request bulk{};
-    bulk.event_indexes = indexes;
-    bulk.event_count = 2;
-    const sy_event_outcome per_event[] = {{SY_ABORT, 400, sv("email error")}, {SY_OK, 200, sv("")}};
-    sy_send_result sent{};
-    sent.outcome = SY_OK;
-    sent.http_status = 200;
-    sent.events = per_event;
-    sent.event_count = 2;
+    SendRead sent = answered(SY_OK, 200);
+    sent.events = {{sizeof(sy_event_outcome), SY_ABORT, 400, sv("email error")},
+                   {sizeof(sy_event_outcome), SY_OK, 200, sv("")}};
     std::vector<EventOutcome> events(3);
-    settle_request(bulk, &sent, events);
+    settle_request(carrying({2, 0}), sent, events);
     abort_uncarried(events);
     EXPECT_EQ(events[2].outcome, SY_ABORT);
     EXPECT_EQ(events[2].message, "email error");
@@ -62,21 +70,31 @@ TEST(EventOutcome, PerEventOutcomesOfABulkCallAreAlignedWithItsIndexes) {
     EXPECT_EQ(events[1].outcome, SY_ABORT);  // carried by nothing: a plugin bug, reported
 }
 
-TEST(EventOutcome, NoSendResultMeansRetry) {
-    const uint32_t indexes[] = {0};
-    sy_request request{};
-    request.event_indexes = indexes;
-    request.event_count = 1;
+TEST(EventOutcome, ASkippedEventOutcomeGivesWayToADelivery) {
+    SendRead sent = answered(SY_OK, 200);
+    sent.events = {{sizeof(sy_event_outcome), SY_SKIPPED, 0, sv("already known")}};
+    std::vector<EventOutcome> events(2);
+    settle_request(carrying({0}), sent, events);
+    settle_request(carrying({1}), sent, events);
+    settle_request(carrying({1}), answered(SY_OK, 200), events);
+    EXPECT_EQ(events[0].outcome, SY_SKIPPED);
+    EXPECT_EQ(events[1].outcome, SY_OK);
+}
+
+TEST(EventOutcome, AnUnsentRequestRetriesItsEventsWithTheReason) {
     std::vector<EventOutcome> events(1);
-    settle_request(request, nullptr, events);
+    retry_request(carrying({0}), "send returned no result: out of memory", events);
     EXPECT_EQ(events[0].outcome, SY_RETRY);
+    EXPECT_EQ(events[0].message, "send returned no result: out of memory");
 }
 
 TEST(EventOutcome, SeverityOrder) {
+    EXPECT_LT(severity(SY_SKIPPED), severity(SY_OK));
     EXPECT_LT(severity(SY_OK), severity(SY_THROTTLED));
     EXPECT_LT(severity(SY_THROTTLED), severity(SY_RETRY));
     EXPECT_LT(severity(SY_RETRY), severity(SY_ABORT));
     EXPECT_EQ(outcome_name(SY_THROTTLED), "throttled");
+    EXPECT_EQ(outcome_name(SY_SKIPPED), "skipped");
 }
 
 }  // namespace

@@ -9,7 +9,7 @@ namespace {
 using namespace std::chrono_literals;
 
 sy_rate_limit limit(const char *key, double per_second, uint32_t burst) {
-    return {{key, std::char_traits<char>::length(key)}, per_second, burst};
+    return {sizeof(sy_rate_limit), {key, std::char_traits<char>::length(key)}, per_second, burst};
 }
 
 TEST(Pacer, SpacesRequestsAtNinetyPercentOfTheDeclaredRate) {

@@ -12,12 +12,12 @@ namespace {
 
 std::string text(sy_str_view v) { return {v.ptr ? v.ptr : "", v.len}; }
 
-json request_json(const sy_request &r) {
+json request_json(const switchyard::RequestRead &r) {
     json headers = json::object();
-    for (size_t h = 0; h < r.header_count; ++h) headers[text(r.headers[h].name)] = text(r.headers[h].value);
-    json body = json::parse(text(r.body));
-    return {{"method", text(r.method)}, {"endpoint", text(r.url)}, {"headers", headers}, {"body", body},
-            {"rate_key", text(r.rate_key)}};
+    for (const sy_header &h : r.headers) headers[text(h.name)] = text(h.value);
+    json body = json::parse(text(r.fields.body));
+    return {{"method", text(r.fields.method)}, {"endpoint", text(r.fields.url)}, {"headers", headers}, {"body", body},
+            {"rate_key", text(r.fields.rate_key)}, {"kind", text(r.fields.kind)}};
 }
 
 bool accepted_by_schema(const json &schema, const std::string &key) {
@@ -64,22 +64,20 @@ std::shared_ptr<switchyard::Destination> make_destination(const json &config, st
 }
 
 std::vector<json> run_events(const switchyard::Destination &destination, const std::vector<std::string> &events,
-                             sy_batching batching) {
+                             Mode mode) {
     std::vector<sy_str_view> views;
     for (const std::string &e : events) views.push_back({e.data(), e.size()});
-    switchyard::TransformResult result = destination.transform(views, batching);
-    if (!result) throw std::runtime_error("transform returned NULL");
+    const uint32_t max_events = mode == Mode::router ? destination.plugin().max_events_per_request() : 1;
+    switchyard::TransformResult result = destination.transform(views, max_events);
+    if (!result) throw std::runtime_error(result.problem());
     std::vector<json> entries;
-    for (size_t q = 0; q < result->request_count; ++q) {
-        const sy_request &r = result->requests[q];
-        json indexes = json::array();
-        for (size_t e = 0; e < r.event_count; ++e) indexes.push_back(r.event_indexes[e]);
-        entries.push_back({{"indexes", indexes}, {"status", 200}, {"requests", json::array({request_json(r)})}});
-    }
-    for (size_t e = 0; e < result->error_count; ++e) {
-        const sy_event_error &err = result->errors[e];
-        entries.push_back({{"indexes", json::array({err.event_index})}, {"status", err.status}, {"error", text(err.message)}});
-    }
+    for (const switchyard::RequestRead &r : result->requests)
+        entries.push_back({{"indexes", r.event_indexes}, {"status", 200}, {"requests", json::array({request_json(r)})}});
+    for (const switchyard::EventErrorRead &err : result->errors)
+        entries.push_back({{"indexes", json::array({err.event_index})},
+                           {"status", err.status},
+                           {"error", err.message},
+                           {"skipped_by_host", err.skipped_by_host}});
     return entries;
 }
 
@@ -89,7 +87,11 @@ json processor_line(size_t index, const std::vector<json> &entries) {
         bool carries = false;
         for (const json &i : entry["indexes"]) carries |= i.get<size_t>() == index;
         if (!carries) continue;
-        if (entry.contains("error")) return {{"index", index}, {"status", entry["status"]}, {"error", entry["error"]}};
+        if (entry.contains("error"))
+            return {{"index", index},
+                    {"status", entry["status"]},
+                    {"error", entry["error"]},
+                    {"skipped_by_host", entry.value("skipped_by_host", false)}};
         for (const json &r : entry["requests"]) line["requests"].push_back(r);
     }
     return line;
@@ -105,6 +107,10 @@ json key_value(const json &headers) {
 }
 
 std::string compare_processor(const json &expected, const json &actual) {
+    // RudderStack's server drops a type the destination does not support before its transformer
+    // sees it; called directly, the transformer refuses it. The host skips it, as the server does.
+    if (actual.value("skipped_by_host", false))
+        return expected.contains("error") ? "" : "skipped an event the reference delivers: " + actual["error"].dump();
     if (expected["status"] != actual["status"])
         return "status " + actual["status"].dump() + " != " + expected["status"].dump() + " (" +
                actual.value("error", expected.value("error", "")) + ")";

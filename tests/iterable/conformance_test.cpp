@@ -32,7 +32,7 @@ std::vector<json> run_router_groups(const GoldenCase &c) {
         auto destination = make_destination(c.inputs[positions[0]].config);
         std::vector<std::string> events;
         for (size_t p : positions) events.push_back(c.inputs[p].message.dump());
-        for (json entry : run_events(*destination, events, SY_BATCH_ALLOWED)) {
+        for (json entry : run_events(*destination, events, Mode::router)) {
             for (json &i : entry["indexes"]) i = positions[i.get<size_t>()];
             all.push_back(entry);
         }
@@ -49,7 +49,7 @@ TEST_P(GoldenCaseTest, MatchesReference) {
         std::vector<std::string> dropped;
         auto destination = make_destination(c.inputs[0].config, &dropped);
         for (const std::string &key : dropped) RecordProperty("dropped_foreign_setting", key);
-        json actual = processor_line(0, run_events(*destination, {c.inputs[0].message.dump()}, SY_BATCH_NONE));
+        json actual = processor_line(0, run_events(*destination, {c.inputs[0].message.dump()}, Mode::processor));
         EXPECT_EQ(compare_processor(c.expected[0], actual), "");
         return;
     }
@@ -80,7 +80,7 @@ struct Differential {
 
 TEST(IterableDifferential, ProcessorModeEqualsReferenceForEveryEvent) {
     Differential d;
-    std::vector<json> entries = run_events(*d.destination, d.events, SY_BATCH_NONE);
+    std::vector<json> entries = run_events(*d.destination, d.events, Mode::processor);
     std::vector<std::vector<json>> by_event(d.events.size());
     for (const json &entry : entries)
         for (const json &i : entry["indexes"]) by_event[i.get<size_t>()].push_back(entry);
@@ -103,7 +103,7 @@ TEST(IterableDifferential, RouterModeEqualsReferencePerEventInBatchesOf200) {
     std::vector<json> actual;
     for (size_t first = 0, b = 0; first < d.events.size(); first += kBatch, ++b) {
         std::vector<std::string> batch(d.events.begin() + first, d.events.begin() + std::min(first + kBatch, d.events.size()));
-        for (json entry : run_events(*d.destination, batch, SY_BATCH_ALLOWED)) {
+        for (json entry : run_events(*d.destination, batch, Mode::router)) {
             for (json &i : entry["indexes"]) i = first + i.get<size_t>();
             entry["batch"] = b;
             actual.push_back(entry);

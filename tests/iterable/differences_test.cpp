@@ -26,7 +26,7 @@ std::string catalog_item(const std::string &type, const std::string &id) {
 }
 
 std::vector<json> router(const std::vector<std::string> &events, const json &config = kConfig) {
-    return run_events(*make_destination(config), events, SY_BATCH_ALLOWED);
+    return run_events(*make_destination(config), events, Mode::router);
 }
 
 std::string endpoint_of(const json &entry) { return entry["requests"][0]["endpoint"]; }
@@ -103,7 +103,7 @@ TEST(IterableDifference3, CatalogDocumentsGoToTheirOwnCatalog) {
 TEST(IterableDifference4, ApiKeyHeaderIsSpelledApiKey) {
     json device = json::parse(identify("u1"));
     device["context"] = {{"device", {{"token", "tok"}, {"type", "ios"}}}};
-    std::vector<json> out = run_events(*make_destination(kConfig), {device.dump()}, SY_BATCH_NONE);
+    std::vector<json> out = run_events(*make_destination(kConfig), {device.dump()}, Mode::processor);
     ASSERT_EQ(out.size(), 2u);
     EXPECT_EQ(out[0]["requests"][0]["headers"], json({{"Content-Type", "application/json"}, {"Api-Key", "main-key"}}));
     EXPECT_EQ(out[1]["requests"][0]["headers"], json({{"Content-Type", "application/json"}, {"Api-Key", "device-key"}}));
@@ -158,8 +158,8 @@ TEST(IterableAbi, SendWithNoAnswerRetries) {
     request.event_count = 1;
     switchyard::SendResult result = destination->send(request);
     ASSERT_TRUE(result);
-    EXPECT_EQ(result->outcome, SY_RETRY);
-    EXPECT_EQ(result->http_status, 0u);
+    EXPECT_EQ(result->fields.outcome, SY_RETRY);
+    EXPECT_EQ(result->fields.http_status, 0u);
 }
 
 }  // namespace

@@ -20,14 +20,14 @@ CliRun run(const std::string &arguments) { return run_command(std::string(SWITCH
 TEST(Cli, PluginsListsTheTemplate) {
     CliRun r = run("plugins --plugin-dir " PLUGIN_DIR);
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_NE(r.output.find("template        1.0.0       1.0   " PLUGIN_DIR "/template.so"), std::string::npos)
+    EXPECT_NE(r.output.find("template        1.0.0       2.0   " PLUGIN_DIR "/template.so"), std::string::npos)
         << r.output;
 }
 
 TEST(Cli, PluginsListsEveryRefusalAndExitsOne) {
     CliRun r = run("plugins --plugin-dir " FIXTURE_DIR);
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.output.find("refused: " FIXTURE_DIR "/wrong_major.so: ABI major 2, this host speaks 1"),
+    EXPECT_NE(r.output.find("refused: " FIXTURE_DIR "/abi1.so: it was built for plugin ABI 1 and this host speaks ABI 2"),
               std::string::npos)
         << r.output;
     EXPECT_NE(r.output.find("refused: " FIXTURE_DIR "/not_elf.so: not an ELF shared object"), std::string::npos);
@@ -58,7 +58,7 @@ TEST(Cli, PluginsRefusesAPluginSymlinkedIntoAWorldWritableDirectory) {
 TEST(Cli, VersionNamesTheAbi) {
     CliRun r = run("version");
     EXPECT_EQ(r.exit_code, 0);
-    EXPECT_NE(r.output.find("(plugin ABI 1.0)"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("(plugin ABI 2.0)"), std::string::npos) << r.output;
 }
 
 TEST(Cli, VersionFlagsPrintWhatVersionPrints) {
@@ -119,10 +119,10 @@ TEST(Cli, TransformProcessorModeGivesOneLinePerEventEvenForMalformedOnes) {
     CliRun r = run("transform --plugin-dir " PLUGIN_DIR " --plugin template --settings " + settings + " < " + events);
     EXPECT_EQ(r.exit_code, 1);  // one event failed
     EXPECT_EQ(r.output,
-              "{\"index\":0,\"status\":200,\"requests\":[{\"method\":\"POST\",\"endpoint\":\"null://discard\","
+              "{\"index\":0,\"status\":200,\"requests\":[{\"kind\":\"discard\",\"method\":\"POST\",\"endpoint\":\"null://discard\","
               "\"headers\":{\"Content-Type\":\"application/json\"},\"body\":{\"type\":\"track\"}}]}\n"
               "{\"index\":1,\"status\":400,\"error\":\"event is not a JSON object\"}\n"
-              "{\"index\":2,\"status\":200,\"requests\":[{\"method\":\"POST\",\"endpoint\":\"null://discard\","
+              "{\"index\":2,\"status\":200,\"requests\":[{\"kind\":\"discard\",\"method\":\"POST\",\"endpoint\":\"null://discard\","
               "\"headers\":{\"Content-Type\":\"application/json\"},\"body\":{\"type\":\"identify\"}}]}\n");
 }
 
@@ -131,11 +131,11 @@ TEST(Cli, TransformRouterModeGivesOneLinePerRequestThenErrors) {
     CliRun r = run("transform --plugin-dir " PLUGIN_DIR " --plugin template --settings " + settings +
                    " --mode router --batch 2 < " + events);
     EXPECT_EQ(r.output,
-              "{\"batch\":0,\"indexes\":[0],\"status\":200,\"requests\":[{\"method\":\"POST\",\"endpoint\":"
-              "\"null://discard\",\"headers\":{\"Content-Type\":\"application/json\"},\"body\":[{\"type\":\"track\"}]}]}\n"
+              "{\"batch\":0,\"indexes\":[0],\"status\":200,\"requests\":[{\"kind\":\"discard\",\"method\":\"POST\",\"endpoint\":"
+              "\"null://discard\",\"headers\":{\"Content-Type\":\"application/json\"},\"body\":{\"type\":\"track\"}}]}\n"
               "{\"batch\":0,\"indexes\":[1],\"status\":400,\"error\":\"event is not a JSON object\"}\n"
-              "{\"batch\":1,\"indexes\":[2],\"status\":200,\"requests\":[{\"method\":\"POST\",\"endpoint\":"
-              "\"null://discard\",\"headers\":{\"Content-Type\":\"application/json\"},\"body\":[{\"type\":\"identify\"}]}]}\n");
+              "{\"batch\":1,\"indexes\":[2],\"status\":200,\"requests\":[{\"kind\":\"discard\",\"method\":\"POST\",\"endpoint\":"
+              "\"null://discard\",\"headers\":{\"Content-Type\":\"application/json\"},\"body\":{\"type\":\"identify\"}}]}\n");
 }
 
 TEST(Cli, TransformRefusesBadSettingsWithTheirReason) {
@@ -156,6 +156,18 @@ TEST(Cli, SendPrintsOneOutcomeLinePerEventInInputOrder) {
               "{\"index\":0,\"outcome\":\"ok\",\"status\":200}\n"
               "{\"index\":1,\"outcome\":\"abort\",\"status\":400,\"error\":\"event is not a JSON object\"}\n"
               "{\"index\":2,\"outcome\":\"ok\",\"status\":200}\n");
+}
+
+// The fixture takes track and identify only: the host skips the group call, and says so.
+TEST(Cli, TransformShowsEventsSkippedForTheirMessageType) {
+    const std::string settings = temp_file("empty.json", "{}");
+    const std::string events = temp_file("events.ndjson", "{\"type\":\"group\"}\n{\"type\":\"track\",\"later\":1}\n");
+    CliRun r = run("transform --plugin-dir " FIXTURE_DIR " --plugin grown --settings " + settings + " < " + events);
+    EXPECT_EQ(r.exit_code, 1);  // the retry is a problem, the skip is not
+    EXPECT_EQ(r.output,
+              "{\"index\":0,\"status\":0,\"outcome\":\"skipped\",\"error\":\"message type \\\"group\\\" is not "
+              "supported by this destination\"}\n"
+              "{\"index\":1,\"status\":0,\"outcome\":\"retry\",\"error\":\"lookup busy\"}\n");
 }
 
 TEST(Cli, HelpListsCommandsAndExitCodes) {

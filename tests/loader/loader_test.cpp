@@ -53,7 +53,7 @@ TEST(Loader, LoadsTheTemplatePlugin) {
     ASSERT_NE(outcome.plugin, nullptr) << outcome.refusal;
     EXPECT_EQ(outcome.plugin->name(), "template");
     EXPECT_EQ(outcome.plugin->version(), "1.0.0");
-    EXPECT_EQ(outcome.plugin->abi_major(), 1u);
+    EXPECT_EQ(outcome.plugin->abi_major(), 2u);
     EXPECT_EQ(outcome.plugin->settings_schema().front(), '{');
 }
 
@@ -67,12 +67,22 @@ TEST(Loader, RefusesNullTable) {
 
 TEST(Loader, RefusesShortStruct) {
     EXPECT_EQ(refusal_of("short_struct.so"),
-              (kFixtures / "short_struct.so").string() + ": plugin table is 16 bytes, ABI 1.0 needs at least " +
+              (kFixtures / "short_struct.so").string() + ": plugin table is 16 bytes, ABI 2.0 needs at least " +
                   std::to_string(offsetof(sy_plugin, release) + sizeof(void *)));
 }
 
 TEST(Loader, RefusesWrongMajor) {
-    EXPECT_EQ(refusal_of("wrong_major.so"), (kFixtures / "wrong_major.so").string() + ": ABI major 2, this host speaks 1");
+    EXPECT_EQ(refusal_of("wrong_major.so"),
+              (kFixtures / "wrong_major.so").string() +
+                  ": it was built for plugin ABI 3 and this host speaks ABI 2: rebuild it against this host's "
+                  "plugin_api headers (see docs/plugin-abi.md)");
+}
+
+// Its table is shorter than 2.0's: the version, not the size, must be what the sentence is about.
+TEST(Loader, RefusesAnAbi1PluginWithOneSentence) {
+    EXPECT_EQ(refusal_of("abi1.so"), (kFixtures / "abi1.so").string() +
+                                         ": it was built for plugin ABI 1 and this host speaks ABI 2: rebuild it "
+                                         "against this host's plugin_api headers (see docs/plugin-abi.md)");
 }
 
 TEST(Loader, RefusesGnuUniqueSymbolsBeforeMappingTheFile) {
@@ -87,7 +97,7 @@ TEST(Loader, RefusesGnuUniqueSymbolsBeforeMappingTheFile) {
 
 TEST(Loader, RefusesNewerMinor) {
     EXPECT_EQ(refusal_of("newer_minor.so"),
-              (kFixtures / "newer_minor.so").string() + ": built for ABI 1.99, this host speaks 1.0 (upgrade the host)");
+              (kFixtures / "newer_minor.so").string() + ": built for ABI 2.99, this host speaks 2.0 (upgrade the host)");
 }
 
 TEST(Loader, RefusesMissingRequiredHook) {
@@ -140,10 +150,11 @@ TEST(Loader, RefusesDirectoryWritableByOthers) {
 
 TEST(Loader, DirectoryLoadKeepsGoingAndRefusesDuplicateNames) {
     DirectoryLoad loaded = load_plugin_directory(kFixtures);
-    ASSERT_EQ(loaded.plugins.size(), 2u);  // dup_a.so and init_fails.so are correct plugins
+    ASSERT_EQ(loaded.plugins.size(), 3u);  // dup_a.so, grown.so and init_fails.so are correct plugins
     EXPECT_EQ(loaded.plugins[0]->name(), "dup");
-    EXPECT_EQ(loaded.plugins[1]->name(), "init_fails");
-    EXPECT_EQ(loaded.refusals.size(), 10u);  // every other fixture, and dup_b.so
+    EXPECT_EQ(loaded.plugins[1]->name(), "grown");
+    EXPECT_EQ(loaded.plugins[2]->name(), "init_fails");
+    EXPECT_EQ(loaded.refusals.size(), 11u);  // every other fixture, and dup_b.so
     EXPECT_NE(std::find(loaded.refusals.begin(), loaded.refusals.end(),
                         (kFixtures / "dup_b.so").string() + ": plugin name \"dup\" is already taken by another file"),
               loaded.refusals.end());
@@ -172,18 +183,19 @@ TEST(Destination, TemplateTransformsAndSendsThroughTheAbi) {
     ASSERT_NE(destination, nullptr) << error;
     const std::string good = R"({"type":"track"})", bad = "[1]";
     const sy_str_view events[] = {{good.data(), good.size()}, {bad.data(), bad.size()}};
-    TransformResult result = destination->transform(events, SY_BATCH_ALLOWED);
-    ASSERT_TRUE(result);
-    ASSERT_EQ(result->request_count, 1u);
-    ASSERT_EQ(result->requests[0].event_count, 1u);
-    EXPECT_EQ(result->requests[0].event_indexes[0], 0u);
-    EXPECT_EQ(std::string(result->requests[0].body.ptr, result->requests[0].body.len), "[{\"type\":\"track\"}]");
-    ASSERT_EQ(result->error_count, 1u);
+    TransformResult result = destination->transform(events, outcome.plugin->max_events_per_request());
+    ASSERT_TRUE(result) << result.problem();
+    ASSERT_EQ(result->requests.size(), 1u);
+    EXPECT_EQ(result->requests[0].event_indexes, std::vector<uint32_t>{0});
+    EXPECT_EQ(std::string(result->requests[0].fields.body.ptr, result->requests[0].fields.body.len),
+              "{\"type\":\"track\"}");  // one event: its object, not an array
+    ASSERT_EQ(result->errors.size(), 1u);
     EXPECT_EQ(result->errors[0].event_index, 1u);
+    EXPECT_EQ(result->errors[0].outcome, SY_ABORT);
     EXPECT_EQ(result->errors[0].status, 400u);
-    SendResult sent = destination->send(result->requests[0]);
-    ASSERT_TRUE(sent);
-    EXPECT_EQ(sent->outcome, SY_OK);
+    SendResult sent = destination->send(*result->requests[0].as_made);
+    ASSERT_TRUE(sent) << sent.problem();
+    EXPECT_EQ(sent->fields.outcome, SY_OK);
 }
 
 TEST(Destination, TemplateRefusesUnknownSettings) {

@@ -18,7 +18,7 @@ namespace {
 using testing::run_command;
 
 const std::filesystem::path kFixtures = CHECK_FIXTURE_DIR;
-constexpr size_t kChecks = 11;  // lines of a run that got past the command line
+constexpr size_t kChecks = 15;  // lines of a run that got past the command line
 
 std::vector<std::string> lines_of(const std::string &output) {
     std::vector<std::string> lines;
@@ -90,6 +90,14 @@ TEST(PluginCheck, TheControlFixturePassesEveryCheck) {
     EXPECT_NE(r.output.find("ok every result is released exactly once\n"), std::string::npos) << r.output;
 }
 
+// Like the host, plugin-check never passes the plugin an event of a type it does not declare.
+TEST(PluginCheck, EventsOfUndeclaredTypesAreSkippedBeforeTransform) {
+    const auto r = check(kFixtures / "declares_types.so");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(failures(r.output), std::vector<std::string>{}) << r.output;
+    EXPECT_EQ(check_lines(r.output).size(), kChecks) << r.output;
+}
+
 struct FailingFixture {
     const char *file;       // cppcheck-suppress unusedStructMember ; read through GetParam()
     const char *fail_line;  // cppcheck-suppress unusedStructMember ; the one FAIL line, a prefix when the rest varies
@@ -97,16 +105,16 @@ struct FailingFixture {
 
 const FailingFixture kFailingFixtures[] = {
     {"nondeterministic.so",
-     "FAIL: transform gave different results for the same 6 events (SY_BATCH_NONE): 64 of 64 calls from 8 threads "
+     "FAIL: transform gave different results for the same 6 events (max_events_per_request 1): 64 of 64 calls from 8 threads "
      "differ from the first call, at byte "},
     {"uncovered_index.so",
-     "FAIL: With SY_BATCH_NONE, event 0 (identify) is in no request and in no error; every event index must be in some "
+     "FAIL: With max_events_per_request 1, event 0 (identify) is in no request and in no error; every event index must be in some "
      "request or in exactly one error, never both."},
     {"request_and_error.so",
-     "FAIL: With SY_BATCH_NONE, event 0 (identify) is both in a request and in an error; every event index must be in "
+     "FAIL: With max_events_per_request 1, event 0 (identify) is both in a request and in an error; every event index must be in "
      "some request or in exactly one error, never both."},
     {"index_past_end.so",
-     "FAIL: With SY_BATCH_NONE, request 5 names event index 6 of 6 events; every event index must be in some request "
+     "FAIL: With max_events_per_request 1, request 5 names event index 6 of 6 events; every event index must be in some request "
      "or in exactly one error, never both."},
     // The loader itself refuses such a schema (host/plugin/settings_schema.h).
     {"schema_not_json.so", "FAIL: The loader refused it: " CHECK_FIXTURE_DIR "/schema_not_json.so: its settings_schema is "
@@ -118,6 +126,20 @@ const FailingFixture kFailingFixtures[] = {
      "once (releasing one would free the other): owner 0x"},
     {"stays_mapped.so",
      "FAIL: " CHECK_FIXTURE_DIR "/stays_mapped.so is still mapped ("},
+    {"empty_kind.so",
+     "FAIL: With max_events_per_request 1, request 0 has an empty kind; every request needs the plugin's label for "
+     "what it does (send() grades by it)."},
+    {"over_batch.so",
+     "FAIL: With max_events_per_request 1, request 0 carries 2 events, more than the 1 transform was given."},
+    {"over_body.so",
+     "FAIL: With max_events_per_request 1, request 0 has a body of 20 bytes, more than the table's max_body_bytes 10."},
+    {"ok_error.so",
+     "FAIL: With max_events_per_request 1, the error of event 0 has outcome 0; an event error's outcome must be "
+     "SY_ABORT, SY_RETRY or SY_SKIPPED."},
+    {"short_request.so",
+     "FAIL: With max_events_per_request 1, transform returned an invalid result: requests: element 0: sy_request has "
+     "struct_size 8, below the "},
+    {"bad_message_type.so", "FAIL: The table's message_types holds \"Group!\", which is not a [a-z_]+ word."},
 };
 
 class FailingFixtureTest : public ::testing::TestWithParam<FailingFixture> {};
@@ -155,7 +177,7 @@ TEST(PluginCheck, EventsFromTheFileAreTransformedToo) {
                              "{\"type\":\"track\",\"userId\":\"u2\",\"event\":\"B\"}\n";
     const auto r = check(kFixtures / "index_past_end.so", "--events " + events);
     EXPECT_EQ(failures(r.output),
-              std::vector<std::string>{"FAIL: With SY_BATCH_NONE, request 7 names event index 8 of 8 events; every event "
+              std::vector<std::string>{"FAIL: With max_events_per_request 1, request 7 names event index 8 of 8 events; every event "
                                        "index must be in some request or in exactly one error, never both."})
         << r.output;
     std::filesystem::remove(events);

@@ -88,7 +88,7 @@ TEST(HttpClient, SendsMethodHeadersAndBodyAndReadsTheAnswer) {
     });
     const std::string base = loopback.start();
     const HttpClient client(HttpOptions{.user_agent = "Switchyard-test/1"});
-    const Request request(base + "/items", "PUT", R"({"a":1})", {{{"X-Kind", 6}, {"thing", 5}}});
+    const Request request(base + "/items", "PUT", R"({"a":1})", {{sizeof(sy_header), {"X-Kind", 6}, {"thing", 5}}});
     const HttpAnswer answer = client.perform(request.view());
     EXPECT_EQ(answer.status, 201);
     EXPECT_EQ(answer.body, R"(thing|Switchyard-test/1|{"a":1})");

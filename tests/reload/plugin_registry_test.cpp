@@ -100,9 +100,9 @@ long requests_for(const Destination &destination, int count) {
                          R"(","event":"Loaded","messageId":"m)" + std::to_string(i) + R"("})");
     std::vector<sy_str_view> views;
     for (const std::string &e : events) views.push_back({e.data(), e.size()});
-    TransformResult result = destination.transform(views, SY_BATCH_ALLOWED);
-    if (!result || result->error_count != 0) return -1;
-    return static_cast<long>(result->request_count);
+    TransformResult result = destination.transform(views, destination.plugin().max_events_per_request());
+    if (!result || !result->errors.empty()) return -1;
+    return static_cast<long>(result->requests.size());
 }
 
 // Known answers (FIPS 180-2 examples); the million-byte one spans several read chunks.
@@ -261,7 +261,8 @@ TEST_F(PluginRegistryTest, RefusalsNameTheOriginalFileAndLeaveNoCopy) {
     ASSERT_EQ(refusals.size(), 3u);  // sorted by file name
     EXPECT_EQ(refusals[0], (plugins_ / "not_elf.so").string() + ": not an ELF shared object");
     EXPECT_EQ(refusals[1].rfind((plugins_ / "truncated.so").string() + ": truncated (segment", 0), 0u) << refusals[1];
-    EXPECT_EQ(refusals[2], (plugins_ / "wrong_major.so").string() + ": ABI major 2, this host speaks 1");
+    EXPECT_EQ(refusals[2], (plugins_ / "wrong_major.so").string() + ": it was built for plugin ABI 3 and this host speaks ABI 2: rebuild it against this host's "
+              "plugin_api headers (see docs/plugin-abi.md)");
     for (const std::string &refusal : refusals) EXPECT_EQ(refusal.find(copies_.string()), std::string::npos) << refusal;
     EXPECT_TRUE(files_in(copies_).empty());
 }

@@ -1,0 +1,104 @@
+// The host API's functions. Each is called from plugin threads through C frames: nothing may
+// escape back into C, so every body is a catch-all barrier.
+#include "host/plugin/host_services.h"
+
+#include <algorithm>
+
+#include "host/log/log.h"
+
+namespace switchyard {
+namespace {
+
+constexpr size_t kMaxMetricNameBytes = 64;  // plugin.h: [a-z][a-z0-9_]*, at most 64 bytes
+
+thread_local std::string failure_reason;
+
+std::string_view text(sy_str_view v) { return {v.ptr != nullptr ? v.ptr : "", v.len}; }
+
+bool valid_metric_name(std::string_view name) {
+    if (name.empty() || name.size() > kMaxMetricNameBytes || name[0] < 'a' || name[0] > 'z') return false;
+    return std::all_of(name.begin(), name.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+// Plugin names may hold '-', which a Prometheus metric name may not.
+std::string metric_safe(std::string_view plugin) {
+    std::string out(plugin);
+    std::replace(out.begin(), out.end(), '-', '_');
+    return out;
+}
+
+}  // namespace
+
+HostServices::HostServices(std::string_view plugin, std::string destination_id, Metrics *metrics)
+    : plugin_(plugin),
+      component_("plugin:" + plugin_ + "/" + destination_id),
+      metric_prefix_("switchyard_plugin_" + metric_safe(plugin) + "_"),
+      destination_id_(std::move(destination_id)),
+      metrics_(metrics) {
+    api_.struct_size = sizeof(sy_host_api);
+    api_.host_ctx = this;
+    api_.log = log;
+    api_.count = count;
+    api_.gauge = gauge;
+    api_.fail = fail;
+}
+
+void HostServices::clear_failure() { failure_reason.clear(); }
+
+const std::string &HostServices::failure() { return failure_reason; }
+
+void HostServices::log(void *ctx, sy_log_level level, sy_borrowed_str message) {
+    try {
+        const auto *self = static_cast<const HostServices *>(ctx);
+        static constexpr log::Level kLevels[] = {log::Level::debug, log::Level::info, log::Level::warn,
+                                                 log::Level::error};
+        const log::Level mapped = level >= SY_LOG_DEBUG && level <= SY_LOG_ERROR ? kLevels[level] : log::Level::error;
+        log::write(mapped, self->component_, text(message));
+    } catch (...) {
+    }
+}
+
+std::string HostServices::family(std::string_view name, Metrics::Type type) {
+    if (!valid_metric_name(name)) {
+        std::lock_guard lock(warned_mutex_);
+        if (warned_.insert(std::string(name)).second)
+            log::warn(component_, "Metric name \"" + std::string(name) +
+                                      "\" is dropped: names must match [a-z][a-z0-9_]{0,63}.");
+        return {};
+    }
+    const bool counter = type == Metrics::Type::counter;
+    std::string full = metric_prefix_ + std::string(name) + (counter ? "_total" : "");
+    metrics_->declare(full, type, std::string(counter ? "Counter" : "Gauge") + " \"" + std::string(name) +
+                                      "\" of plugin " + plugin_ + ".");
+    return full;
+}
+
+void HostServices::count(void *ctx, sy_borrowed_str name, uint64_t delta) {
+    try {
+        auto *self = static_cast<HostServices *>(ctx);
+        if (self->metrics_ == nullptr) return;
+        if (const std::string full = self->family(text(name), Metrics::Type::counter); !full.empty())
+            self->metrics_->add(full, {{"destination", self->destination_id_}}, static_cast<double>(delta));
+    } catch (...) {  // e.g. the name is a gauge already: dropped
+    }
+}
+
+void HostServices::gauge(void *ctx, sy_borrowed_str name, double value) {
+    try {
+        auto *self = static_cast<HostServices *>(ctx);
+        if (self->metrics_ == nullptr) return;
+        if (const std::string full = self->family(text(name), Metrics::Type::gauge); !full.empty())
+            self->metrics_->set(full, {{"destination", self->destination_id_}}, value);
+    } catch (...) {
+    }
+}
+
+void HostServices::fail(void * /*ctx*/, sy_borrowed_str reason) {
+    try {
+        failure_reason.assign(text(reason));
+    } catch (...) {
+    }
+}
+
+}  // namespace switchyard

@@ -1,0 +1,49 @@
+// The services the host offers a plugin instance (sy_host_api): log, per-destination counters
+// and gauges in /metrics, and fail() for saying why a hook returns NULL.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "host/metrics/metrics.h"
+#include "switchyard/plugin.h"
+
+namespace switchyard {
+
+class HostServices {
+   public:
+    // `metrics` may be null (CLI commands): counts and gauges then go nowhere.
+    HostServices(std::string_view plugin, std::string destination_id, Metrics *metrics);
+    HostServices(const HostServices &) = delete;
+    HostServices &operator=(const HostServices &) = delete;
+
+    const sy_host_api *api() const { return &api_; }
+
+    // Forgets this thread's failure reason: call before each hook that may return NULL.
+    static void clear_failure();
+    // The reason this thread's last hook gave through fail(), or empty.
+    static const std::string &failure();
+
+   private:
+    static void log(void *ctx, sy_log_level level, sy_borrowed_str message);
+    static void count(void *ctx, sy_borrowed_str name, uint64_t delta);
+    static void gauge(void *ctx, sy_borrowed_str name, double value);
+    static void fail(void *ctx, sy_borrowed_str reason);
+    // The metric family for a plugin's `name`, declared on first use; empty when the name is
+    // refused (warned about once per name).
+    std::string family(std::string_view name, Metrics::Type type);
+
+    sy_host_api api_{};
+    std::string plugin_;
+    std::string component_;       // "plugin:<name>/<destination id>"
+    std::string metric_prefix_;   // "switchyard_plugin_<name>_"
+    std::string destination_id_;
+    Metrics *metrics_;
+    std::mutex warned_mutex_;
+    std::set<std::string, std::less<>> warned_;
+};
+
+}  // namespace switchyard

@@ -1,0 +1,55 @@
+// What transform() and send() returned, read by the ABI's growth rules into host-sized copies
+// (abi_read.h), with the events the host skipped itself for their message type.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "switchyard/plugin.h"
+
+namespace switchyard {
+
+struct RequestRead {
+    const sy_request *as_made = nullptr;  // the plugin's own struct: what send() gets back
+    sy_request fields{};                  // host-sized copy; its pointers still point into the plugin's result
+    std::vector<sy_header> headers;       // host-sized copies
+    std::vector<uint32_t> event_indexes;  // positions in the caller's events (the host may have skipped some)
+};
+
+struct EventErrorRead {
+    uint32_t event_index = 0;  // position in the caller's events
+    sy_outcome outcome = SY_ABORT;
+    uint32_t status = 0;
+    std::string message;
+    bool skipped_by_host = false;  // its message type is not among the destination's: never passed to the plugin
+};
+
+struct TransformRead {
+    std::vector<RequestRead> requests;  // in sending order
+    std::vector<EventErrorRead> errors;
+};
+
+struct SendRead {
+    sy_send_result fields{};
+    std::vector<sy_event_outcome> events;  // empty, or one per event of the request
+};
+
+// Reads `raw`, the plugin's answer for the events at `positions` of the caller's `caller_count`
+// events, into `out` (appending), mapping event indexes back to the caller's. Returns why the
+// result is unusable, or empty.
+std::string read_transform_result(const sy_transform_result &raw, std::span<const uint32_t> positions,
+                                  size_t caller_count, TransformRead &out);
+
+std::string read_send_result(const sy_send_result &raw, SendRead &out);
+
+// Whether a result's struct_size covers `owner`, so the host can hand it back to release().
+template <class Result>
+bool owner_readable(const Result &raw) {
+    return raw.struct_size >= offsetof(Result, owner) + sizeof(raw.owner);
+}
+
+}  // namespace switchyard
