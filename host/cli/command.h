@@ -27,6 +27,7 @@ extern const Command kDeadLetterListCommand;
 extern const Command kDeadLetterReplayCommand;
 extern const Command kDeadLetterPurgeCommand;
 extern const Command kPluginCheckCommand;
+extern const Command kVerifyCommand;
 
 // Where `--plugin-dir` points when not given: "plugins" beside the executable, which in a build
 // tree is where every built plugin lands; else, when only it exists, "../lib/switchyard/plugins"

@@ -9,10 +9,10 @@
 namespace switchyard::cli {
 namespace {
 
-const Command *const kCommands[] = {&kServeCommand,           &kCheckCommand,           &kPluginsCommand,
-                                    &kPluginCheckCommand,     &kTransformCommand,       &kSendCommand,
-                                    &kDeadLetterListCommand,  &kDeadLetterReplayCommand, &kDeadLetterPurgeCommand,
-                                    &kVersionCommand};
+const Command *const kCommands[] = {&kServeCommand,          &kCheckCommand,           &kVerifyCommand,
+                                    &kPluginsCommand,        &kPluginCheckCommand,     &kTransformCommand,
+                                    &kSendCommand,           &kDeadLetterListCommand,  &kDeadLetterReplayCommand,
+                                    &kDeadLetterPurgeCommand, &kVersionCommand};
 
 constexpr std::string_view kExitCodes =
     "Exit codes:\n"

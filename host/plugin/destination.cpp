@@ -11,7 +11,7 @@
 namespace switchyard {
 namespace {
 
-constexpr size_t kInitErrorCapacity = 1024;
+constexpr size_t kErrorCapacity = 1024;  // init and verify write a sentence into it
 
 // The ABI promises a plugin that init() and destroy() never overlap. With hot reload an old
 // instance may be destroyed on a delivery worker (its last batch done) while a reload creates
@@ -34,7 +34,7 @@ Destination::Destination(std::shared_ptr<const PluginLibrary> plugin, std::strin
 std::shared_ptr<Destination> Destination::create(std::shared_ptr<const PluginLibrary> plugin, std::string id,
                                                  std::string_view settings_json, std::string &error, Metrics *metrics) {
     std::shared_ptr<Destination> destination(new Destination(std::move(plugin), std::move(id), metrics));
-    char buffer[kInitErrorCapacity] = {};
+    char buffer[kErrorCapacity] = {};
     std::lock_guard lock(lifecycle_mutex);
     destination->instance_ = destination->plugin_->table().init(
         destination->services_->api(), {settings_json.data(), settings_json.size()}, buffer, sizeof buffer);
@@ -92,6 +92,17 @@ std::vector<sy_rate_limit> Destination::rate_limits() const {
         limits.clear();
     }
     return limits;
+}
+
+Verification Destination::verify() const {
+    Verification verdict;
+    if (plugin_->table().verify == nullptr) return verdict;
+    verdict.checked = true;
+    char buffer[kErrorCapacity] = {};
+    verdict.outcome = plugin_->table().verify(instance_, buffer, sizeof buffer);
+    buffer[sizeof buffer - 1] = '\0';
+    if (verdict.outcome != SY_OK) verdict.message = buffer[0] != '\0' ? buffer : "no reason given";
+    return verdict;
 }
 
 void Destination::release(void *owner) const { plugin_->table().release(instance_, owner); }

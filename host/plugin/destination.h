@@ -63,6 +63,13 @@ class PluginResult {
 using TransformResult = PluginResult<TransformRead>;
 using SendResult = PluginResult<SendRead>;
 
+// What the plugin's verify hook said.
+struct Verification {
+    bool checked = false;     // false: the plugin has no verify hook
+    sy_outcome outcome = SY_OK;
+    std::string message;      // one sentence when not SY_OK
+};
+
 class Destination : public std::enable_shared_from_this<Destination> {
    public:
     // Calls the plugin's init. On failure returns null and sets `error` to one sentence. The
@@ -86,6 +93,9 @@ class Destination : public std::enable_shared_from_this<Destination> {
     // The plugin's pacing limits, read by the ABI's size rules; none when it declares none (or
     // returns a list it broke, which is logged).
     std::vector<sy_rate_limit> rate_limits() const;
+
+    // Asks the plugin whether the credentials work and the destination answers. Blocking.
+    Verification verify() const;
 
     void release(void *owner) const;
 

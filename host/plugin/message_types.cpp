@@ -30,6 +30,9 @@ std::optional<std::string> MessageTypes::refused_type(std::string_view event_jso
         return declared.size() == type.size() && strncasecmp(declared.data(), type.data(), type.size()) == 0;
     };
     if (std::any_of(declared_->begin(), declared_->end(), same)) return std::nullopt;
+    // A pre-built request (a trusted source's, host/ingest/prebuilt_request.h) is no message: its
+    // "type" is the request's ("REST"), and the plugin decides.
+    if (object.find_field_unordered("statusCode").error() != simdjson::NO_SUCH_FIELD) return std::nullopt;
     return std::string(type);
 }
 

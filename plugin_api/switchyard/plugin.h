@@ -10,7 +10,8 @@
  *
  * What the host does with a plugin
  *   1. Loads the file, calls the entry, checks the table in this order:
- *      non-NULL, struct_size, abi_major, abi_minor, required hooks, name.
+ *      non-NULL, abi_major, struct_size, abi_minor, required hooks, name,
+ *      settings_schema.
  *   2. Validates each configured destination's settings against the table's
  *      settings_schema (a JSON Schema), fills in the schema's defaults, and
  *      calls init() once per destination with the result. The instance lives
