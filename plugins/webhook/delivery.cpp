@@ -54,8 +54,9 @@ void blank_request_secrets(std::string &text, const sy_request &request) {
 std::string answer_sentence(const sy::sdk::HttpAnswer &answer, const sy_request &request) {
     if (answer.status == 0) return "The webhook request got no answer: " + answer.transport_error + ".";
     std::string sentence = "The webhook answered HTTP " + std::to_string(answer.status);
-    std::string excerpt = excerpt_of(answer.body);
-    blank_request_secrets(excerpt, request);
+    std::string body = answer.body;  // blanked whole: a cut could leave half a secret unrecognised
+    blank_request_secrets(body, request);
+    const std::string excerpt = excerpt_of(body);
     return excerpt.empty() ? sentence + " with an empty body." : sentence + ": " + excerpt;
 }
 

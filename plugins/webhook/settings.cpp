@@ -101,7 +101,7 @@ constexpr std::array kRows = std::to_array<Setting<Settings>>({
       "Whole-request timeout in ms (connecting takes at most 5000 of them)."},
      [](Settings &s, const json &v) { s.timeout_ms = v.get<uint32_t>(); }},
     {{"requestsPerSecond", &kRateKind, "", false, false,
-      "Pace requests to at most this many per second (per destination, across its workers); absent: no pacing."},
+      "At most this many requests per second; the host paces the destination's requests to it. Absent: no pacing."},
      [](Settings &s, const json &v) { s.requests_per_second = v.get<double>(); }},
 });
 
