@@ -2,6 +2,7 @@
 // receiver on 127.0.0.1 as the host stored them (one object per request, or arrays), with the
 // configured headers; a refusal by the receiver is dead-lettered without the credential.
 #include "host/store/store.h"
+#include "tests/support/cli_run.h"
 #include "tests/e2e/e2e_fixture.h"
 #include "tests/webhook/receiver.h"
 
@@ -87,6 +88,34 @@ TEST_F(WebhookEndToEnd, ARefusalIsDeadLetteredWithoutTheCredential) {
     EXPECT_NE(dead[0].reason.find("HTTP 422"), std::string::npos) << dead[0].reason;
     EXPECT_EQ(dead[0].reason.find("e2e-hook-token"), std::string::npos) << dead[0].reason;
     EXPECT_EQ(host_->log().find("e2e-hook-token"), std::string::npos) << "the header value was logged";
+}
+
+// `switchyard verify`: one line per destination, from each plugin's verify hook (the webhook asks
+// its URL with OPTIONS); a plugin without the hook is skipped; any failure exits 1.
+TEST_F(WebhookEndToEnd, VerifySaysPerDestinationWhetherItAnswers) {
+    const webhook::testing::UnlistenedPort closed;
+    const std::string hooks = "  - id: up\n    plugin: webhook\n    settings:\n      url: " + receiver_.url() +
+                              "\n  - id: down\n    plugin: webhook\n    settings:\n      url: " + closed.url() +
+                              "\n  - id: discard\n    plugin: template\n    settings: {}\n";
+    std::ofstream(root_ / "config" / "e2e.yaml") << workspace_yaml({"up", "down", "discard"}, hooks);
+    const std::string verify = std::string(SWITCHYARD_BIN) + " verify --plugin-dir " PLUGIN_DIR " --config-dir " +
+                               (root_ / "config").string();
+
+    const CliRun all = run_command(verify);
+    EXPECT_EQ(all.exit_code, 1) << all.output;
+    EXPECT_NE(all.output.find("ok e2e/up\n"), std::string::npos) << all.output;
+    EXPECT_NE(all.output.find("FAIL e2e/down: "), std::string::npos) << all.output;
+    EXPECT_NE(all.output.find("skip e2e/discard: plugin template has no verify hook\n"), std::string::npos)
+        << all.output;
+    EXPECT_EQ(receiver_.received().size(), 1u);
+    EXPECT_EQ(receiver_.received()[0].method, "OPTIONS");
+
+    const CliRun one = run_command(verify + " --destination e2e/up");
+    EXPECT_EQ(one.exit_code, 0) << one.output;
+    EXPECT_EQ(one.output, "ok e2e/up\n");
+    const CliRun unknown = run_command(verify + " --destination e2e/nope");
+    EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+    EXPECT_NE(unknown.output.find("no destination \"e2e/nope\""), std::string::npos) << unknown.output;
 }
 
 }  // namespace

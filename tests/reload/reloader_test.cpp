@@ -188,11 +188,13 @@ INSTANTIATE_TEST_SUITE_P(
 
 // The operator knows iterable.so in the plugin directory, not the private copy the host loaded.
 TEST_F(ReloaderTest, InitRefusalNamesThePluginFileNotItsCopy) {
-    write_config(Workspace{.one_settings = "      dataCenter: MARS\n"});
+    // Passes the schema (a string), refused by init (plain http to a host that is not loopback).
+    write_config(Workspace{.one_settings = "      endpoint: http://example.com/api/\n"});
     const ReloadOutcome outcome = reload();
     ASSERT_EQ(outcome.result, Result::failed);
     EXPECT_EQ(outcome.error.find(copies_.string()), std::string::npos) << outcome.error;
-    EXPECT_NE(outcome.error.find("Setting \"dataCenter\" must be USDC or EUDC, got \"MARS\"."), std::string::npos)
+    EXPECT_NE(outcome.error.find("iterable.so: init refused: Setting \"endpoint\" may use plain http only for loopback"),
+              std::string::npos)
         << outcome.error;
 }
 
