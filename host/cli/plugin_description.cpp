@@ -1,6 +1,8 @@
 // A plugin's description, section by section (see plugin_description.h).
 #include "host/cli/plugin_description.h"
 
+#include <string>
+
 #include "host/plugin/settings_reference.h"
 
 namespace switchyard::cli {
@@ -12,14 +14,34 @@ void describe_settings(std::ostream &out, const PluginLibrary &plugin) {
     print_settings_reference(out, settings_reference(schema));
 }
 
+// "identify, track" or "every type".
+void describe_message_types(std::ostream &out, const PluginLibrary &plugin) {
+    const auto &declared = plugin.message_types().declared();
+    if (!declared) {
+        out << "every type\n";
+        return;
+    }
+    for (size_t i = 0; i < declared->size(); ++i) out << (i == 0 ? "" : ", ") << (*declared)[i];
+    out << "  (the host skips other types before transform)\n";
+}
+
+void describe_batching(std::ostream &out, const PluginLibrary &plugin) {
+    const uint32_t events = plugin.max_events_per_request();
+    out << (events == 1 ? "one event per request (never batches)" : "up to " + std::to_string(events) + " events per request");
+    const uint64_t bytes = plugin.table().max_body_bytes;
+    out << "; " << (bytes == 0 ? std::string("no body size limit declared") : "bodies up to " + std::to_string(bytes) + " bytes")
+        << "\n";
+}
+
 struct Section {
     const char *title;
     void (*print)(std::ostream &, const PluginLibrary &);
 };
 
-// In the order printed. What the plugin declares beside its settings (message types, batch
-// limits) goes here as more sections.
+// In the order printed.
 constexpr Section kSections[] = {
+    {"Message types", describe_message_types},
+    {"Batching", describe_batching},
     {"Settings", describe_settings},
 };
 

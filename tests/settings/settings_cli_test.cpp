@@ -116,6 +116,10 @@ TEST(PluginsDescribe, PrintsTheIterableSettingsReference) {
                             "DESCRIPTION\n"),
               std::string::npos)
         << r.output;
+    EXPECT_NE(r.output.find("\nMessage types:\nidentify, track, page, screen, alias  (the host skips other types "
+                            "before transform)\n\nBatching:\nup to 1000 events per request; bodies up to 4194304 bytes\n"),
+              std::string::npos)
+        << r.output;
     for (const char *row : {
              "\napiKey                         string              no        -        yes     Iterable server-side API key",
              "\ndataCenter                     string (USDC|EUDC)  no        \"USDC\"   no      USDC (api.iterable.com)",
