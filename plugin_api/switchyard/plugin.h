@@ -148,6 +148,12 @@ typedef struct sy_host_api {
     void (*fail)(void *host_ctx, sy_borrowed_str reason);
 } sy_host_api;
 
+/* Whether `host` (a const sy_host_api *) reaches function `field` and it is set: check before
+   calling a function appended after 2.0. */
+#define SY_HOST_HAS(host, field)                                                              \
+    ((host) != NULL && (host)->struct_size >= offsetof(sy_host_api, field) + sizeof((host)->field) && \
+     (host)->field != NULL)
+
 /* Opaque per-destination state, created by init(). */
 typedef struct sy_instance sy_instance;
 

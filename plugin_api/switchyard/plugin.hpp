@@ -22,9 +22,17 @@ inline sy_str_view view(std::string_view s) noexcept { return {s.data(), s.size(
 
 // Tells the host why the current hook fails, if the host offers fail().
 inline void report_failure(const sy_host_api *host, std::string_view reason) noexcept {
-    if (host != nullptr && host->struct_size >= offsetof(sy_host_api, fail) + sizeof(host->fail) &&
-        host->fail != nullptr)
-        host->fail(host->host_ctx, view(reason));
+    if (SY_HOST_HAS(host, fail)) host->fail(host->host_ctx, view(reason));
+}
+
+// Adds `delta` to this destination's counter `name` in the host's /metrics, if the host offers it.
+inline void count(const sy_host_api *host, std::string_view name, uint64_t delta) noexcept {
+    if (SY_HOST_HAS(host, count)) host->count(host->host_ctx, view(name), delta);
+}
+
+// Sets this destination's gauge `name` in the host's /metrics, if the host offers it.
+inline void gauge(const sy_host_api *host, std::string_view name, double value) noexcept {
+    if (SY_HOST_HAS(host, gauge)) host->gauge(host->host_ctx, view(name), value);
 }
 
 // Runs `body` and turns any exception into `fallback`: wrap every hook in one.

@@ -15,11 +15,17 @@
 
 namespace {
 
-// Immutable after init, as the ABI requires.
 struct Settings {
     std::string label;
 };
-using Instance = Settings;
+
+// Immutable after init, as the ABI requires (transform and send run on many threads).
+struct Instance {
+    const sy_host_api *host;  // the host's services; valid until destroy
+    Settings settings;
+};
+
+Instance &instance_of(sy_instance *instance) { return *reinterpret_cast<Instance *>(instance); }
 
 // One row per setting: validation, defaults, the exported JSON Schema and "did you mean" all
 // come from it.
@@ -89,29 +95,31 @@ const sy_send_result *send_request(const sy_request &) {
     return sy::hand_to_host(std::move(out));
 }
 
-sy_instance *init(const sy_host_api *, sy_borrowed_str settings, char *error, size_t error_cap) {
-    return sy::barrier<sy_instance *>(nullptr, [&]() -> sy_instance * {
+sy_instance *init(const sy_host_api *host, sy_borrowed_str settings, char *error, size_t error_cap) {
+    return sy::barrier<sy_instance *>(host, nullptr, [&]() -> sy_instance * {
         auto parsed = settings_table().parse(sy::view(settings));
         if (!parsed.ok) {
             sy::write_error(error, error_cap, parsed.error);
             return nullptr;
         }
-        return reinterpret_cast<sy_instance *>(new Instance(std::move(parsed.settings)));
+        return reinterpret_cast<sy_instance *>(new Instance{host, std::move(parsed.settings)});
     });
 }
 
-void destroy(sy_instance *instance) { delete reinterpret_cast<Instance *>(instance); }
+void destroy(sy_instance *instance) { delete &instance_of(instance); }
 
 const sy_transform_result *transform(sy_instance *instance, const sy_borrowed_str *events, size_t count,
                                      uint32_t max_events_per_request) {
-    return sy::barrier<const sy_transform_result *>(nullptr, [&] {
-        return transform_events(*reinterpret_cast<const Instance *>(instance), events, count,
-                                max_events_per_request);
+    // The barrier turns an exception into "no result" and tells the host its message (host->fail).
+    const Instance &self = instance_of(instance);
+    return sy::barrier<const sy_transform_result *>(self.host, nullptr, [&] {
+        return transform_events(self.settings, events, count, max_events_per_request);
     });
 }
 
-const sy_send_result *send(sy_instance *, const sy_request *request) {
-    return sy::barrier<const sy_send_result *>(nullptr, [&] { return send_request(*request); });
+const sy_send_result *send(sy_instance *instance, const sy_request *request) {
+    return sy::barrier<const sy_send_result *>(instance_of(instance).host, nullptr,
+                                               [&] { return send_request(*request); });
 }
 
 void release(sy_instance *, void *owner) { sy::release_owned(owner); }

@@ -58,8 +58,10 @@ const sy_transform_result *transform(sy_instance *instance, const sy_borrowed_st
 
 const sy_send_result *send(sy_instance *instance, const sy_request *request) {
     Instance &self = instance_of(instance);
-    return sy::barrier<const sy_send_result *>(self.host, nullptr,
-                                               [&] { return sy::hand_to_host(webhook::deliver(*self.http, *request)); });
+    return sy::barrier<const sy_send_result *>(self.host, nullptr, [&] {
+        sy::count(self.host, "sent_bytes", request->body.len);  // what the endpoint is asked to take
+        return sy::hand_to_host(webhook::deliver(*self.http, *request));
+    });
 }
 
 void release(sy_instance *, void *owner) { sy::release_owned(owner); }

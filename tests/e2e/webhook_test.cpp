@@ -59,6 +59,10 @@ TEST_F(WebhookEndToEnd, EachEventArrivesAsTheStoredMessage) {
     EXPECT_TRUE(parsed["receivedAt"].is_string());
     EXPECT_TRUE(parsed["timestamp"].is_string());
     EXPECT_EQ(host_->log().find("e2e-hook-token"), std::string::npos) << "the header value was logged";
+    // The plugin's own counter (sy_host_api.count), under its name and the destination's.
+    const std::string metric = "switchyard_plugin_webhook_sent_bytes_total{destination=\"e2e/hook\"} " +
+                               std::to_string(body.size()) + "\n";
+    EXPECT_NE(get("/metrics").find(metric), std::string::npos) << metric << "not in:\n" << get("/metrics");
 }
 
 TEST_F(WebhookEndToEnd, BatchedEventsArriveAsArraysInOrder) {
