@@ -80,6 +80,8 @@ def main():
     ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--sample', default=SAMPLE)
     ap.add_argument('--only', choices=KINDS, help='one kind of event instead of the sample\'s mix')
+    ap.add_argument('--type-first', action='store_true',
+                    help='"type" as the first member, as the host stores events (host/ingest/normalize.cpp)')
     args = ap.parse_args()
     rng = random.Random(args.seed)
     with open(args.sample) as f:
@@ -101,6 +103,8 @@ def main():
         for field in TIME_FIELDS:
             if field in e:
                 e[field] = shift(e[field], offset)
+        if args.type_first:
+            e = {'type': e.pop('type'), **e}
         out.write(json.dumps(e, ensure_ascii=False, separators=(',', ':')) + '\n')
 
 

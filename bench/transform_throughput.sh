@@ -4,6 +4,8 @@
 #   EVENTS  corpus size (default 100000), MODE router|processor (default router), BATCH (default 200)
 #   ONLY=KIND  a corpus of one kind of event (bench/gen_corpus.py --only: identify, track, page,
 #           screen, alias, group, order-completed, product-added, product-removed); default the mix
+#   TYPE_FIRST=1  events with "type" first, as the host stores them (what delivery passes a plugin;
+#           the host then reads the type without parsing to skip undeclared message types)
 #   RUNS=N  runs, the best is reported (default 3)
 #   OUT=/path/file writes the output there (default /dev/null: the tool's cost, not the disk's;
 #   correctness of the same output is what the test suite's differential tests check).
@@ -15,12 +17,12 @@ source bench/machine_load.sh
 events=${1:-100000} mode=${2:-router} batch=${3:-200}
 build=${BUILD_DIR:-build}
 kind=${ONLY:-mix}
-corpus=${CORPUS:-/tmp/switchyard-corpus-$events${ONLY:+-$ONLY}.ndjson}
+corpus=${CORPUS:-/tmp/switchyard-corpus-$events${ONLY:+-$ONLY}${TYPE_FIRST:+-type-first}.ndjson}
 settings=tests/data/conformance/iterable/differential/settings.json
 times=$(mktemp)
 trap 'rm -f "$times"' EXIT
 
-[[ -s $corpus ]] || python3 bench/gen_corpus.py --events "$events" ${ONLY:+--only "$ONLY"} > "$corpus"
+[[ -s $corpus ]] || python3 bench/gen_corpus.py --events "$events" ${ONLY:+--only "$ONLY"} ${TYPE_FIRST:+--type-first} > "$corpus"
 # Warm the page cache, then take the best of the runs.
 cat "$corpus" > /dev/null
 best=""

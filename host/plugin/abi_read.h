@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -77,6 +78,30 @@ std::string read_abi_array(const T *first, size_t count, std::vector<T> &out) {
                   " where the first element of its array has " + std::to_string(stride);
         if (!why.empty()) return "element " + std::to_string(i) + ": " + why;
     }
+    return {};
+}
+
+// The plugin's array itself when its elements have the host's size (the common case: no copy;
+// valid while the plugin's result is held), else a copy in `storage` as read_abi_array makes it.
+// Returns why the array cannot be read, or empty.
+template <class T>
+std::string view_abi_array(const T *first, size_t count, std::vector<T> &storage, std::span<const T> &out) {
+    out = {};
+    if (count == 0) return {};
+    if (first == nullptr) return std::to_string(count) + " " + std::string(AbiShape<T>::name) + " but a NULL array";
+    uint32_t stride = 0;
+    std::memcpy(&stride, first, sizeof stride);
+    if (stride != sizeof(T)) {
+        std::string why = read_abi_array(first, count, storage);
+        if (why.empty()) out = storage;
+        return why;
+    }
+    for (size_t i = 1; i < count; ++i)
+        if (first[i].struct_size != stride)
+            return "element " + std::to_string(i) + ": " + std::string(AbiShape<T>::name) + " has struct_size " +
+                   std::to_string(first[i].struct_size) + " where the first element of its array has " +
+                   std::to_string(stride);
+    out = {first, count};
     return {};
 }
 

@@ -21,6 +21,9 @@ class MessageTypes {
     bool takes_all() const { return !declared_; }
     const std::optional<std::vector<std::string>> &declared() const { return declared_; }
 
+    // Whether this destination takes events of `type` (case-insensitive).
+    bool takes(std::string_view type) const;
+
     // The event's "type" when it is a string this destination does not take; nullopt otherwise
     // (a taken type, or no readable type: the plugin says what is wrong with such an event).
     std::optional<std::string> refused_type(std::string_view event_json) const;

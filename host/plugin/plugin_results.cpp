@@ -18,13 +18,19 @@ uint32_t caller_index(uint32_t index, std::span<const uint32_t> positions, size_
 std::string read_request(const sy_request &fields, std::span<const uint32_t> positions, size_t caller_count,
                          RequestRead &out) {
     out.fields = fields;
-    if (std::string why = read_abi_array(fields.headers, fields.header_count, out.headers); !why.empty())
+    if (std::string why = view_abi_array(fields.headers, fields.header_count, out.owned_headers, out.headers);
+        !why.empty())
         return "its headers: " + why;
     if (fields.event_count > 0 && fields.event_indexes == nullptr)
         return "it carries " + std::to_string(fields.event_count) + " events but its event_indexes is NULL";
-    out.event_indexes.resize(fields.event_count);
-    for (size_t e = 0; e < fields.event_count; ++e)
-        out.event_indexes[e] = caller_index(fields.event_indexes[e], positions, caller_count);
+    const std::span<const uint32_t> indexes(fields.event_indexes, fields.event_count);
+    if (positions.size() == caller_count) {  // the host skipped none: the plugin's indexes are the caller's
+        out.event_indexes = indexes;
+        return {};
+    }
+    out.owned_indexes.resize(indexes.size());
+    for (size_t e = 0; e < indexes.size(); ++e) out.owned_indexes[e] = caller_index(indexes[e], positions, caller_count);
+    out.event_indexes = out.owned_indexes;
     return {};
 }
 
@@ -34,8 +40,9 @@ std::string read_transform_result(const sy_transform_result &raw, std::span<cons
                                   size_t caller_count, TransformRead &out) {
     sy_transform_result result{};
     if (std::string why = read_abi_struct(&raw, result); !why.empty()) return why;
-    std::vector<sy_request> requests;
-    if (std::string why = read_abi_array(result.requests, result.request_count, requests); !why.empty())
+    std::vector<sy_request> copies;
+    std::span<const sy_request> requests;
+    if (std::string why = view_abi_array(result.requests, result.request_count, copies, requests); !why.empty())
         return "requests: " + why;
     const auto *made = reinterpret_cast<const unsigned char *>(result.requests);
     out.requests.reserve(out.requests.size() + requests.size());
@@ -45,8 +52,9 @@ std::string read_transform_result(const sy_transform_result &raw, std::span<cons
         if (std::string why = read_request(requests[q], positions, caller_count, request); !why.empty())
             return "request " + std::to_string(q) + ": " + why;
     }
-    std::vector<sy_event_error> errors;
-    if (std::string why = read_abi_array(result.errors, result.error_count, errors); !why.empty())
+    std::vector<sy_event_error> error_copies;
+    std::span<const sy_event_error> errors;
+    if (std::string why = view_abi_array(result.errors, result.error_count, error_copies, errors); !why.empty())
         return "errors: " + why;
     for (const sy_event_error &e : errors)
         out.errors.push_back({caller_index(e.event_index, positions, caller_count), e.outcome, e.status, text(e.message),

@@ -13,11 +13,26 @@
 
 namespace switchyard {
 
+// Spans point into the plugin's result (held until released) or, when it must be copied (another
+// minor's element size; events the host skipped, which shift indexes), into the owned vectors:
+// move-only, so that they always point into this object's own.
 struct RequestRead {
-    const sy_request *as_made = nullptr;  // the plugin's own struct: what send() gets back
-    sy_request fields{};                  // host-sized copy; its pointers still point into the plugin's result
-    std::vector<sy_header> headers;       // host-sized copies
-    std::vector<uint32_t> event_indexes;  // positions in the caller's events (the host may have skipped some)
+    const sy_request *as_made = nullptr;     // the plugin's own struct: what send() gets back
+    sy_request fields{};                     // host-sized copy; its pointers still point into the plugin's result
+    std::span<const sy_header> headers;      // host-sized
+    std::span<const uint32_t> event_indexes; // positions in the caller's events
+    std::vector<sy_header> owned_headers;
+    std::vector<uint32_t> owned_indexes;
+
+    RequestRead() = default;
+    RequestRead(RequestRead &&) = default;
+    RequestRead &operator=(RequestRead &&) = default;
+    RequestRead(const RequestRead &) = delete;
+    RequestRead &operator=(const RequestRead &) = delete;
+    // A request the host builds itself (tests, the send command): owns its indexes.
+    explicit RequestRead(std::vector<uint32_t> indexes) : owned_indexes(std::move(indexes)) {
+        event_indexes = owned_indexes;
+    }
 };
 
 struct EventErrorRead {

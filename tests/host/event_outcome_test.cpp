@@ -8,11 +8,7 @@ namespace {
 
 sy_str_view sv(const char *s) { return {s, std::char_traits<char>::length(s)}; }
 
-RequestRead carrying(std::vector<uint32_t> indexes) {
-    RequestRead request;
-    request.event_indexes = std::move(indexes);
-    return request;
-}
+RequestRead carrying(std::vector<uint32_t> indexes) { return RequestRead(std::move(indexes)); }
 
 SendRead answered(sy_outcome outcome, uint32_t status, const char *message = "") {
     SendRead sent;
