@@ -97,9 +97,9 @@ TEST_F(WebhookEndToEnd, ARefusalIsDeadLetteredWithoutTheCredential) {
 // `switchyard verify`: one line per destination, from each plugin's verify hook (the webhook asks
 // its URL with OPTIONS); a plugin without the hook is skipped; any failure exits 1.
 TEST_F(WebhookEndToEnd, VerifySaysPerDestinationWhetherItAnswers) {
-    const webhook::testing::UnlistenedPort closed;
+    const UnlistenedPort closed;
     const std::string hooks = "  - id: up\n    plugin: webhook\n    settings:\n      url: " + receiver_.url() +
-                              "\n  - id: down\n    plugin: webhook\n    settings:\n      url: " + closed.url() +
+                              "\n  - id: down\n    plugin: webhook\n    settings:\n      url: " + closed.url("/hook") +
                               "\n  - id: discard\n    plugin: template\n    settings: {}\n";
     std::ofstream(root_ / "config" / "e2e.yaml") << workspace_yaml({"up", "down", "discard"}, hooks);
     const std::string verify = std::string(SWITCHYARD_BIN) + " verify --plugin-dir " PLUGIN_DIR " --config-dir " +

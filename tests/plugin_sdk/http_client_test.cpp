@@ -1,12 +1,7 @@
 // The pooled HTTP client against a loopback server: what is sent, what is read back
 // (status, body, Retry-After), keep-alive reuse, and failures that are no answer at all.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <future>
-#include <stdexcept>
 #include <set>
 #include <thread>
 
@@ -14,9 +9,12 @@
 #include <httplib.h>
 
 #include "switchyard/sdk/http_client.h"
+#include "tests/support/unlistened_port.h"
 
 namespace sy::sdk {
 namespace {
+
+using switchyard::testing::UnlistenedPort;
 
 // A loopback server for one test; handlers are added before start().
 class Loopback {
@@ -36,29 +34,6 @@ class Loopback {
     std::thread thread_;
 };
 
-// A loopback port on which nothing listens: bound and never listened on, so a connection is
-// refused for as long as the object lives (no other process can take the port meanwhile).
-class UnlistenedPort {
-   public:
-    UnlistenedPort() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        if (::bind(fd_, reinterpret_cast<sockaddr *>(&address), length) != 0 ||
-            ::getsockname(fd_, reinterpret_cast<sockaddr *>(&address), &length) != 0)
-            throw std::runtime_error("cannot bind a loopback port");
-        url_ = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/";
-    }
-    ~UnlistenedPort() { ::close(fd_); }
-    UnlistenedPort(const UnlistenedPort &) = delete;
-    UnlistenedPort &operator=(const UnlistenedPort &) = delete;
-    const std::string &url() const { return url_; }
-
-   private:
-    int fd_;
-    std::string url_;
-};
 
 // A request whose strings live as long as the test.
 struct Request {

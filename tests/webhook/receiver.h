@@ -1,11 +1,5 @@
-// A webhook receiver on 127.0.0.1 for tests: records every request and answers as told; and a
-// loopback port on which nothing listens.
+// A webhook receiver on 127.0.0.1 for tests: records every request and answers as told.
 #pragma once
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <future>
@@ -18,7 +12,11 @@
 
 #include <httplib.h>
 
+#include "tests/support/unlistened_port.h"
+
 namespace webhook::testing {
+
+using switchyard::testing::UnlistenedPort;  // for a URL nothing answers
 
 struct Received {
     std::string method, path, body;
@@ -107,30 +105,6 @@ class Receiver {
     Answer answer_;
     std::promise<void> gate_;
     std::shared_future<void> hold_;
-};
-
-// A loopback port on which nothing listens: bound and never listened on, so a connection is
-// refused for as long as the object lives (no other process can take the port meanwhile).
-class UnlistenedPort {
-   public:
-    UnlistenedPort() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        if (::bind(fd_, reinterpret_cast<sockaddr *>(&address), length) != 0 ||
-            ::getsockname(fd_, reinterpret_cast<sockaddr *>(&address), &length) != 0)
-            throw std::runtime_error("cannot bind a loopback port");
-        url_ = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/hook";
-    }
-    ~UnlistenedPort() { ::close(fd_); }
-    UnlistenedPort(const UnlistenedPort &) = delete;
-    UnlistenedPort &operator=(const UnlistenedPort &) = delete;
-    const std::string &url() const { return url_; }
-
-   private:
-    int fd_;
-    std::string url_;
 };
 
 }  // namespace webhook::testing

@@ -121,7 +121,7 @@ TEST_F(WebhookSend, ATimeoutIsRetried) {
 
 TEST_F(WebhookSend, ARefusedConnectionIsRetried) {
     UnlistenedPort nobody;
-    const Sent sent = destination(nobody.url())->send_event(kEvent);
+    const Sent sent = destination(nobody.url("/hook"))->send_event(kEvent);
     EXPECT_EQ(sent.outcome, SY_RETRY);
     EXPECT_EQ(sent.http_status, 0u);
     EXPECT_EQ(sent.message, "The webhook request got no answer: Couldn't connect to server.");
@@ -141,7 +141,7 @@ TEST_F(WebhookSend, VerifyAcceptsAnyAnswerAndSendsNoCredentials) {
 
 TEST_F(WebhookSend, VerifyReportsAnUnreachableUrl) {
     UnlistenedPort nobody;
-    auto hook = destination(nobody.url());
+    auto hook = destination(nobody.url("/hook"));
     char error[256] = "";
     EXPECT_EQ(plugin_.table().verify(hook->instance(), error, sizeof error), SY_RETRY);
     EXPECT_STREQ(error, "The webhook URL is not reachable: Couldn't connect to server.");
