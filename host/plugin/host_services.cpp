@@ -10,6 +10,8 @@ namespace switchyard {
 namespace {
 
 constexpr size_t kMaxMetricNameBytes = 64;  // plugin.h: [a-z][a-z0-9_]*, at most 64 bytes
+// A bound on the series a plugin can add to /metrics (a name built from data would grow it forever).
+constexpr size_t kMaxMetricsPerDestination = 64;
 
 thread_local std::string failure_reason;
 
@@ -60,12 +62,18 @@ void HostServices::log(void *ctx, sy_log_level level, sy_borrowed_str message) {
 }
 
 std::string HostServices::family(std::string_view name, Metrics::Type type) {
-    if (!valid_metric_name(name)) {
-        std::lock_guard lock(warned_mutex_);
-        if (warned_.insert(std::string(name)).second)
-            log::warn(component_, "Metric name \"" + std::string(name) +
-                                      "\" is dropped: names must match [a-z][a-z0-9_]{0,63}.");
-        return {};
+    {
+        std::lock_guard lock(names_mutex_);
+        const char *refusal = !valid_metric_name(name) ? "names must match [a-z][a-z0-9_]{0,63}"
+                              : !named_.contains(name) && named_.size() >= kMaxMetricsPerDestination
+                                  ? "a destination has at most 64 plugin metrics"
+                                  : nullptr;
+        if (refusal != nullptr) {
+            if (warned_.insert(std::string(name)).second)
+                log::warn(component_, "Metric name \"" + std::string(name) + "\" is dropped: " + refusal + ".");
+            return {};
+        }
+        named_.emplace(name);
     }
     const bool counter = type == Metrics::Type::counter;
     std::string full = metric_prefix_ + std::string(name) + (counter ? "_total" : "");

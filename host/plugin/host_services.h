@@ -33,7 +33,7 @@ class HostServices {
     static void gauge(void *ctx, sy_borrowed_str name, double value);
     static void fail(void *ctx, sy_borrowed_str reason);
     // The metric family for a plugin's `name`, declared on first use; empty when the name is
-    // refused (warned about once per name).
+    // refused: not a metric name, or one too many (warned about once per name).
     std::string family(std::string_view name, Metrics::Type type);
 
     sy_host_api api_{};
@@ -42,8 +42,9 @@ class HostServices {
     std::string metric_prefix_;   // "switchyard_plugin_<name>_"
     std::string destination_id_;
     Metrics *metrics_;
-    std::mutex warned_mutex_;
-    std::set<std::string, std::less<>> warned_;
+    std::mutex names_mutex_;
+    std::set<std::string, std::less<>> named_;   // metric names in use
+    std::set<std::string, std::less<>> warned_;  // refused names, warned about once
 };
 
 }  // namespace switchyard

@@ -4,6 +4,7 @@
 
 #include "host/metrics/metrics.h"
 #include "host/plugin/destination.h"
+#include "host/plugin/host_services.h"
 
 namespace switchyard {
 namespace {
@@ -114,6 +115,22 @@ TEST(HostServices, CountsAndGaugesAppearUnderThePluginsNameAndBadNamesAreDropped
     EXPECT_NE(text.find("switchyard_plugin_grown_last_batch_size{destination=\"d1\"} 1\n"), std::string::npos) << text;
     EXPECT_NE(text.find("# TYPE switchyard_plugin_grown_transformed_events_total counter"), std::string::npos) << text;
     EXPECT_EQ(text.find("Bad"), std::string::npos) << text;
+}
+
+// A plugin that builds metric names from data cannot grow /metrics without bound.
+TEST(HostServices, APluginGetsAtMost64MetricNames) {
+    Metrics metrics;
+    HostServices services("grown", "d1", &metrics);
+    const sy_host_api *api = services.api();
+    for (int i = 0; i < 70; ++i) {
+        const std::string name = "user_" + std::to_string(i);
+        api->count(api->host_ctx, {name.data(), name.size()}, 1);
+    }
+    const std::string text = metrics.render();
+    EXPECT_NE(text.find("switchyard_plugin_grown_user_63_total{destination=\"d1\"} 1\n"), std::string::npos) << text;
+    EXPECT_EQ(text.find("switchyard_plugin_grown_user_64_total"), std::string::npos) << text;
+    api->count(api->host_ctx, {"user_0", 6}, 1);  // a name in use still counts
+    EXPECT_NE(metrics.render().find("switchyard_plugin_grown_user_0_total{destination=\"d1\"} 2\n"), std::string::npos);
 }
 
 }  // namespace
