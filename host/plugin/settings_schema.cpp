@@ -103,11 +103,13 @@ std::string setting_path(const json &settings, std::string_view pointer) {
         const bool index = at != nullptr && at->is_array();
         path += index ? "[" + token + "]" : "." + token;
         if (at == nullptr) continue;
-        size_t i = 0;
-        if (index) at = std::from_chars(token.data(), token.data() + token.size(), i).ec == std::errc() && i < at->size()
-                            ? &(*at)[i]
-                            : nullptr;
-        else at = at->is_object() && at->contains(token) ? &(*at)[token] : nullptr;
+        if (index) {
+            size_t i = 0;
+            const bool number = std::from_chars(token.data(), token.data() + token.size(), i).ec == std::errc();
+            at = number && i < at->size() ? &(*at)[i] : nullptr;
+        } else {
+            at = at->is_object() && at->contains(token) ? &(*at)[token] : nullptr;
+        }
     }
     return path;
 }

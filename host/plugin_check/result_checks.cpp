@@ -13,6 +13,7 @@ bool is_error_outcome(sy_outcome outcome) { return outcome == SY_ABORT || outcom
 Verdict check_results_readable(Subject &subject) {
     const std::vector<std::string> events = events_under_test(subject);
     std::vector<sy_str_view> views;
+    views.reserve(events.size());
     for (const std::string &e : events) views.push_back({e.data(), e.size()});
     const auto destination = destination_under_test(subject, subject.plugin);
     for (const BatchingMode &mode : batching_modes(subject))

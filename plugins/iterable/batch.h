@@ -22,7 +22,7 @@ constexpr size_t kMaxBulkItems = 1000;
 constexpr size_t kMaxBulkBytes = 4'000'000;
 // What a whole bulk body can reach under kMaxBulkBytes of items (commas and the wrapping object
 // add ~1 KB): the limit the plugin declares to the host (sy_plugin.max_body_bytes).
-constexpr size_t kMaxBulkRequestBytes = 4 * 1024 * 1024;
+constexpr size_t kMaxBulkRequestBytes = size_t{4} * 1024 * 1024;
 // Catalog bulk calls: 1000 documents (rudder-transformer iterable/config.js); no byte split.
 constexpr size_t kMaxCatalogDocuments = 1000;
 

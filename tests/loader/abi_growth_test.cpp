@@ -109,12 +109,12 @@ TEST(HostServices, CountsAndGaugesAppearUnderThePluginsNameAndBadNamesAreDropped
     const auto destination = grown(&metrics);
     ASSERT_TRUE(transform(*destination, {R"({"type":"track"})", R"({"type":"track"})"}));
     ASSERT_TRUE(transform(*destination, {R"({"type":"track"})"}));
-    const std::string text = metrics.render();
-    EXPECT_NE(text.find("switchyard_plugin_grown_transformed_events_total{destination=\"d1\"} 3\n"), std::string::npos)
-        << text;
-    EXPECT_NE(text.find("switchyard_plugin_grown_last_batch_size{destination=\"d1\"} 1\n"), std::string::npos) << text;
-    EXPECT_NE(text.find("# TYPE switchyard_plugin_grown_transformed_events_total counter"), std::string::npos) << text;
-    EXPECT_EQ(text.find("Bad"), std::string::npos) << text;
+    const std::string rendered = metrics.render();
+    EXPECT_NE(rendered.find("switchyard_plugin_grown_transformed_events_total{destination=\"d1\"} 3\n"), std::string::npos)
+        << rendered;
+    EXPECT_NE(rendered.find("switchyard_plugin_grown_last_batch_size{destination=\"d1\"} 1\n"), std::string::npos) << rendered;
+    EXPECT_NE(rendered.find("# TYPE switchyard_plugin_grown_transformed_events_total counter"), std::string::npos) << rendered;
+    EXPECT_EQ(rendered.find("Bad"), std::string::npos) << rendered;
 }
 
 // A plugin that builds metric names from data cannot grow /metrics without bound.
@@ -126,9 +126,9 @@ TEST(HostServices, APluginGetsAtMost64MetricNames) {
         const std::string name = "user_" + std::to_string(i);
         api->count(api->host_ctx, {name.data(), name.size()}, 1);
     }
-    const std::string text = metrics.render();
-    EXPECT_NE(text.find("switchyard_plugin_grown_user_63_total{destination=\"d1\"} 1\n"), std::string::npos) << text;
-    EXPECT_EQ(text.find("switchyard_plugin_grown_user_64_total"), std::string::npos) << text;
+    const std::string rendered = metrics.render();
+    EXPECT_NE(rendered.find("switchyard_plugin_grown_user_63_total{destination=\"d1\"} 1\n"), std::string::npos) << rendered;
+    EXPECT_EQ(rendered.find("switchyard_plugin_grown_user_64_total"), std::string::npos) << rendered;
     api->count(api->host_ctx, {"user_0", 6}, 1);  // a name in use still counts
     EXPECT_NE(metrics.render().find("switchyard_plugin_grown_user_0_total{destination=\"d1\"} 2\n"), std::string::npos);
 }

@@ -75,7 +75,8 @@ TEST_F(WebhookSend, A429IsThrottledWithRetryAfterInSeconds) {
 TEST_F(WebhookSend, A429IsThrottledWithRetryAfterAsAnHttpDate) {
     const std::time_t in_a_minute = std::time(nullptr) + 60;
     char date[64];
-    std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", std::gmtime(&in_a_minute));
+    std::tm utc{};
+    std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", ::gmtime_r(&in_a_minute, &utc));
     receiver_.answer_with({429, "", {{"Retry-After", date}}});
     const Sent sent = destination(receiver_.url())->send_event(kEvent);
     EXPECT_EQ(sent.outcome, SY_THROTTLED);

@@ -17,9 +17,9 @@ using nlohmann::json;
 constexpr const char *kUrl = "https://hooks.example.com/T00/B00/secret-path-token";
 
 struct Refusal {
-    std::string name;  // the test's name
+    std::string name;  // cppcheck-suppress unusedStructMember ; the test's name, read through GetParam()
     json settings;
-    std::string sentence;
+    std::string sentence;  // cppcheck-suppress unusedStructMember ; read through GetParam()
 };
 
 class SettingsRefusal : public ::testing::TestWithParam<Refusal> {};

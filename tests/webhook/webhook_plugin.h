@@ -85,9 +85,9 @@ class WebhookPlugin {
 class Destination {
    public:
     Destination(const WebhookPlugin &plugin, const std::string &settings_json) : table_(plugin.table()) {
-        char error[1024] = "";
-        instance_ = table_.init(&host_.api, view(settings_json), error, sizeof error);
-        error_ = error;
+        char refusal[1024] = "";
+        instance_ = table_.init(&host_.api, view(settings_json), refusal, sizeof refusal);
+        error_ = refusal;
     }
     ~Destination() {
         if (instance_ != nullptr) table_.destroy(instance_);
