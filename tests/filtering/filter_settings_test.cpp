@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "host/filtering/filter_settings.h"
+#include "host/routing/destination_settings.h"
 
 namespace switchyard::filtering {
 namespace {
@@ -100,3 +101,21 @@ TEST(FilterSettings, ThePluginGetsTheSettingsWithoutTheHostKeys) {
 
 }  // namespace
 }  // namespace switchyard::filtering
+
+namespace switchyard {
+namespace {
+
+TEST(DestinationFilter, AProblemNamesTheFileLineAndSetting) {
+    DestinationConfig d;
+    d.workspace = "acme";
+    d.id = "it";
+    d.settings_json = R"({"apiKey": "k", "blacklistedEvents": [{"eventName": "A"}, {"eventName": 3}]})";
+    d.origin = {"config/acme.yaml", 9};
+    d.settings_lines = {{"", 11}, {"/blacklistedEvents", 13}, {"/blacklistedEvents/1", 15}};
+    const DestinationFilter read = read_destination_filter(d);
+    ASSERT_EQ(read.problems.size(), 1u);
+    EXPECT_EQ(read.problems[0], "config/acme.yaml:15: destination \"it\": settings.blacklistedEvents[1].eventName: must be a string");
+}
+
+}  // namespace
+}  // namespace switchyard
