@@ -36,7 +36,7 @@ struct IngestSource {
     bool trusted = false;                   // may send pre-built destination requests (workspace `trusted`)
     // Each destination's event filter and consent, by the index of `destinations`; a destination
     // beyond its end filters nothing.
-    std::vector<filtering::DeliveryFilter> filters;
+    std::vector<filtering::DeliveryFilter> filters = {};
     bool operator==(const IngestSource &) const = default;  // reload diffs only; auth compares in constant time
 };
 using SourceTable = std::vector<IngestSource>;
