@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "host/ingest/auth.h"
+#include "host/filtering/filtered_events_metric.h"
 #include "host/ingest/body_reader.h"
 #include "host/ingest/request_body.h"
 #include "host/json/json_text.h"
@@ -78,6 +79,19 @@ std::string client_ip(const httplib::Request &req) {
 constexpr std::string_view kUnknownKey =
     "The write key is missing or unknown; send the source's write key as the HTTP Basic user name.";
 
+// The destinations of `source` that get `event`, each one's verdict recorded in `verdicts`.
+std::vector<std::string> destinations_for(const IngestSource &source, const filtering::EventFacts &event,
+                                          std::vector<filtering::Verdict> &verdicts) {
+    std::vector<std::string> chosen;
+    chosen.reserve(source.destinations.size());
+    verdicts.assign(source.destinations.size(), filtering::Verdict::deliver);
+    for (size_t i = 0; i < source.destinations.size(); ++i) {
+        if (i < source.filters.size()) verdicts[i] = filtering::decide(source.filters[i], event);
+        if (verdicts[i] == filtering::Verdict::deliver) chosen.push_back(source.destinations[i]);
+    }
+    return chosen;
+}
+
 constexpr std::string_view kStoreUnavailable =
     "The store's database file is gone or unwritable, so nothing was stored; retry later.";
 
@@ -93,6 +107,7 @@ IngestApi::IngestApi(Store &store, Metrics &metrics, std::function<std::shared_p
     metrics_.declare(kEventsReceived, Metrics::Type::counter, "Events accepted and stored, per source.");
     metrics_.declare(kRequests, Metrics::Type::counter, "Ingestion requests answered, per HTTP status.");
     metrics_.declare(kRequestSeconds, Metrics::Type::histogram, "Time to answer an ingestion request.");
+    filtering::declare_filtered_events_metric(metrics_);
 }
 
 void IngestApi::mount(httplib::Server &server) {
@@ -146,22 +161,36 @@ void IngestApi::store_events(httplib::Response &res, const IngestSource &source,
                       int64_t received_at) {
     if (store_healthy_ && !store_healthy_())  // the store logged what happened, once
         return answer_error(res, 503, kStoreUnavailable);
+    const size_t accepted = events.size();
     std::vector<IncomingEvent> incoming;
     incoming.reserve(events.size());
-    for (ingest::NormalizedEvent &event : events)
-        incoming.push_back(IncomingEvent{std::move(event.payload), std::move(event.user_key), source.destinations});
+    std::vector<std::vector<filtering::Verdict>> verdicts(events.size());
+    for (size_t i = 0; i < events.size(); ++i) {
+        std::vector<std::string> destinations = destinations_for(source, events[i].facts, verdicts[i]);
+        if (destinations.empty() && !source.destinations.empty()) continue;  // filtered out everywhere: no job
+        incoming.push_back(IncomingEvent{std::move(events[i].payload), std::move(events[i].user_key), std::move(destinations)});
+    }
     try {
         // A source with no destination connected has nothing to deliver: nothing to keep.
-        if (!source.destinations.empty()) store_.append(incoming, received_at);
+        if (!source.destinations.empty() && !incoming.empty()) store_.append(incoming, received_at);
     } catch (const std::exception &e) {
         log::error(kComponent, "Could not store " + std::to_string(incoming.size()) + " event(s) of source \"" +
                                    source.workspace + "/" + source.source_id + "\": " + e.what());
         return answer_error(res, 503, "The events could not be stored; retry later.");
     }
     metrics_.add(kEventsReceived, {{"source", source.source_id}, {"workspace", source.workspace}},
-                 static_cast<double>(incoming.size()));
+                 static_cast<double>(accepted));
+    count_filtered(source, verdicts);
     res.status = 200;
     res.set_content("OK", "text/plain");
+}
+
+void IngestApi::count_filtered(const IngestSource &source, const std::vector<std::vector<filtering::Verdict>> &verdicts) {
+    for (const std::vector<filtering::Verdict> &event : verdicts)
+        for (size_t i = 0; i < event.size(); ++i)
+            if (event[i] != filtering::Verdict::deliver)
+                metrics_.add(filtering::kEventsFilteredMetric,
+                             {{"destination", source.destinations[i]}, {"reason", std::string(filtering::reason_label(event[i]))}});
 }
 
 }  // namespace switchyard

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "host/filtering/delivery_filter.h"
+
 namespace httplib {
 class Server;
 struct Request;
@@ -32,6 +34,9 @@ struct IngestSource {
     std::string source_id;
     std::vector<std::string> destinations;  // destination keys "<workspace>/<destination id>"
     bool trusted = false;                   // may send pre-built destination requests (workspace `trusted`)
+    // Each destination's event filter and consent, by the index of `destinations`; a destination
+    // beyond its end filters nothing.
+    std::vector<filtering::DeliveryFilter> filters = {};
     bool operator==(const IngestSource &) const = default;  // reload diffs only; auth compares in constant time
 };
 using SourceTable = std::vector<IngestSource>;
@@ -59,6 +64,7 @@ class IngestApi {
                 std::string_view path_type);
     void store_events(httplib::Response &res, const IngestSource &source, std::vector<ingest::NormalizedEvent> events,
                int64_t received_at);
+    void count_filtered(const IngestSource &source, const std::vector<std::vector<filtering::Verdict>> &verdicts);
 
     Store &store_;
     Metrics &metrics_;

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "host/ingest/dom_json.h"
+#include "host/ingest/event_facts.h"
 #include "host/ingest/message_id.h"
 #include "host/ingest/prebuilt_request.h"
 #include "host/ingest/timestamp.h"
@@ -216,6 +217,7 @@ NormalizeOutcome normalize_event(element event, const EventContext &context) {
     copy_members(out, members_of_event, context.batch);
     out += '}';
     outcome.event.user_key = user_id.empty() ? std::move(anonymous_id) : std::move(user_id);
+    outcome.event.facts = event_facts(type, members_of_event, m.context, context.batch);
     return outcome;
 }
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "host/filtering/delivery_filter.h"
+
 namespace switchyard::ingest {
 
 // Top-level members of a /v1/batch body that apply to every item (Segment batch semantics):
@@ -31,6 +33,7 @@ struct EventContext {
 struct NormalizedEvent {
     std::string payload;   // the message as JSON text
     std::string user_key;  // userId if non-empty, else anonymousId (numbers as their JSON text)
+    filtering::EventFacts facts;  // what decides which destinations get it (host/filtering)
 };
 
 struct NormalizeOutcome {

@@ -12,6 +12,7 @@
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
 
+#include "host/filtering/filter_settings.h"
 #include "host/json/json_pointer.h"
 #include "host/plugin/schema_tree.h"
 
@@ -122,7 +123,8 @@ CheckedSettings check_settings(std::string_view settings_schema, std::string_vie
         out.problems.push_back({"", "settings", "cannot be checked: " + unusable});
         return out;
     }
-    const json given = json::parse(settings_json, nullptr, false);
+    // The host applies event filtering and consent itself (host/filtering): no plugin sees them.
+    const json given = filtering::without_host_settings(json::parse(settings_json, nullptr, false));
     if (!given.is_object()) {
         out.problems.push_back({"", "settings", "must be a mapping of the plugin's settings"});
         return out;

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "host/delivery/event_outcome.h"
+#include "host/filtering/filtered_events_metric.h"
 #include "host/log/log.h"
 #include "host/router/retry_policy.h"
 
@@ -224,7 +225,7 @@ void DestinationRunner::count(const std::vector<Job> &jobs, const std::vector<Ev
         switch (settlements[i].kind) {
             case Settlement::delivered:
                 if (outcomes[i].outcome == SY_SKIPPED) {
-                    metrics_.add("switchyard_events_filtered_total",
+                    metrics_.add(filtering::kEventsFilteredMetric,
                                  {{"destination", key_}, {"reason", outcomes[i].skipped_by_host ? "message_type" : "plugin"}});
                     break;
                 }

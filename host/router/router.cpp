@@ -1,6 +1,8 @@
 // Keeping one runner per configured destination.
 #include "host/router/router.h"
 
+#include "host/filtering/filtered_events_metric.h"
+
 namespace switchyard {
 
 void declare_delivery_metrics(Metrics &metrics) {
@@ -8,9 +10,7 @@ void declare_delivery_metrics(Metrics &metrics) {
     metrics.declare("switchyard_events_delivered_total", T::counter, "Events delivered, per destination.");
     metrics.declare("switchyard_events_retried_total", T::counter, "Delivery attempts that will be retried.");
     metrics.declare("switchyard_events_dead_lettered_total", T::counter, "Events moved to the dead-letter table.");
-    metrics.declare("switchyard_events_filtered_total", T::counter,
-                    "Events settled without delivery, per destination and reason (message_type: a type the "
-                    "destination does not take; plugin: the plugin said it needs no delivery).");
+    filtering::declare_filtered_events_metric(metrics);
     metrics.declare("switchyard_requests_total", T::counter, "Requests sent to destinations, by outcome.");
     metrics.declare("switchyard_delivery_latency_seconds", T::histogram, "From acceptance to delivery, per event.");
     metrics.declare("switchyard_queue_depth", T::gauge, "Jobs waiting for delivery, per destination.");

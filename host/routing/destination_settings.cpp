@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
+#include "host/filtering/filter_settings.h"
 #include "host/plugin/settings_schema.h"
 
 namespace switchyard {
@@ -18,7 +21,35 @@ int line_of(const DestinationConfig &d, std::string pointer) {
     }
 }
 
+std::string problem_line(const DestinationConfig &d, const std::string &pointer, const std::string &path,
+                         const std::string &what) {
+    return d.origin.file + ":" + std::to_string(line_of(d, pointer)) + ": destination \"" + d.id + "\": " + path + ": " + what;
+}
+
+// "settings.whitelistedEvents[0].eventName" for "/whitelistedEvents/0/eventName".
+std::string setting_path(const std::string &pointer) {
+    std::string path = "settings";
+    size_t at = 0;
+    while (at < pointer.size()) {
+        const size_t next = std::min(pointer.find('/', at + 1), pointer.size());
+        const std::string token = pointer.substr(at + 1, next - at - 1);
+        const bool index = !token.empty() && token.find_first_not_of("0123456789") == std::string::npos;
+        path += index ? "[" + token + "]" : "." + token;
+        at = next;
+    }
+    return path;
+}
+
 }  // namespace
+
+DestinationFilter read_destination_filter(const DestinationConfig &d) {
+    const auto settings = nlohmann::json::parse(d.settings_json, nullptr, false);
+    filtering::FilterSettings read = filtering::read_filter_settings(settings);
+    DestinationFilter out{std::move(read.filter), {}};
+    for (const filtering::FilterSettingProblem &p : read.problems)
+        out.problems.push_back(problem_line(d, p.pointer, setting_path(p.pointer), p.what));
+    return out;
+}
 
 DestinationSettings check_destination_settings(const DestinationConfig &d, const PluginLibrary &plugin) {
     CheckedSettings checked = check_settings(plugin.settings_schema(), d.settings_json);

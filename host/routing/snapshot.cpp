@@ -54,8 +54,12 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = generation;
     register_every_secret_setting(config, plugins);
+    std::map<std::string, filtering::DeliveryFilter> filters;  // by destination key; read once per snapshot
     for (const DestinationConfig &d : config.destinations) {
         const std::string where = d.origin.where() + ": destination \"" + d.id + "\": ";
+        DestinationFilter filter = read_destination_filter(d);
+        build.problems.insert(build.problems.end(), filter.problems.begin(), filter.problems.end());
+        filters.emplace(d.key(), std::move(filter.filter));
         auto plugin = find_plugin(plugins, d.plugin);
         if (!plugin && plugin_removed(previous, d)) {
             snapshot->suspended.emplace(d.key(), "plugin \"" + d.plugin + "\" is not in the plugin directory");
@@ -80,8 +84,11 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
         snapshot->destinations.emplace(d.key(), LiveDestination{d, std::move(instance)});
     }
     auto sources = std::make_shared<SourceTable>();
-    for (const SourceConfig &s : config.sources)
-        sources->push_back({s.write_key, s.workspace, s.id, s.destinations, s.trusted});
+    for (const SourceConfig &s : config.sources) {
+        std::vector<filtering::DeliveryFilter> source_filters;
+        for (const std::string &key : s.destinations) source_filters.push_back(filters[key]);
+        sources->push_back({s.write_key, s.workspace, s.id, s.destinations, s.trusted, std::move(source_filters)});
+    }
     snapshot->sources = std::move(sources);
     if (build.problems.empty()) build.snapshot = std::move(snapshot);
     return build;

@@ -23,7 +23,11 @@ constexpr std::string_view kDefaultRateLimits =
     R"("commerce/*":500,"catalogs":100})";
 
 constexpr std::string_view kIgnoredWebSdk = "Web device-mode (browser SDK) setting; accepted and ignored.";
-constexpr std::string_view kIgnoredConsent = "Consent/filtering setting applied upstream; accepted and ignored.";
+constexpr std::string_view kIgnoredConnectionMode = "RudderStack's cloud/device mode choice; accepted and ignored.";
+// The host takes these out of the settings before the plugin sees them; listed so that the schema
+// (and `plugins --describe`) still names every key a pasted RudderStack config holds.
+constexpr std::string_view kAppliedByHost =
+    "Event filtering/consent setting applied by the host (docs/consent-and-filtering.md); the plugin never sees it.";
 
 std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
@@ -108,10 +112,10 @@ constexpr std::array kRows = std::to_array<Setting<Settings>>({
     SY_IGNORED("bottomOffset", kIgnoredWebSdk), SY_IGNORED("handleLinks", kIgnoredWebSdk),
     SY_IGNORED("closeButton*", kIgnoredWebSdk), SY_IGNORED("iconPath", kIgnoredWebSdk),
     SY_IGNORED("isRequiredToDismissMessage", kIgnoredWebSdk),
-    SY_IGNORED("oneTrustCookieCategories", kIgnoredConsent), SY_IGNORED("ketchConsentPurposes", kIgnoredConsent),
-    SY_IGNORED("consentManagement", kIgnoredConsent), SY_IGNORED("eventFilteringOption", kIgnoredConsent),
-    SY_IGNORED("whitelistedEvents", kIgnoredConsent), SY_IGNORED("blacklistedEvents", kIgnoredConsent),
-    SY_IGNORED("connectionMode", kIgnoredConsent),
+    SY_IGNORED("oneTrustCookieCategories", kAppliedByHost), SY_IGNORED("ketchConsentPurposes", kAppliedByHost),
+    SY_IGNORED("consentManagement", kAppliedByHost), SY_IGNORED("eventFilteringOption", kAppliedByHost),
+    SY_IGNORED("whitelistedEvents", kAppliedByHost), SY_IGNORED("blacklistedEvents", kAppliedByHost),
+    SY_IGNORED("connectionMode", kIgnoredConnectionMode),
 });
 #undef SY_IGNORED
 
