@@ -153,10 +153,9 @@ constexpr FieldRule kBrowserTokenRules[] = {
 // destination (segmentio/action-destinations, destinations/iterable/trackEvent and trackPurchase):
 // an event's id is its messageId (Segment reads no property for it); a purchase's id is its
 // order id, the messageId only when it has none.
-constexpr sv kEventIdFromMessageId[] = {"messageId", "properties.event_id"};
-constexpr sv kPageIdFromMessageId[] = {"messageId"};
-constexpr sv kOrderIdThenMessageId[] = {"properties.order_id", "properties.orderId", "properties.event_id",
-                                        "messageId"};
+constexpr sv kEventIdSources[] = {"messageId", "properties.event_id"};
+constexpr sv kPageIdSources[] = {"messageId"};
+constexpr sv kPurchaseIdSources[] = {"properties.order_id", "properties.orderId", "properties.event_id", "messageId"};
 
 // `rules` with the sources of its "id" row replaced.
 template <size_t N>
@@ -169,9 +168,9 @@ constexpr std::array<FieldRule, N> with_id_sources(const FieldRule (&rules)[N], 
     return out;
 }
 
-constexpr auto kTrackIdRules = with_id_sources(kTrackRules, kEventIdFromMessageId);
-constexpr auto kPageIdRules = with_id_sources(kPageRules, kPageIdFromMessageId);
-constexpr auto kPurchaseIdRules = with_id_sources(kPurchaseRules, kOrderIdThenMessageId);
+constexpr auto kTrackIdRules = with_id_sources(kTrackRules, kEventIdSources);
+constexpr auto kPageIdRules = with_id_sources(kPageRules, kPageIdSources);
+constexpr auto kPurchaseIdRules = with_id_sources(kPurchaseRules, kPurchaseIdSources);
 
 }  // namespace
 
