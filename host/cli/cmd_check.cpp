@@ -24,7 +24,8 @@ int run_check(const Args &args) {
     const SnapshotBuild snapshot = build_snapshot(config.config, plugins.plugins, 0);
     problems.insert(problems.end(), snapshot.problems.begin(), snapshot.problems.end());
     // Loading registered the secrets (write keys, ${...} values, schema-marked settings): a plugin's
-    // init error may quote any of them.
+    // init error or warning may quote any of them. Warnings do not fail the check.
+    for (const std::string &w : snapshot.warnings) std::cout << "warning: " << log::redact(w) << "\n";
     for (const std::string &p : problems) std::cout << "problem: " << log::redact(p) << "\n";
     std::cout << (problems.empty() ? "ok: " : "failed: ") << config.config.files.size() << " workspace file(s), "
               << config.config.sources.size() << " source(s), " << config.config.destinations.size()

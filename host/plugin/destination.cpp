@@ -36,8 +36,11 @@ std::shared_ptr<Destination> Destination::create(std::shared_ptr<const PluginLib
     std::shared_ptr<Destination> destination(new Destination(std::move(plugin), std::move(id), metrics));
     char buffer[kErrorCapacity] = {};
     std::lock_guard lock(lifecycle_mutex);
+    destination->services_->keep_warnings(true);
     destination->instance_ = destination->plugin_->table().init(
         destination->services_->api(), {settings_json.data(), settings_json.size()}, buffer, sizeof buffer);
+    destination->services_->keep_warnings(false);
+    destination->init_warnings_ = destination->services_->kept_warnings();
     if (destination->instance_ == nullptr) {
         buffer[sizeof buffer - 1] = '\0';
         error = destination->plugin_->path().string() + ": init refused: " +

@@ -83,6 +83,8 @@ class Destination : public std::enable_shared_from_this<Destination> {
 
     const std::string &id() const { return id_; }
     const PluginLibrary &plugin() const { return *plugin_; }
+    // What the plugin logged as warnings during init, one sentence each (also in the log).
+    const std::vector<std::string> &init_warnings() const { return init_warnings_; }
 
     // Skips the events whose message type the plugin does not take (errors with SY_SKIPPED and
     // skipped_by_host), transforms the others with at most `max_events_per_request` events per
@@ -105,6 +107,7 @@ class Destination : public std::enable_shared_from_this<Destination> {
     std::string id_;
     std::unique_ptr<HostServices> services_;
     sy_instance *instance_ = nullptr;
+    std::vector<std::string> init_warnings_;
 };
 
 template <class Read>

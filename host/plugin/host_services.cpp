@@ -50,13 +50,27 @@ void HostServices::clear_failure() { failure_reason.clear(); }
 
 const std::string &HostServices::failure() { return failure_reason; }
 
+void HostServices::keep_warnings(bool on) {
+    std::lock_guard lock(warnings_mutex_);
+    keeping_warnings_ = on;
+}
+
+std::vector<std::string> HostServices::kept_warnings() const {
+    std::lock_guard lock(warnings_mutex_);
+    return warnings_;
+}
+
 void HostServices::log(void *ctx, sy_log_level level, sy_borrowed_str message) {
     try {
-        const auto *self = static_cast<const HostServices *>(ctx);
+        auto *self = static_cast<HostServices *>(ctx);
         static constexpr log::Level kLevels[] = {log::Level::debug, log::Level::info, log::Level::warn,
                                                  log::Level::error};
         const log::Level mapped = level >= SY_LOG_DEBUG && level <= SY_LOG_ERROR ? kLevels[level] : log::Level::error;
         log::write(mapped, self->component_, text(message));
+        if (mapped == log::Level::warn) {
+            std::lock_guard lock(self->warnings_mutex_);
+            if (self->keeping_warnings_) self->warnings_.emplace_back(text(message));
+        }
     } catch (...) {
     }
 }

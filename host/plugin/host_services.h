@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "host/metrics/metrics.h"
 #include "switchyard/plugin.h"
@@ -27,6 +28,10 @@ class HostServices {
     // The reason this thread's last hook gave through fail(), or empty.
     static const std::string &failure();
 
+    // While on, the plugin's warnings are also kept (init's: `check` shows them to the operator).
+    void keep_warnings(bool on);
+    std::vector<std::string> kept_warnings() const;
+
    private:
     static void log(void *ctx, sy_log_level level, sy_borrowed_str message);
     static void count(void *ctx, sy_borrowed_str name, uint64_t delta);
@@ -45,6 +50,9 @@ class HostServices {
     std::mutex names_mutex_;
     std::set<std::string, std::less<>> named_;   // metric names in use
     std::set<std::string, std::less<>> warned_;  // refused names, warned about once
+    mutable std::mutex warnings_mutex_;
+    bool keeping_warnings_ = false;
+    std::vector<std::string> warnings_;
 };
 
 }  // namespace switchyard

@@ -76,6 +76,8 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
             build.problems.insert(build.problems.end(), settings.problems.begin(), settings.problems.end());
             if (!settings.problems.empty()) continue;
             instance = Destination::create(plugin, d.key(), settings.completed_json, error, metrics);
+            if (instance)
+                for (const std::string &warning : instance->init_warnings()) build.warnings.push_back(where + warning);
         }
         if (!instance) {
             build.problems.push_back(where + error);

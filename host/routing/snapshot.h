@@ -33,6 +33,8 @@ struct Snapshot {
 struct SnapshotBuild {
     std::shared_ptr<const Snapshot> snapshot;  // null when there were problems
     std::vector<std::string> problems;
+    // What new instances' plugins warned about at init, "<file>:<line>: destination "<id>": <sentence>".
+    std::vector<std::string> warnings;
 };
 
 // Creates every destination's instance, after registering the settings each plugin's schema

@@ -11,12 +11,13 @@ const Category kIdentify{"identify", &tables::kIdentify, "users/update", Bucket:
 const Category kCatalog{"catalog", &tables::kCatalogItem, "catalogs/", Bucket::kCatalog, KeyChoice::kApiKey,
                         "catalogs"};
 const Category kTrack{"track", &tables::kTrack, "events/track", Bucket::kEvents, KeyChoice::kApiKey,
-                      "events/track"};
-const Category kPage{"page", &tables::kPage, "events/track", Bucket::kEvents, KeyChoice::kApiKey, "events/track"};
+                      "events/track", &tables::kTrackIdFromMessageId};
+const Category kPage{"page", &tables::kPage, "events/track", Bucket::kEvents, KeyChoice::kApiKey, "events/track",
+                     &tables::kPageIdFromMessageId};
 const Category kScreen{"screen", &tables::kPage, "events/track", Bucket::kEvents, KeyChoice::kApiKey,
-                       "events/track"};
+                       "events/track", &tables::kPageIdFromMessageId};
 const Category kPurchase{"order completed", &tables::kPurchase, "commerce/trackPurchase", Bucket::kNone,
-                         KeyChoice::kApiKey, "commerce/*"};
+                         KeyChoice::kApiKey, "commerce/*", &tables::kPurchaseIdFromMessageId};
 const Category kCart{"product added/removed", &tables::kCart, "commerce/updateCart", Bucket::kNone,
                      KeyChoice::kApiKey, "commerce/*"};
 const Category kAlias{"alias", &tables::kAlias, "users/updateEmail", Bucket::kNone, KeyChoice::kApiKey,

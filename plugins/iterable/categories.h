@@ -25,6 +25,7 @@ struct Category {
     Bucket bucket;
     KeyChoice key;
     std::string_view rate_key;  // unbatched (processor-mode) rate key
+    const Mapping *id_from_message_id_mapping = nullptr;  // with eventIdFromMessageId; null: `mapping`
 };
 
 namespace categories {

@@ -2,6 +2,8 @@
 // GenericFieldMapping.json (precedence lists) — SPEC.md §3.2, §4, §5, §6.
 #include "mapping_tables.h"
 
+#include <array>
+
 namespace iterable::tables {
 namespace {
 
@@ -53,6 +55,7 @@ constexpr FieldRule kPageRules[] = {
     {"email", kPropertiesEmail},
     {"dataFields", kProperties},
     {"userId", kUserId},
+    {"id", {}, Need::kOptional, Convert::kString},  // none in the reference; see eventIdFromMessageId below
     {"eventName", kPageEventName},
     {"createdAt", kCreatedAt, Need::kOptional, Convert::kDateMs},
     {"campaignId", kCampaignId, Need::kOptional, Convert::kParseIntIfTruthy},
@@ -145,6 +148,30 @@ constexpr FieldRule kBrowserTokenRules[] = {
     {"userId", kUserId},
 };
 
+// eventIdFromMessageId: Iterable overwrites an event or purchase whose `id` it already has, so a
+// resend carrying the same id is not counted twice. Which id wins follows Segment's Iterable
+// destination (segmentio/action-destinations, destinations/iterable/trackEvent and trackPurchase):
+// an event's id is its messageId (Segment reads no property for it); a purchase's id is its
+// order id, the messageId only when it has none.
+constexpr sv kEventIdSources[] = {"messageId", "properties.event_id"};
+constexpr sv kPageIdSources[] = {"messageId"};
+constexpr sv kPurchaseIdSources[] = {"properties.order_id", "properties.orderId", "properties.event_id", "messageId"};
+
+// `rules` with the sources of its "id" row replaced.
+template <size_t N>
+constexpr std::array<FieldRule, N> with_id_sources(const FieldRule (&rules)[N], std::span<const sv> sources) {
+    std::array<FieldRule, N> out{};
+    for (size_t i = 0; i < N; ++i) {
+        out[i] = rules[i];
+        if (rules[i].dest == "id") out[i].sources = sources;
+    }
+    return out;
+}
+
+constexpr auto kTrackIdRules = with_id_sources(kTrackRules, kEventIdSources);
+constexpr auto kPageIdRules = with_id_sources(kPageRules, kPageIdSources);
+constexpr auto kPurchaseIdRules = with_id_sources(kPurchaseRules, kPurchaseIdSources);
+
 }  // namespace
 
 const Mapping kIdentify{kIdentifyRules, true};
@@ -156,5 +183,9 @@ const Mapping kCart{kCartRules, false};
 const Mapping kAlias{kAliasRules, false};
 const Mapping kDeviceToken{kDeviceTokenRules, false};
 const Mapping kBrowserToken{kBrowserTokenRules, true};
+
+const Mapping kTrackIdFromMessageId{kTrackIdRules, true};
+const Mapping kPageIdFromMessageId{kPageIdRules, true};
+const Mapping kPurchaseIdFromMessageId{kPurchaseIdRules, false};
 
 }  // namespace iterable::tables

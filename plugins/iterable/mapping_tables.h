@@ -15,4 +15,9 @@ extern const Mapping kAlias;          // users/updateEmail
 extern const Mapping kDeviceToken;    // users/registerDeviceToken
 extern const Mapping kBrowserToken;   // users/registerBrowserToken
 
+// The same with `id` taken from the messageId (setting eventIdFromMessageId).
+extern const Mapping kTrackIdFromMessageId;
+extern const Mapping kPageIdFromMessageId;
+extern const Mapping kPurchaseIdFromMessageId;
+
 }  // namespace iterable::tables

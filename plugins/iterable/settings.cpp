@@ -80,16 +80,24 @@ constexpr std::array kRows = std::to_array<Setting<Settings>>({
     {{"mergeNestedObjects", &kinds::kBoolean, "true", false, false,
       "Copied into user updates: merge top-level objects instead of replacing them."},
      [](Settings &s, const json &v) { s.merge_nested_objects = v.get<bool>(); }},
+    // Page flags: the defaults of RudderStack's dashboard (rudder-integrations-config,
+    // src/configurations/destinations/iterable/schema.json), not the reference transformer's
+    // absent-is-false, so a config holding only apiKey does not fail every page and screen.
     {{"trackAllPages", &kinds::kBoolean, "false", false, false, "Send every page/screen call."},
      [](Settings &s, const json &v) { s.track_all_pages = v.get<bool>(); }},
-    {{"trackCategorisedPages", &kinds::kBoolean, "false", false, false,
+    {{"trackCategorisedPages", &kinds::kBoolean, "true", false, false,
       "Send page/screen calls that have a category."},
      [](Settings &s, const json &v) { s.track_categorised_pages = v.get<bool>(); }},
-    {{"trackNamedPages", &kinds::kBoolean, "false", false, false, "Send page/screen calls that have a name."},
+    {{"trackNamedPages", &kinds::kBoolean, "true", false, false, "Send page/screen calls that have a name."},
      [](Settings &s, const json &v) { s.track_named_pages = v.get<bool>(); }},
-    {{"mapToSingleEvent", &kinds::kBoolean, "false", false, false,
+    {{"mapToSingleEvent", &kinds::kBoolean, "true", false, false,
       "Name page/screen events \"Loaded a Page\"/\"Loaded a Screen\" instead of \"NAME page\"/\"NAME screen\"."},
      [](Settings &s, const json &v) { s.map_to_single_event = v.get<bool>(); }},
+    {{"eventIdFromMessageId", &kinds::kBoolean, "false", false, false,
+      "Tracked events (events/track and trackBulk items, pages, screens) carry id = messageId, and purchases "
+      "without an order id too, so Iterable overwrites a resent event instead of counting it twice. Recommended "
+      "with Switchyard's at-least-once delivery."},
+     [](Settings &s, const json &v) { s.event_id_from_message_id = v.get<bool>(); }},
     {{"endpoint", &kinds::kUrl, "", false, false,
       "Base URL override, e.g. http://127.0.0.1:8080/api/ (plain http only for loopback hosts)."},
      [](Settings &s, const json &v) { s.endpoint = v.get<std::string>(); }},
@@ -134,6 +142,10 @@ SettingsParse parse_settings(std::string_view settings_json) {
     if (s.base_url.back() != '/') s.base_url += '/';
     if (s.api_key.empty())
         result.warnings.emplace_back("Setting \"apiKey\" is absent, so requests carry no api_key header and Iterable will refuse them.");
+    if (!s.track_all_pages && !s.track_categorised_pages && !s.track_named_pages)
+        result.warnings.emplace_back(
+            "Settings \"trackAllPages\", \"trackCategorisedPages\" and \"trackNamedPages\" are all false, so every "
+            "page and screen event fails with \"Invalid page call\" (or \"Invalid screen call\").");
     return result;
 }
 

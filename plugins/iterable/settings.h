@@ -27,9 +27,10 @@ struct Settings {
     bool prefer_user_id = true;
     bool merge_nested_objects = true;
     bool track_all_pages = false;
-    bool track_categorised_pages = false;
-    bool track_named_pages = false;
-    bool map_to_single_event = false;
+    bool track_categorised_pages = true;
+    bool track_named_pages = true;
+    bool map_to_single_event = true;
+    bool event_id_from_message_id = false;  // events and purchases carry `id` = messageId
     std::string endpoint;           // operator's base-URL override, "" when absent
     std::string base_url;           // effective base, always ends in "/"
     uint32_t connect_timeout_ms = 5000;

@@ -84,12 +84,17 @@ void set_user_key(const EventView &event, BuiltEvent &out) {
     if (truthy(user)) append_js_string(out.user_key, *user.element);
 }
 
+const Mapping &mapping_for(const Category &category, const Settings &s) {
+    const bool by_message_id = s.event_id_from_message_id && category.id_from_message_id_mapping != nullptr;
+    return by_message_id ? *category.id_from_message_id_mapping : *category.mapping;
+}
+
 bool build_body(const Category &category, const EventView &event, const BuildContext &context, std::string &body,
                 BuiltEvent &out) {
     body.clear();
     sy::sdk::JsonWriter writer(body);
     BuildError error;
-    if (build_object(*category.mapping, event, context, writer, error)) return true;
+    if (build_object(mapping_for(category, context.settings), event, context, writer, error)) return true;
     return fail(out, std::move(error.message));
 }
 

@@ -14,7 +14,7 @@ class EventTypes : public EndToEnd {
    protected:
     void SetUp() override {
         mock_.start();
-        start_host(workspace_yaml({"iterable"}, iterable_destination("iterable", mock_.base_url(), "      trackAllPages: true\n")));
+        start_host(workspace_yaml({"iterable"}, iterable_destination("iterable", mock_.base_url(), "      trackAllPages: true\n      mapToSingleEvent: false\n")));
     }
     MockIterable mock_{MockOptions{}};
 };

@@ -110,7 +110,7 @@ class Sdk : public EndToEnd {
         if (!node_) GTEST_SKIP() << "node is not installed: the RudderStack SDK test needs Node.js (scripts/setup.sh installs it)";
         ASSERT_NO_FATAL_FAILURE(install_sdk());
         mock_.start();
-        start_host(workspace_yaml({"iterable"}, iterable_destination("iterable", mock_.base_url(), "      trackAllPages: true\n")));
+        start_host(workspace_yaml({"iterable"}, iterable_destination("iterable", mock_.base_url(), "      trackAllPages: true\n      mapToSingleEvent: false\n")));
     }
 
     // client.js's last line says how many events it sent, in how many requests, whether all

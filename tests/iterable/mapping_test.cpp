@@ -11,7 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-Settings settings_from(const std::string &json_text = R"({"apiKey":"k","trackAllPages":true})") {
+Settings settings_from(const std::string &json_text = R"({"apiKey":"k","trackAllPages":true,"mapToSingleEvent":false})") {
     SettingsParse p = parse_settings(json_text);
     EXPECT_TRUE(p.ok) << p.error;
     return p.settings;
@@ -93,12 +93,14 @@ TEST(IterableMapping, IdsAreStringifiedAsJavaScriptDoes) {
 
 TEST(IterableMapping, PageGateAndNames) {
     json page = {{"type", "page"}, {"userId", "u"}, {"name", "Home"}, {"properties", {{"category", "c"}}}};
-    EXPECT_EQ(error(page, settings_from("{}")), "Invalid page call");
-    EXPECT_EQ(body(page, settings_from(R"({"trackNamedPages":true})"))["eventName"], "Home page");
-    EXPECT_EQ(body(page, settings_from(R"({"trackCategorisedPages":true,"mapToSingleEvent":true})"))["eventName"], "Loaded a Page");
+    const char *no_page_flag = R"({"trackAllPages":false,"trackCategorisedPages":false,"trackNamedPages":false})";
+    EXPECT_EQ(error(page, settings_from(no_page_flag)), "Invalid page call");
+    EXPECT_EQ(body(page, settings_from("{}"))["eventName"], "Loaded a Page");  // the dashboard's defaults
+    EXPECT_EQ(body(page, settings_from(R"({"mapToSingleEvent":false})"))["eventName"], "Home page");
+    EXPECT_EQ(body(page, settings_from(R"({"trackNamedPages":false})"))["eventName"], "Loaded a Page");  // categorised
     json screen = {{"type", "Screen"}, {"userId", "u"}};
     EXPECT_EQ(body(screen)["eventName"], "undefined screen");
-    EXPECT_EQ(error(screen, settings_from(R"({"trackNamedPages":true})")), "Invalid screen call");
+    EXPECT_EQ(error(screen, settings_from("{}")), "Invalid screen call");  // neither name nor category
 }
 
 TEST(IterableMapping, CommerceItemsConvertPriceQuantityAndCategories) {

@@ -13,18 +13,33 @@ namespace {
 
 SettingsParse parse(const std::string &json) { return parse_settings(json); }
 
-TEST(IterableSettings, TransformerDefaultsWhenKeysAreAbsent) {
+// RudderStack's dashboard defaults (rudder-integrations-config iterable/schema.json), which for the
+// page flags differ from the reference transformer's absent-is-false.
+TEST(IterableSettings, DashboardDefaultsWhenKeysAreAbsent) {
     SettingsParse p = parse(R"({"apiKey":"k"})");
     ASSERT_TRUE(p.ok) << p.error;
     const Settings &s = p.settings;
     EXPECT_EQ(s.base_url, "https://api.iterable.com/api/");
     EXPECT_TRUE(s.prefer_user_id);
     EXPECT_TRUE(s.merge_nested_objects);
-    EXPECT_FALSE(s.track_all_pages || s.track_categorised_pages || s.track_named_pages || s.map_to_single_event);
+    EXPECT_FALSE(s.track_all_pages);
+    EXPECT_TRUE(s.track_categorised_pages && s.track_named_pages && s.map_to_single_event);
+    EXPECT_FALSE(s.event_id_from_message_id);
     EXPECT_TRUE(s.device_api_key.empty());
     EXPECT_EQ(s.connect_timeout_ms, 5000u);
     EXPECT_EQ(s.request_timeout_ms, 30000u);
     EXPECT_EQ(s.rate_limits.size(), 9u);
+}
+
+TEST(IterableSettings, WarnsWhenNoPageFlagLetsAnyPageThrough) {
+    SettingsParse p = parse(R"({"apiKey":"k","trackCategorisedPages":false,"trackNamedPages":false})");
+    ASSERT_TRUE(p.ok) << p.error;
+    ASSERT_EQ(p.warnings.size(), 1u);
+    EXPECT_EQ(p.warnings[0], "Settings \"trackAllPages\", \"trackCategorisedPages\" and \"trackNamedPages\" are all "
+                             "false, so every page and screen event fails with \"Invalid page call\" (or \"Invalid "
+                             "screen call\").");
+    EXPECT_TRUE(parse(R"({"apiKey":"k"})").warnings.empty());
+    EXPECT_TRUE(parse(R"({"apiKey":"k","trackCategorisedPages":false})").warnings.empty());
 }
 
 TEST(IterableSettings, DataCenterPicksTheBaseUrl) {

@@ -1,5 +1,5 @@
 // Settings schemas through the `switchyard` executable: `check` lists each setting's problem at
-// its file:line, init gets the defaults, secret settings never show, unusable schemas are refused,
+// its file:line and each plugin init warning, init gets the defaults, secret settings never show, unusable schemas are refused,
 // and `plugins --describe` prints a plugin's settings reference.
 #include <sys/stat.h>
 #include <unistd.h>
@@ -86,6 +86,36 @@ TEST_F(SettingsCli, InitReceivesTheDefaultsAndItsLogNeverShowsASecret) {
         << r.output;
     for (const char *secret : {"tok-cli-secret-43", "pw-cli-secret-44", "hdr-cli-secret-45"})
         EXPECT_EQ(r.output.find(secret), std::string::npos) << secret << " appeared:\n" << r.output;
+}
+
+// A setting that makes a whole message type fail is a warning line at the destination's
+// file:line (the plugin's init warning), not a problem: the exit code stays 0.
+TEST_F(SettingsCli, CheckPrintsThePluginsInitWarningsWithoutFailing) {
+    fs::copy_file(PLUGIN_DIR "/iterable.so", root_ / "plugins" / "iterable.so");
+    auto write_iterable = [&](const std::string &settings_yaml) {
+        std::ofstream(root_ / "config" / "w.yaml") << "workspace: w\n"
+                                                      "destinations:\n"
+                                                      "  - id: it\n"  // line 3
+                                                      "    plugin: iterable\n"
+                                                      "    settings:\n"
+                                                      "      apiKey: it-cli-secret-46\n"
+                                                   << settings_yaml;
+    };
+    write_iterable("      trackCategorisedPages: false\n      trackNamedPages: false\n");
+    CliRun r = check();
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("warning: " + file() + ":3: destination \"it\": Settings \"trackAllPages\", "
+                            "\"trackCategorisedPages\" and \"trackNamedPages\" are all false, so every page and "
+                            "screen event fails with \"Invalid page call\" (or \"Invalid screen call\").\n"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("; 0 problem(s)\n"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("it-cli-secret-46"), std::string::npos) << r.output;
+
+    write_iterable("");  // only apiKey: the dashboard's defaults let named and categorised pages through
+    r = check();
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output.find("warning: "), std::string::npos) << r.output;
 }
 
 TEST_F(SettingsCli, APluginWhoseSchemaIsNotJsonIsRefused) {
