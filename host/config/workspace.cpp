@@ -25,6 +25,7 @@ namespace {
 // Sorted: problems list them in this order. constexpr, so nothing can throw before main (cert-err58-cpp).
 constexpr std::array<std::string_view, 3> kWorkspaceKeys = {"destinations", "sources", "workspace"};
 constexpr std::array<std::string_view, 4> kSourceKeys = {"destinations", "id", "trusted", "write_key"};
+constexpr std::array<std::string_view, 2> kConnectionKeys = {"id", "settings"};
 constexpr std::array<std::string_view, 4> kDestinationKeys = {"delivery", "id", "plugin", "settings"};
 constexpr std::array<std::string_view, 5> kDeliveryKeys = {"backoff_base", "backoff_cap", "batch_size", "retry_window",
                                                            "workers"};
@@ -140,31 +141,59 @@ DeliveryPolicy read_delivery(const FileReader &r, const YAML::Node &map, const s
     return policy;
 }
 
+// A `settings` mapping as compact JSON, with the line of each place in it; false after a problem.
+bool read_settings(const FileReader &r, const YAML::Node &settings, const std::string &key, std::string &json,
+                   std::map<std::string, int> &lines) {
+    if (!settings.IsMap()) {
+        r.problem(settings, key, "must be a mapping of the plugin's settings");
+        return false;
+    }
+    ScalarRewrite expand = [&](const YAML::Node &scalar) -> std::optional<std::string> {
+        if (scalar.Scalar().find("${") == std::string::npos) return std::nullopt;
+        return r.expand(scalar, key).value_or("");
+    };
+    try {
+        json = yaml_to_json(settings, expand).dump();
+        lines = json_pointer_lines(settings);
+        return true;
+    } catch (const nlohmann::json::type_error &) {  // dump() refuses invalid UTF-8
+        r.problem(settings, key, "must be UTF-8 text");
+    } catch (const YAML::BadConversion &e) {  // a key that is a list or a mapping
+        r.problems.push_back(r.file + ":" + std::to_string(e.mark.line + 1) + ": " + key +
+                             ": keys must be plain names, not lists or mappings");
+    }
+    return false;
+}
+
 void read_destination(const FileReader &r, const std::string &workspace, const YAML::Node &node, size_t i,
                       Config &config) {
     const std::string path = "destinations[" + std::to_string(i) + "].";
     if (!node.IsMap()) return r.problem(node, path, "must be a mapping");
     r.check_keys(node, path, kDestinationKeys);
     DestinationConfig d{workspace, read_id(r, node, path).value_or(""), r.string(node, "plugin", path, true).value_or(""),
-                        "{}", {}, r.origin(node), {}};
-    if (const YAML::Node settings = node["settings"]) {
-        if (!settings.IsMap()) return r.problem(settings, path + "settings", "must be a mapping of the plugin's settings");
-        ScalarRewrite expand = [&](const YAML::Node &scalar) -> std::optional<std::string> {
-            if (scalar.Scalar().find("${") == std::string::npos) return std::nullopt;
-            return r.expand(scalar, path + "settings").value_or("");
-        };
-        try {
-            d.settings_json = yaml_to_json(settings, expand).dump();
-            d.settings_lines = json_pointer_lines(settings);
-        } catch (const nlohmann::json::type_error &) {  // dump() refuses invalid UTF-8
-            return r.problem(settings, path + "settings", "must be UTF-8 text");
-        } catch (const YAML::BadConversion &e) {  // a key that is a list or a mapping
-            return r.problems.push_back(r.file + ":" + std::to_string(e.mark.line + 1) + ": " + path +
-                                        "settings: keys must be plain names, not lists or mappings");
-        }
-    }
+                        "{}", {}, r.origin(node), {}, {}};
+    if (const YAML::Node settings = node["settings"])
+        if (!read_settings(r, settings, path + "settings", d.settings_json, d.settings_lines)) return;
     if (node["delivery"]) d.delivery = read_delivery(r, node["delivery"], path + "delivery");
     if (!d.id.empty()) config.destinations.push_back(std::move(d));
+}
+
+// One entry of a source's `destinations`: a destination id, or `{id: …, settings: {…}}` whose
+// settings override the destination's for this source's events.
+void read_connection(const FileReader &r, const YAML::Node &entry, const std::string &path, SourceConfig &s) {
+    if (!entry.IsScalar() && !entry.IsMap())
+        return r.problem(entry, path, "must be a destination id or a mapping with \"id\" and \"settings\"");
+    if (entry.IsMap()) r.check_keys(entry, path + ".", kConnectionKeys);
+    const std::optional<std::string> id = entry.IsScalar() ? entry.Scalar() : read_id(r, entry, path + ".");
+    if (!id) return;
+    const std::string key = s.workspace + "/" + *id;
+    if (std::find(s.destinations.begin(), s.destinations.end(), key) != s.destinations.end())
+        return r.problem(entry, path, "destination \"" + *id + "\" is listed twice");
+    s.destinations.push_back(key);
+    if (!entry.IsMap() || !entry["settings"]) return;
+    ConnectionOverride override_of{"{}", {}, r.origin(entry)};
+    if (read_settings(r, entry["settings"], path + ".settings", override_of.settings_json, override_of.settings_lines))
+        s.overrides.emplace(key, std::move(override_of));
 }
 
 // A write key travels as an HTTP Basic user name; one of these in it is a quoting slip.
@@ -175,12 +204,13 @@ void read_source(const FileReader &r, const std::string &workspace, const YAML::
     if (!node.IsMap()) return r.problem(node, path, "must be a mapping");
     r.check_keys(node, path, kSourceKeys);
     SourceConfig s{workspace, read_id(r, node, path).value_or(""), r.string(node, "write_key", path, true).value_or(""),
-                   {}, false, r.origin(node)};
+                   {}, false, r.origin(node), {}};
     log::add_secret(s.write_key);  // a literal write key is as secret as one from the environment
     const YAML::Node targets = node["destinations"];
     if (targets && !targets.IsSequence()) r.problem(targets, path + "destinations", "must be a list of destination ids");
     if (targets && targets.IsSequence())
-        for (const auto &t : targets) s.destinations.push_back(workspace + "/" + t.Scalar());
+        for (size_t t = 0; t < targets.size(); ++t)
+            read_connection(r, targets[t], path + "destinations[" + std::to_string(t) + "]", s);
     if (s.write_key.find_first_of(kNotInAWriteKey) != std::string::npos) {  // never print the key itself
         r.problem(node["write_key"], path + "write_key", "must not contain spaces, line breaks or quotes");
         s.write_key.clear();
@@ -266,6 +296,7 @@ std::vector<std::string> accepted_key_paths() {
     const std::pair<std::string_view, std::span<const std::string_view>> tables[] = {
         {"", kWorkspaceKeys},
         {"sources[].", kSourceKeys},
+        {"sources[].destinations[].", kConnectionKeys},
         {"destinations[].", kDestinationKeys},
         {"destinations[].delivery.", kDeliveryKeys}};
     std::vector<std::string> paths;

@@ -37,7 +37,18 @@ struct DestinationConfig {
     DeliveryPolicy delivery;
     ConfigOrigin origin;
     std::map<std::string, int> settings_lines;  // JSON pointer into the settings → its line, for problems
+    // Set when these are a connection's merged settings (routing/connection_settings.h): the source
+    // whose override they hold, named by every problem with them.
+    std::string source;
     std::string key() const { return workspace + "/" + id; }
+};
+
+// A source's own settings for one of its destinations, `{id: …, settings: {…}}` in its list:
+// they override the destination's settings, key by key, for that source's events.
+struct ConnectionOverride {
+    std::string settings_json;                  // compact JSON object, references expanded
+    std::map<std::string, int> settings_lines;  // as DestinationConfig's; "" is the `settings` mapping
+    ConfigOrigin origin;                        // the list entry
 };
 
 struct SourceConfig {
@@ -47,6 +58,7 @@ struct SourceConfig {
     std::vector<std::string> destinations;  // destination keys
     bool trusted = false;                   // may send pre-built destination requests (Reverse ETL)
     ConfigOrigin origin;
+    std::map<std::string, ConnectionOverride> overrides;  // by destination key; the entries with settings
 };
 
 struct Config {

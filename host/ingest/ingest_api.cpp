@@ -168,7 +168,8 @@ void IngestApi::store_events(httplib::Response &res, const IngestSource &source,
     for (size_t i = 0; i < events.size(); ++i) {
         std::vector<std::string> destinations = destinations_for(source, events[i].facts, verdicts[i]);
         if (destinations.empty() && !source.destinations.empty()) continue;  // filtered out everywhere: no job
-        incoming.push_back(IncomingEvent{std::move(events[i].payload), std::move(events[i].user_key), std::move(destinations)});
+        incoming.push_back(IncomingEvent{std::move(events[i].payload), std::move(events[i].user_key), std::move(destinations),
+                                         source.source_id});
     }
     try {
         // A source with no destination connected has nothing to deliver: nothing to keep.

@@ -132,16 +132,20 @@ void Reloader::report_changes(const std::string &trigger, const Snapshot &before
                               const std::vector<LoadedPlugin> &plugins_before,
                               const std::vector<LoadedPlugin> &plugins_after) {
     std::vector<std::string> changes = plugin_changes(plugins_before, plugins_after);
-    std::vector<std::string> added, recreated, redelivered;
+    std::vector<std::string> added, recreated, redelivered, connections;
     for (const auto &[key, live] : after.destinations) {
         auto old = before.destinations.find(key);
         if (old == before.destinations.end()) added.push_back(key);
         else if (old->second.instance != live.instance) recreated.push_back(key);
         else if (!(old->second.config.delivery == live.config.delivery)) redelivered.push_back(key);
+        for (const auto &[source, connection] : live.connections)
+            if (old == before.destinations.end() || old->second.instance_for(source) != connection.instance)
+                connections.push_back(key + " (source " + source + ")");
     }
     if (!added.empty()) changes.push_back("destinations added: " + joined(added));
     if (!recreated.empty()) changes.push_back("destinations recreated: " + joined(recreated));
     if (!redelivered.empty()) changes.push_back("delivery settings changed: " + joined(redelivered));
+    if (!connections.empty()) changes.push_back("connections with their own settings built: " + joined(connections));
     if (*before.sources != *after.sources) changes.emplace_back("sources changed");
     log::info("reload", "Reload (" + trigger + ") applied generation " + std::to_string(after.generation) +
                             (changes.empty() ? "." : ": " + joined(changes, "; ") + "."));

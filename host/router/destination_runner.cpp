@@ -9,6 +9,7 @@
 #include "host/delivery/event_outcome.h"
 #include "host/filtering/filtered_events_metric.h"
 #include "host/log/log.h"
+#include "host/router/connection_batches.h"
 #include "host/router/retry_policy.h"
 
 namespace switchyard {
@@ -56,13 +57,13 @@ SettledBatch settled_batch(const std::vector<EventOutcome> &outcomes, const std:
 }  // namespace
 
 DestinationRunner::DestinationRunner(std::string key, DeliveryPolicy policy, Store &store, Metrics &metrics,
-                                     std::function<std::shared_ptr<const Destination>()> instance,
+                                     std::function<std::shared_ptr<const LiveDestination>()> live,
                                      std::shared_ptr<WakeSignal> jobs_added, std::shared_ptr<DeliveryHealth> health)
     : key_(std::move(key)),
       policy_(policy),
       store_(store),
       metrics_(metrics),
-      instance_(std::move(instance)),
+      live_(std::move(live)),
       jobs_added_(std::move(jobs_added)),
       health_(std::move(health)) {}
 
@@ -83,9 +84,9 @@ void DestinationRunner::stop() {
 void DestinationRunner::work() {
     while (!stopping_) {
         const uint64_t seen = jobs_added_->generation();
-        std::shared_ptr<const Destination> destination = instance_();
+        std::shared_ptr<const LiveDestination> live = live_();
         std::vector<Job> jobs;
-        if (destination) {
+        if (live) {
             try {
                 jobs = claim();
             } catch (const std::exception &e) {
@@ -95,11 +96,12 @@ void DestinationRunner::work() {
             }
         }
         if (jobs.empty()) {
+            live.reset();  // it holds the whole snapshot: an idle worker must not keep old instances alive
             idle(seen, std::chrono::steady_clock::now());
             continue;
         }
         if (jobs.size() == policy_.batch_size) jobs_added_->notify();  // likely more: idle peers claim too
-        deliver(destination, jobs);
+        deliver(*live, jobs);
         release_users(jobs);
     }
 }
@@ -144,13 +146,30 @@ std::shared_ptr<Pacer> DestinationRunner::pacer_for(const std::shared_ptr<const 
     return pacer_;
 }
 
-void DestinationRunner::deliver(const std::shared_ptr<const Destination> &destination, const std::vector<Job> &jobs) {
+// Jobs of sources with their own instance go through it, in batches split so that no user's
+// order breaks (connection_batches.h); the deferred ones are claimed again next round. One pacer
+// for the destination, whatever the instance: the API's limits are the destination's.
+void DestinationRunner::deliver(const LiveDestination &live, const std::vector<Job> &jobs) {
+    const std::shared_ptr<Pacer> pacer = pacer_for(live.instance);
+    if (live.connections.empty()) return deliver(live.instance, *pacer, jobs);
+    const ConnectionSplit split = split_by_connection(
+        jobs, [&](const Job &job) { return live.connections.contains(job.source) ? job.source : std::string(); });
+    for (const ConnectionBatch &batch : split.batches) {
+        std::vector<Job> part;
+        part.reserve(batch.jobs.size());
+        for (size_t i : batch.jobs) part.push_back(jobs[i]);
+        deliver(live.instance_for(batch.connection), *pacer, part);
+    }
+}
+
+void DestinationRunner::deliver(const std::shared_ptr<const Destination> &destination, Pacer &pacer,
+                                const std::vector<Job> &jobs) {
     std::vector<sy_borrowed_str> events;
     events.reserve(jobs.size());
     for (const Job &job : jobs) events.push_back({job.payload.data(), job.payload.size()});
     std::vector<EventOutcome> outcomes;
     if (const TransformResult result = destination->transform(events, destination->plugin().max_events_per_request())) {
-        outcomes = send_all(*destination, *pacer_for(destination), *result, jobs.size());
+        outcomes = send_all(*destination, pacer, *result, jobs.size());
     } else {
         log::warn("router:" + key_, result.problem() + "; its " + std::to_string(jobs.size()) + " events will be retried.");
         outcomes.assign(jobs.size(), EventOutcome{SY_RETRY, 0, result.problem(), 0, true, false});

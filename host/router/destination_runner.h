@@ -19,18 +19,20 @@
 #include "host/plugin/destination.h"
 #include "host/router/delivery_health.h"
 #include "host/router/wake_signal.h"
+#include "host/routing/snapshot.h"
 #include "host/store/store.h"
 
 namespace switchyard {
 
 class DestinationRunner {
    public:
-    // `instance()` returns the destination's live instance in the snapshot in force, or null
-    // when the destination is gone; it is asked once per batch, so a reload takes effect at the
-    // next batch while in-flight batches finish on the instance they started with. `jobs_added`
+    // `live()` returns the destination in the snapshot in force (its instance, and those of its
+    // connections with their own settings), or null when the destination is gone; it is asked once
+    // per batch, so a reload takes effect at the next batch while in-flight batches finish on the
+    // instances they started with. `jobs_added`
     // is notified when jobs arrive for the destination; `health` hears how each batch fared.
     DestinationRunner(std::string key, DeliveryPolicy policy, Store &store, Metrics &metrics,
-                      std::function<std::shared_ptr<const Destination>()> instance,
+                      std::function<std::shared_ptr<const LiveDestination>()> live,
                       std::shared_ptr<WakeSignal> jobs_added, std::shared_ptr<DeliveryHealth> health);
     ~DestinationRunner();
 
@@ -43,7 +45,8 @@ class DestinationRunner {
     void idle(uint64_t seen, std::chrono::steady_clock::time_point found_nothing_at);
     void remember_retry(int64_t next_attempt_ms);
     std::vector<Job> claim();
-    void deliver(const std::shared_ptr<const Destination> &destination, const std::vector<Job> &jobs);
+    void deliver(const LiveDestination &live, const std::vector<Job> &jobs);
+    void deliver(const std::shared_ptr<const Destination> &destination, Pacer &pacer, const std::vector<Job> &jobs);
     std::vector<EventOutcome> send_all(const Destination &destination, Pacer &pacer, const TransformRead &result,
                                        size_t event_count);
     void settle(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes);
@@ -56,7 +59,7 @@ class DestinationRunner {
     const DeliveryPolicy policy_;
     Store &store_;
     Metrics &metrics_;
-    const std::function<std::shared_ptr<const Destination>()> instance_;
+    const std::function<std::shared_ptr<const LiveDestination>()> live_;
 
     std::mutex claim_mutex_;               // claim + marking users busy is one step
     std::set<std::string, std::less<>> busy_users_;

@@ -22,10 +22,11 @@ Router::Router(Store &store, Metrics &metrics) : store_(store), metrics_(metrics
 
 Router::~Router() { stop(); }
 
-std::shared_ptr<const Destination> Router::instance_of(const std::string &key) const {
+// Shares ownership of the whole snapshot: a batch keeps its instances however many reloads pass.
+std::shared_ptr<const LiveDestination> Router::live_of(const std::string &key) const {
     std::lock_guard lock(snapshot_mutex_);
     auto it = snapshot_->destinations.find(key);
-    return it == snapshot_->destinations.end() ? nullptr : it->second.instance;
+    return it == snapshot_->destinations.end() ? nullptr : std::shared_ptr<const LiveDestination>(snapshot_, &it->second);
 }
 
 void Router::apply(const std::shared_ptr<const Snapshot> &snapshot) {
@@ -48,7 +49,7 @@ void Router::apply(const std::shared_ptr<const Snapshot> &snapshot) {
     for (const auto &[key, live] : snapshot->destinations) {
         if (runners_.contains(key)) continue;
         auto runner = std::make_unique<DestinationRunner>(key, live.config.delivery, store_, metrics_,
-                                                          [this, key = key] { return instance_of(key); }, signal_of(key),
+                                                          [this, key = key] { return live_of(key); }, signal_of(key),
                                                           health_of(key));
         runner->start();
         runners_.emplace(key, std::move(runner));

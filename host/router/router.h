@@ -36,7 +36,7 @@ class Router {
     std::map<std::string, LastError> last_errors() const;
 
    private:
-    std::shared_ptr<const Destination> instance_of(const std::string &key) const;
+    std::shared_ptr<const LiveDestination> live_of(const std::string &key) const;
     std::shared_ptr<WakeSignal> signal_of(std::string_view key);
     std::shared_ptr<DeliveryHealth> health_of(const std::string &key);
 

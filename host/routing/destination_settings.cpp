@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/filtering/filter_settings.h"
+#include "host/routing/connection_settings.h"
 #include "host/plugin/settings_schema.h"
 
 namespace switchyard {
@@ -23,7 +24,7 @@ int line_of(const DestinationConfig &d, std::string pointer) {
 
 std::string problem_line(const DestinationConfig &d, const std::string &pointer, const std::string &path,
                          const std::string &what) {
-    return d.origin.file + ":" + std::to_string(line_of(d, pointer)) + ": destination \"" + d.id + "\": " + path + ": " + what;
+    return d.origin.file + ":" + std::to_string(line_of(d, pointer)) + ": " + settings_owner(d) + ": " + path + ": " + what;
 }
 
 // "settings.whitelistedEvents[0].eventName" for "/whitelistedEvents/0/eventName".
@@ -55,7 +56,7 @@ DestinationSettings check_destination_settings(const DestinationConfig &d, const
     CheckedSettings checked = check_settings(plugin.settings_schema(), d.settings_json);
     std::vector<std::pair<int, std::string>> by_line;  // in file order, as an operator reads them
     for (const SettingProblem &p : checked.problems)
-        by_line.emplace_back(line_of(d, p.pointer), "destination \"" + d.id + "\": " + p.path + ": " + p.what);
+        by_line.emplace_back(line_of(d, p.pointer), settings_owner(d) + ": " + p.path + ": " + p.what);
     std::stable_sort(by_line.begin(), by_line.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
     DestinationSettings out{std::move(checked.completed_json), {}};
     for (const auto &[line, what] : by_line) out.problems.push_back(d.origin.file + ":" + std::to_string(line) + ": " + what);

@@ -3,6 +3,10 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
+#include "host/filtering/filter_settings.h"
+#include "host/routing/connection_settings.h"
 #include "host/routing/destination_settings.h"
 #include "host/routing/secret_settings.h"
 
@@ -42,11 +46,100 @@ bool plugin_removed(const Snapshot *previous, const DestinationConfig &d) {
 // Before any init: a plugin may quote or log another destination's key as well as its own.
 void register_every_secret_setting(const Config &config,
                                    const std::vector<std::shared_ptr<const PluginLibrary>> &plugins) {
+    std::map<std::string, const PluginLibrary *> plugin_of;  // by destination key
     for (const DestinationConfig &d : config.destinations)
-        if (auto plugin = find_plugin(plugins, d.plugin)) register_secret_settings(plugin->settings_schema(), d.settings_json);
+        if (auto plugin = find_plugin(plugins, d.plugin)) {
+            register_secret_settings(plugin->settings_schema(), d.settings_json);
+            plugin_of[d.key()] = plugin.get();
+        }
+    for (const SourceConfig &s : config.sources)
+        for (const auto &[key, override_of] : s.overrides)
+            if (auto it = plugin_of.find(key); it != plugin_of.end())
+                register_secret_settings(it->second->settings_schema(), override_of.settings_json);
+}
+
+// A new instance from `d`'s settings, or null with its problems added to `build`.
+std::shared_ptr<Destination> create_instance(const DestinationConfig &d, const std::shared_ptr<const PluginLibrary> &plugin,
+                                             Metrics *metrics, SnapshotBuild &build) {
+    const std::string where = d.origin.where() + ": " + settings_owner(d) + ": ";
+    DestinationSettings settings = check_destination_settings(d, *plugin);
+    build.problems.insert(build.problems.end(), settings.problems.begin(), settings.problems.end());
+    if (!settings.problems.empty()) return nullptr;
+    std::string error;
+    auto instance = Destination::create(plugin, d.key(), settings.completed_json, error, metrics);
+    if (!instance) build.problems.push_back(where + error);
+    else
+        for (const std::string &warning : instance->init_warnings()) build.warnings.push_back(where + warning);
+    return instance;
+}
+
+// What building one snapshot reads, and where it reports.
+struct Building {
+    const Config &config;
+    const std::vector<std::shared_ptr<const PluginLibrary>> &plugins;
+    const Snapshot *previous;
+    Metrics *metrics;
+    SnapshotBuild &build;
+};
+
+bool same_plugin_settings(const std::string &a, const std::string &b) {
+    return filtering::without_host_settings(nlohmann::json::parse(a, nullptr, false)) ==
+           filtering::without_host_settings(nlohmann::json::parse(b, nullptr, false));
+}
+
+// The connection `previous` runs for `merged`, when its plugin library and settings are unchanged.
+const LiveConnection *reusable_connection(const Snapshot *previous, const DestinationConfig &merged,
+                                          const PluginLibrary &plugin) {
+    if (previous == nullptr) return nullptr;
+    auto live = previous->destinations.find(merged.key());
+    if (live == previous->destinations.end()) return nullptr;
+    auto c = live->second.connections.find(merged.source);
+    if (c == live->second.connections.end()) return nullptr;
+    const bool same = &c->second.instance->plugin() == &plugin && c->second.settings_json == merged.settings_json;
+    return same ? &c->second : nullptr;
+}
+
+// The instance a connection's merged settings need, when they differ from the destination's in
+// more than the host's own keys: the previous one when nothing changed, else a new one.
+void add_connection(const Building &b, LiveDestination &live, const DestinationConfig &merged) {
+    if (same_plugin_settings(merged.settings_json, live.config.settings_json)) return;
+    const std::shared_ptr<const PluginLibrary> plugin = find_plugin(b.plugins, merged.plugin);
+    if (const LiveConnection *old = reusable_connection(b.previous, merged, *plugin)) {
+        live.connections.emplace(merged.source, *old);
+        return;
+    }
+    if (auto instance = create_instance(merged, plugin, b.metrics, b.build))
+        live.connections.emplace(merged.source, LiveConnection{merged.settings_json, std::move(instance)});
+}
+
+// Each destination of `s` with its filter; a connection with an override gets its own.
+IngestSource ingest_source(const Building &b, const SourceConfig &s,
+                           const std::map<std::string, filtering::DeliveryFilter> &filters, Snapshot &snapshot) {
+    IngestSource source{s.write_key, s.workspace, s.id, s.destinations, s.trusted, {}};
+    for (const std::string &key : s.destinations) {
+        const auto override_of = s.overrides.find(key);
+        const auto destination = std::find_if(b.config.destinations.begin(), b.config.destinations.end(),
+                                              [&](const DestinationConfig &d) { return d.key() == key; });
+        if (override_of == s.overrides.end() || destination == b.config.destinations.end()) {
+            source.filters.push_back(filters.contains(key) ? filters.at(key) : filtering::DeliveryFilter{});
+            continue;
+        }
+        const DestinationConfig merged = merge_connection_settings(*destination, s.id, override_of->second);
+        DestinationFilter filter = read_destination_filter(merged);
+        b.build.problems.insert(b.build.problems.end(), filter.problems.begin(), filter.problems.end());
+        source.filters.push_back(std::move(filter.filter));
+        if (auto live = snapshot.destinations.find(key); live != snapshot.destinations.end())
+            add_connection(b, live->second, merged);
+    }
+    return source;
 }
 
 }  // namespace
+
+const std::shared_ptr<Destination> &LiveDestination::instance_for(std::string_view source_id) const {
+    auto connection = connections.find(source_id);
+    return connection == connections.end() ? instance : connection->second.instance;
+}
 
 SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared_ptr<const PluginLibrary>> &plugins,
                              uint64_t generation, const Snapshot *previous, Metrics *metrics) {
@@ -56,7 +149,6 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
     register_every_secret_setting(config, plugins);
     std::map<std::string, filtering::DeliveryFilter> filters;  // by destination key; read once per snapshot
     for (const DestinationConfig &d : config.destinations) {
-        const std::string where = d.origin.where() + ": destination \"" + d.id + "\": ";
         DestinationFilter filter = read_destination_filter(d);
         build.problems.insert(build.problems.end(), filter.problems.begin(), filter.problems.end());
         filters.emplace(d.key(), std::move(filter.filter));
@@ -66,31 +158,17 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
             continue;
         }
         if (!plugin) {
-            build.problems.push_back(where + "no plugin named \"" + d.plugin + "\" (loaded: " + plugin_names(plugins) + ")");
+            build.problems.push_back(d.origin.where() + ": destination \"" + d.id + "\": no plugin named \"" + d.plugin +
+                                     "\" (loaded: " + plugin_names(plugins) + ")");
             continue;
         }
         std::shared_ptr<Destination> instance = reusable(previous, d, *plugin);
-        std::string error;
-        if (!instance) {
-            DestinationSettings settings = check_destination_settings(d, *plugin);
-            build.problems.insert(build.problems.end(), settings.problems.begin(), settings.problems.end());
-            if (!settings.problems.empty()) continue;
-            instance = Destination::create(plugin, d.key(), settings.completed_json, error, metrics);
-            if (instance)
-                for (const std::string &warning : instance->init_warnings()) build.warnings.push_back(where + warning);
-        }
-        if (!instance) {
-            build.problems.push_back(where + error);
-            continue;
-        }
-        snapshot->destinations.emplace(d.key(), LiveDestination{d, std::move(instance)});
+        if (!instance) instance = create_instance(d, plugin, metrics, build);
+        if (instance) snapshot->destinations.emplace(d.key(), LiveDestination{d, std::move(instance), {}});
     }
     auto sources = std::make_shared<SourceTable>();
-    for (const SourceConfig &s : config.sources) {
-        std::vector<filtering::DeliveryFilter> source_filters;
-        for (const std::string &key : s.destinations) source_filters.push_back(filters[key]);
-        sources->push_back({s.write_key, s.workspace, s.id, s.destinations, s.trusted, std::move(source_filters)});
-    }
+    const Building building{config, plugins, previous, metrics, build};
+    for (const SourceConfig &s : config.sources) sources->push_back(ingest_source(building, s, filters, *snapshot));
     snapshot->sources = std::move(sources);
     if (build.problems.empty()) build.snapshot = std::move(snapshot);
     return build;
@@ -98,8 +176,13 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
 
 bool same_routing(const Snapshot &a, const Snapshot &b) {
     auto same_destination = [](const auto &x, const auto &y) {
+        const auto same_connection = [](const auto &c, const auto &d) {
+            return c.first == d.first && c.second.instance == d.second.instance;
+        };
         return x.first == y.first && x.second.instance == y.second.instance &&
-               x.second.config.delivery == y.second.config.delivery;
+               x.second.config.delivery == y.second.config.delivery &&
+               std::equal(x.second.connections.begin(), x.second.connections.end(), y.second.connections.begin(),
+                          y.second.connections.end(), same_connection);
     };
     return *a.sources == *b.sources &&
            std::equal(a.destinations.begin(), a.destinations.end(), b.destinations.begin(), b.destinations.end(),

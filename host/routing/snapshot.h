@@ -16,9 +16,20 @@
 
 namespace switchyard {
 
+// A source whose override (workspace `{id, settings}`) gives the destination other plugin
+// settings: its own instance, made from the merged settings (connection_settings.h).
+struct LiveConnection {
+    std::string settings_json;  // merged, as written: what a reload compares
+    std::shared_ptr<Destination> instance;
+};
+
 struct LiveDestination {
     DestinationConfig config;
     std::shared_ptr<Destination> instance;
+    // By source id. Events of every other source, and jobs stored without a source or of a source
+    // since removed, go through `instance`.
+    std::map<std::string, LiveConnection, std::less<>> connections;
+    const std::shared_ptr<Destination> &instance_for(std::string_view source_id) const;
 };
 
 struct Snapshot {
@@ -41,8 +52,10 @@ struct SnapshotBuild {
 // marks secret (secret_settings.h) and checking each destination's settings against that schema
 // (destination_settings.h): init receives them with the schema's defaults filled in. All-or-nothing:
 // any problem and no snapshot is returned, so a half-configured destination never runs.
-// With the `previous` snapshot (a reload), a destination whose plugin library and settings are
-// unchanged keeps its instance, and one whose plugin was removed since is suspended. New
+// A source's override is merged into its destination's settings per connection: the connection
+// gets its own filter, and its own instance when the merged plugin settings differ.
+// With the `previous` snapshot (a reload), a destination or connection whose plugin library and
+// settings are unchanged keeps its instance, and one whose plugin was removed since is suspended. New
 // instances count their plugin metrics into `metrics` when given.
 SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared_ptr<const PluginLibrary>> &plugins,
                              uint64_t generation, const Snapshot *previous = nullptr, Metrics *metrics = nullptr);

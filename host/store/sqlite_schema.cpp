@@ -72,6 +72,12 @@ CREATE TRIGGER dead_letter_removed AFTER DELETE ON dead_letters BEGIN
   UPDATE dead_letter_count SET letters = letters - 1 WHERE destination = OLD.destination;
 END;
 )sql",
+    // Version 4: the source of each event, kept through dead-lettering and replay, so that
+    // delivery uses the instance of that source's connection (a per-source settings override).
+    R"sql(
+ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE dead_letters ADD COLUMN source TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

@@ -9,7 +9,7 @@ namespace switchyard {
 // Used under the writer mutex only.
 struct SqliteStore::WriterStatements {
     explicit WriterStatements(sqlite::Connection &c)
-        : insert_event(c, "INSERT INTO events(payload, created_ms) VALUES(?1, ?2)"),
+        : insert_event(c, "INSERT INTO events(payload, created_ms, source) VALUES(?1, ?2, ?3)"),
           insert_job(c, "INSERT INTO jobs(event_id, destination, user_key, created_ms) VALUES(?1, ?2, ?3, ?4)"),
           delete_job(c, "DELETE FROM jobs WHERE id = ?1 RETURNING event_id, destination"),
           add_depth(c, "INSERT INTO queue_depth(destination, jobs) VALUES(?1, ?2) "
@@ -20,12 +20,13 @@ struct SqliteStore::WriterStatements {
                        "first_failure_ms = CASE first_failure_ms WHEN 0 THEN ?4 ELSE first_failure_ms END "
                        "WHERE id = ?1"),
           bury_job(c, "INSERT INTO dead_letters(job_id, destination, user_key, payload, reason, attempts, "
-                      "created_ms, failed_ms) SELECT j.id, j.destination, j.user_key, e.payload, ?2, j.attempts + 1, "
-                      "j.created_ms, ?3 FROM jobs j JOIN events e ON e.id = j.event_id WHERE j.id = ?1"),
+                      "created_ms, failed_ms, source) SELECT j.id, j.destination, j.user_key, e.payload, ?2, "
+                      "j.attempts + 1, j.created_ms, ?3, e.source FROM jobs j JOIN events e ON e.id = j.event_id "
+                      "WHERE j.id = ?1"),
           dead_letters_all(c, "SELECT id FROM dead_letters ORDER BY job_id"),
           dead_letters_of(c, "SELECT id FROM dead_letters WHERE destination = ?1 ORDER BY job_id"),
           dead_letter_order(c, "SELECT job_id, destination FROM dead_letters WHERE id = ?1"),
-          revive_event(c, "INSERT INTO events(payload, created_ms) SELECT payload, created_ms FROM dead_letters "
+          revive_event(c, "INSERT INTO events(payload, created_ms, source) SELECT payload, created_ms, source FROM dead_letters "
                           "WHERE id = ?1"),
           revive_job(c, "INSERT INTO jobs(event_id, destination, user_key, created_ms) "
                         "SELECT ?2, destination, user_key, created_ms FROM dead_letters WHERE id = ?1 "
@@ -46,7 +47,7 @@ struct SqliteStore::ReaderStatements {
     explicit ReaderStatements(sqlite::Connection &c)
         : pending_jobs(c, "SELECT id, user_key, next_attempt_ms, attempts, created_ms, first_failure_ms, event_id "
                           "FROM jobs WHERE destination = ?1 ORDER BY id LIMIT ?2"),
-          payload(c, "SELECT payload FROM events WHERE id = ?1"),
+          payload(c, "SELECT payload, source FROM events WHERE id = ?1"),
           queue_stats(c, "SELECT destination, jobs, (SELECT MIN(created_ms) FROM jobs WHERE jobs.destination = "
                          "queue_depth.destination) FROM queue_depth WHERE jobs > 0"),
           dead_letters_all(c, "SELECT id, destination, user_key, payload, reason, attempts, created_ms, failed_ms "

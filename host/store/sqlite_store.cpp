@@ -80,7 +80,7 @@ void SqliteStore::write_pending(std::span<const PendingWrite *const> writes) {
 void SqliteStore::write_append(std::span<const IncomingEvent> events, int64_t now_ms, DepthChanges &depth) {
     for (const IncomingEvent &event : events) {
         if (event.destinations.empty()) continue;  // nothing would ever deliver it
-        write_->insert_event.bind(1, event.payload).bind(2, now_ms).run();
+        write_->insert_event.bind(1, event.payload).bind(2, now_ms).bind(3, event.source).run();
         const int64_t event_id = writer_.last_insert_id();
         for (const std::string &destination : event.destinations) {
             write_->insert_job.bind(1, event_id).bind(2, destination).bind(3, event.user_key).bind(4, now_ms).run();
@@ -121,7 +121,9 @@ std::vector<Job> SqliteStore::claim(std::string_view destination, size_t limit, 
     sqlite::Statement &payload = read_->payload;
     for (size_t i = 0; i < jobs.size(); ++i) {
         sqlite::ResetOnExit reset(payload);
-        if (payload.bind(1, event_ids[i]).step()) jobs[i].payload = payload.text(0);
+        if (!payload.bind(1, event_ids[i]).step()) continue;
+        jobs[i].payload = payload.text(0);
+        jobs[i].source = payload.text(1);
     }
     snapshot.commit();
     return jobs;

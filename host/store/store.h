@@ -21,6 +21,7 @@ struct IncomingEvent {
     std::string payload;                    // the final RudderStack message, JSON text
     std::string user_key;                   // userId, else anonymousId: per-user order key
     std::vector<std::string> destinations;  // destination keys ("<workspace>/<destination id>")
+    std::string source = {};                // the source's id: picks its connection's instance at delivery
 };
 
 struct Job {
@@ -31,6 +32,7 @@ struct Job {
     uint32_t attempts = 0;          // sends tried so far
     int64_t created_ms = 0;         // when the event was accepted
     int64_t first_failure_ms = 0;   // when the first failed attempt happened; 0 if none yet
+    std::string source = {};        // the event's source id; empty for events stored before sources were kept
 };
 
 enum class Settlement { delivered, retry, dead };

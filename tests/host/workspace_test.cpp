@@ -166,6 +166,72 @@ sources:
     EXPECT_FALSE(load.config.sources[2].trusted);
 }
 
+// A source's destinations: plain ids, or {id, settings} whose settings override the destination's.
+TEST(Workspace, ASourceListsDestinationsByIdOrWithItsOwnSettings) {
+    WorkspaceDir dir;
+    dir.write("w.yaml", R"(workspace: w
+sources:
+  - id: app
+    write_key: k1
+    destinations:
+      - hook
+      - id: iterable
+        settings:
+          eventFilteringOption: blacklistedEvents
+          blacklistedEvents: [{eventName: Ping}]
+      - id: other
+destinations:
+  - id: hook
+    plugin: webhook
+  - id: iterable
+    plugin: iterable
+  - id: other
+    plugin: iterable
+)");
+    ConfigLoad load = load_config_dir(dir.path(), env_of({}));
+    ASSERT_EQ(load.problems, std::vector<std::string>{});
+    ASSERT_EQ(load.config.sources.size(), 1u);
+    const SourceConfig &app = load.config.sources[0];
+    EXPECT_EQ(app.destinations, (std::vector<std::string>{"w/hook", "w/iterable", "w/other"}));
+    ASSERT_EQ(app.overrides.size(), 1u);  // `{id: other}` overrides nothing
+    const ConnectionOverride &o = app.overrides.at("w/iterable");
+    EXPECT_EQ(o.settings_json, R"({"blacklistedEvents":[{"eventName":"Ping"}],"eventFilteringOption":"blacklistedEvents"})");
+    EXPECT_EQ(o.origin.line, 7);
+    EXPECT_EQ(o.settings_lines.at(""), 9);
+    EXPECT_EQ(o.settings_lines.at("/blacklistedEvents"), 10);
+}
+
+TEST(Workspace, ADestinationEntryIsReadStrictlyWithFileAndLine) {
+    WorkspaceDir dir;
+    const std::string file = dir.write("w.yaml", R"(workspace: w
+sources:
+  - id: app
+    write_key: k1
+    destinations:
+      - id: hook
+        setings: {url: x}
+      - [hook]
+      - settings: {}
+      - id: hook
+      - id: other
+        settings: [a]
+destinations:
+  - id: hook
+    plugin: webhook
+  - id: other
+    plugin: webhook
+)");
+    ConfigLoad load = load_config_dir(dir.path(), env_of({}));
+    const std::vector<std::string> expected = {
+        file + ":7: sources[0].destinations[0].setings: unknown key (valid: id, settings)",
+        file + ":8: sources[0].destinations[1]: must be a destination id or a mapping with \"id\" and \"settings\"",
+        file + ":9: sources[0].destinations[2].id: is required",
+        file + ":10: sources[0].destinations[3]: destination \"hook\" is listed twice",
+        file + ":12: sources[0].destinations[4].settings: must be a mapping of the plugin's settings",
+    };
+    EXPECT_EQ(load.problems, expected);
+}
+
 TEST(Workspace, InvalidYamlIsReportedWithItsLine) {
     WorkspaceDir dir;
     const std::string file = dir.write("broken.yaml", "workspace: w\nsources: [\n");

@@ -106,7 +106,8 @@ TEST_F(PurgeTest, AnOlderDatabaseGetsItsDeadLettersCountedWhenOpened) {
     ASSERT_EQ(sqlite3_open((dir.path() / "switchyard.db").c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
                            "DROP TRIGGER dead_letter_added; DROP TRIGGER dead_letter_removed; "
-                           "DROP TABLE dead_letter_count; PRAGMA user_version = 2;",
+                           "DROP TABLE dead_letter_count; ALTER TABLE events DROP COLUMN source; "
+                           "ALTER TABLE dead_letters DROP COLUMN source; PRAGMA user_version = 2;",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);

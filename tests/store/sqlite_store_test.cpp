@@ -54,6 +54,26 @@ TEST_F(SqliteStoreTest, ClaimReturnsDueJobsInArrivalOrderWithTheirPayload) {
     EXPECT_TRUE(store->claim("acme/other", 10, kNow, nobody_busy).empty());
 }
 
+// Delivery picks the instance of the event's connection by its source: it must survive a dead
+// letter and its replay.
+TEST_F(SqliteStoreTest, EachJobKeepsItsEventsSourceThroughDeadLetterAndReplay) {
+    IncomingEvent from_app = event("u1", "a");
+    from_app.source = "app";
+    store->append(std::vector{from_app, event("u2", "b")}, kNow);
+    std::vector<Job> jobs = claim();
+    ASSERT_EQ(jobs.size(), 2u);
+    EXPECT_EQ(jobs[0].source, "app");
+    EXPECT_EQ(jobs[1].source, "");
+    const JobSettlement dead{jobs[0].id, Settlement::dead, 0, "refused"};
+    store->settle(std::span(&dead, 1), kNow);
+    deliver({jobs[1]});
+    ASSERT_EQ(store->replay(kDest, {}, kNow), 1u);
+    jobs = claim();
+    ASSERT_EQ(jobs.size(), 1u);
+    EXPECT_EQ(jobs[0].payload, "a");
+    EXPECT_EQ(jobs[0].source, "app");
+}
+
 TEST_F(SqliteStoreTest, OnePayloadPerEventAndItGoesWithItsLastJob) {
     const std::vector<IncomingEvent> events = {event("u1", "{}", {kDest, "acme/amplitude"}), event("u1", "{}", {})};
     store->append(events, kNow);
@@ -172,7 +192,8 @@ TEST_F(SqliteStoreTest, AnOlderDatabaseGetsItsQueueDepthCountedWhenOpened) {
     ASSERT_EQ(sqlite3_open((dir.path() / "switchyard.db").c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
                            "DROP TABLE queue_depth; DROP TRIGGER dead_letter_added; DROP TRIGGER dead_letter_removed; "
-                           "DROP TABLE dead_letter_count; PRAGMA user_version = 1;",  // what versions 2 and 3 added
+                           "DROP TABLE dead_letter_count; ALTER TABLE events DROP COLUMN source; "
+                           "ALTER TABLE dead_letters DROP COLUMN source; PRAGMA user_version = 1;",  // what 2-4 added
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
