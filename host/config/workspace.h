@@ -47,6 +47,7 @@ struct SourceConfig {
     std::vector<std::string> destinations;  // destination keys
     bool trusted = false;                   // may send pre-built destination requests (Reverse ETL)
     ConfigOrigin origin;
+    std::vector<std::string> allowed_origins = {};  // web origins whose pages may send, lower case; empty: any
 };
 
 struct Config {

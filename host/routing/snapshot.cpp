@@ -89,7 +89,7 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
     for (const SourceConfig &s : config.sources) {
         std::vector<filtering::DeliveryFilter> source_filters;
         for (const std::string &key : s.destinations) source_filters.push_back(filters[key]);
-        sources->push_back({s.write_key, s.workspace, s.id, s.destinations, s.trusted, std::move(source_filters)});
+        sources->push_back({s.write_key, s.workspace, s.id, s.destinations, s.trusted, std::move(source_filters), s.allowed_origins});
     }
     snapshot->sources = std::move(sources);
     if (build.problems.empty()) build.snapshot = std::move(snapshot);
