@@ -208,7 +208,8 @@ void read_source(const FileReader &r, const std::string &workspace, const YAML::
         if (value.is_boolean()) s.trusted = value.get<bool>();
         else r.problem(trusted, path + "trusted", "must be true or false");
     }
-    if (const YAML::Node origins = node["allowed_origins"]) s.allowed_origins = read_allowed_origins(r, origins, path + "allowed_origins");
+    if (const YAML::Node origins = node["allowed_origins"])
+        s.allowed_origins = read_allowed_origins(r, origins, path + "allowed_origins");
     if (!s.id.empty() && !s.write_key.empty()) config.sources.push_back(std::move(s));
 }
 

@@ -10,8 +10,10 @@ namespace switchyard::ingest {
 namespace {
 
 // What the SDKs send: Basic auth, a JSON or text/plain body (gzip from the Node SDK), the
-// RudderStack SDK's AnonymousId header, analytics.js's X-Retry-Count on retries.
-constexpr const char *kAllowedHeaders = "Authorization, Content-Type, Content-Encoding, AnonymousId, X-Retry-Count";
+// RudderStack JS SDK's AnonymousId and SentAt headers (@rudderstack/analytics-js 3.34, seen in
+// Chromium), analytics.js's X-Retry-Count on retries.
+constexpr const char *kAllowedHeaders =
+    "Authorization, Content-Type, Content-Encoding, AnonymousId, SentAt, X-Retry-Count";
 constexpr const char *kAllowedMethods = "POST, OPTIONS";
 // How long a browser may cache a preflight answer: rudder-server's 15 minutes (gateway.go, MaxAge 900).
 constexpr const char *kPreflightMaxAgeSeconds = "900";

@@ -42,7 +42,7 @@ TEST(IngestBrowser, PreflightIsAllowedForAnOriginSomeSourceAllows) {
         EXPECT_EQ(result->get_header_value("Access-Control-Allow-Credentials"), "true");
         EXPECT_EQ(result->get_header_value("Access-Control-Allow-Methods"), "POST, OPTIONS");
         const std::string allowed_headers = result->get_header_value("Access-Control-Allow-Headers");
-        for (const char *header : {"Authorization", "Content-Type", "AnonymousId"})
+        for (const char *header : {"Authorization", "Content-Type", "AnonymousId", "SentAt"})
             EXPECT_NE(allowed_headers.find(header), std::string::npos) << header;
         EXPECT_EQ(result->get_header_value("Access-Control-Max-Age"), "900");
         EXPECT_EQ(result->get_header_value("Vary"), "Origin");
