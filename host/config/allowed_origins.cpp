@@ -9,10 +9,10 @@ namespace switchyard {
 namespace {
 
 constexpr std::string_view kShape = "must be scheme://host[:port] with no path, like https://shop.example.com";
-
 constexpr unsigned long kMaxPort = 65535;
 
 bool host_character(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-'; }
+bool digit(char c) { return c >= '0' && c <= '9'; }
 
 // host, or host:port with a port of 1 to 5 digits; a bracketed IPv6 host is accepted as is.
 bool valid_authority(std::string_view authority) {
@@ -21,7 +21,7 @@ bool valid_authority(std::string_view authority) {
     std::string_view host = authority;
     if (colon != std::string_view::npos && (!bracketed || authority[colon - 1] == ']')) {
         const std::string_view port = authority.substr(colon + 1);
-        if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), ::isdigit) ||
+        if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), digit) ||
             std::stoul(std::string(port)) > kMaxPort)
             return false;
         host = authority.substr(0, colon);

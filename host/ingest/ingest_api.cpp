@@ -38,8 +38,6 @@ constexpr Endpoint kEndpoints[] = {
     // (beacon.go: the writeKey query parameter stands for the Basic header).
     {"/beacon/v1/batch", "", true},
 };
-// Every path above, for the preflight route.
-constexpr const char *kPreflightPaths = R"(/(beacon/)?v1/[a-z]+)";
 
 int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -138,10 +136,10 @@ void IngestApi::mount(httplib::Server &server) {
             metrics_.observe(kRequestSeconds, {},
                              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
         });
+        server.Options(endpoint.path, [this](const httplib::Request &req, httplib::Response &res) {
+            ingest::answer_preflight(req, res, *current_sources_());
+        });
     }
-    server.Options(kPreflightPaths, [this](const httplib::Request &req, httplib::Response &res) {
-        ingest::answer_preflight(req, res, *current_sources_());
-    });
 }
 
 void IngestApi::handle(const httplib::Request &req, httplib::Response &res, const httplib::ContentReader &reader,

@@ -60,6 +60,12 @@ TEST(IngestBrowser, PreflightFromAnOriginNoSourceAllowsIsRefusedWithoutAllowHead
     }
 }
 
+TEST(IngestBrowser, PreflightOnAPathThatIsNoIngestionRouteIsNotFound) {
+    TestHost host;
+    EXPECT_EQ(status_of(preflight(host, "/v1/x", kShopOrigin)), 404);
+    EXPECT_EQ(status_of(preflight(host, "/beacon/v1/track", kShopOrigin)), 404);
+}
+
 TEST(IngestBrowser, ASourceWithoutAllowedOriginsLetsAnyOriginIn) {
     TestHost host;  // no source lists origins
     const httplib::Result result = preflight(host, "/v1/page", "http://localhost:5173");
