@@ -25,6 +25,7 @@ TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-tidy cppcheck   # fuzzers (libFuzzer) and static checks
   procps                                        # pgrep: the demo test checks nothing is left running
+  chromium                                      # headless, loads the browser SDKs' pages (tests/e2e/browser_test.cpp)
 )
 [[ "$mode" != --test-deps ]] || PACKAGES+=("${TEST_PACKAGES[@]}")
 

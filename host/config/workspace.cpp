@@ -14,6 +14,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "host/config/allowed_origins.h"
 #include "host/config/env_expand.h"
 #include "host/config/yaml_json.h"
 #include "host/config/yaml_strict.h"
@@ -24,7 +25,7 @@ namespace {
 
 // Sorted: problems list them in this order. constexpr, so nothing can throw before main (cert-err58-cpp).
 constexpr std::array<std::string_view, 3> kWorkspaceKeys = {"destinations", "sources", "workspace"};
-constexpr std::array<std::string_view, 4> kSourceKeys = {"destinations", "id", "trusted", "write_key"};
+constexpr std::array<std::string_view, 5> kSourceKeys = {"allowed_origins", "destinations", "id", "trusted", "write_key"};
 constexpr std::array<std::string_view, 2> kConnectionKeys = {"id", "settings"};
 constexpr std::array<std::string_view, 4> kDestinationKeys = {"delivery", "id", "plugin", "settings"};
 constexpr std::array<std::string_view, 5> kDeliveryKeys = {"backoff_base", "backoff_cap", "batch_size", "retry_window",
@@ -196,6 +197,23 @@ void read_connection(const FileReader &r, const YAML::Node &entry, const std::st
         s.overrides.emplace(key, std::move(override_of));
 }
 
+// `allowed_origins`: a non-empty list of origins; absent means any origin.
+std::vector<std::string> read_allowed_origins(const FileReader &r, const YAML::Node &list, const std::string &key) {
+    std::vector<std::string> origins;
+    if (!list.IsSequence() || list.size() == 0) {
+        r.problem(list, key, "must be a non-empty list of origins like https://shop.example.com (omit it to allow any)");
+        return origins;
+    }
+    for (size_t i = 0; i < list.size(); ++i) {
+        const std::string entry_key = key + "[" + std::to_string(i) + "]";
+        std::string why = "must be a string";
+        const auto origin = list[i].IsScalar() ? parse_allowed_origin(list[i].Scalar(), why) : std::nullopt;
+        if (origin) origins.push_back(*origin);
+        else r.problem(list[i], entry_key, why);
+    }
+    return origins;
+}
+
 // A write key travels as an HTTP Basic user name; one of these in it is a quoting slip.
 constexpr std::string_view kNotInAWriteKey = " \t\r\n\"'";
 
@@ -220,6 +238,8 @@ void read_source(const FileReader &r, const std::string &workspace, const YAML::
         if (value.is_boolean()) s.trusted = value.get<bool>();
         else r.problem(trusted, path + "trusted", "must be true or false");
     }
+    if (const YAML::Node origins = node["allowed_origins"])
+        s.allowed_origins = read_allowed_origins(r, origins, path + "allowed_origins");
     if (!s.id.empty() && !s.write_key.empty()) config.sources.push_back(std::move(s));
 }
 

@@ -59,6 +59,7 @@ struct SourceConfig {
     bool trusted = false;                   // may send pre-built destination requests (Reverse ETL)
     ConfigOrigin origin;
     std::map<std::string, ConnectionOverride> overrides;  // by destination key; the entries with settings
+    std::vector<std::string> allowed_origins = {};  // web origins whose pages may send, lower case; empty: any
 };
 
 struct Config {

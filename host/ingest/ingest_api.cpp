@@ -8,6 +8,7 @@
 #include "host/ingest/auth.h"
 #include "host/filtering/filtered_events_metric.h"
 #include "host/ingest/body_reader.h"
+#include "host/ingest/cors.h"
 #include "host/ingest/request_body.h"
 #include "host/json/json_text.h"
 #include "host/log/log.h"
@@ -24,11 +25,18 @@ constexpr const char *kRequestSeconds = "switchyard_ingest_request_seconds";
 
 struct Endpoint {
     const char *path;
-    std::string_view type;  // empty: a batch, whose items carry their own type
+    std::string_view type;      // empty: a batch, whose items carry their own type
+    bool key_in_query = false;  // the write key is the `writeKey` query parameter (beacons carry no header)
 };
 constexpr Endpoint kEndpoints[] = {
     {"/v1/identify", "identify"}, {"/v1/track", "track"}, {"/v1/page", "page"},  {"/v1/screen", "screen"},
     {"/v1/group", "group"},       {"/v1/alias", "alias"}, {"/v1/batch", ""},     {"/v1/import", ""},
+    // Segment analytics.js: the first letter of the type (segmentio/index.js), /b for its
+    // batching dispatcher (batched-dispatcher.js); the write key in the body or Basic auth.
+    {"/v1/t", "track"}, {"/v1/p", "page"}, {"/v1/i", "identify"}, {"/v1/g", "group"}, {"/v1/a", "alias"}, {"/v1/b", ""},
+    // The RudderStack JS SDK's navigator.sendBeacon batches, as rudder-server's gateway
+    // (beacon.go: the writeKey query parameter stands for the Basic header).
+    {"/beacon/v1/batch", "", true},
 };
 
 int64_t now_ms() {
@@ -78,6 +86,9 @@ std::string client_ip(const httplib::Request &req) {
 
 constexpr std::string_view kUnknownKey =
     "The write key is missing or unknown; send the source's write key as the HTTP Basic user name.";
+constexpr std::string_view kUnknownQueryKey =
+    "The write key is missing or unknown; send the source's write key as the writeKey query parameter.";
+constexpr std::string_view kOriginRefused = "This source does not accept events from the page's origin (allowed_origins).";
 
 // The destinations of `source` that get `event`, each one's verdict recorded in `verdicts`.
 std::vector<std::string> destinations_for(const IngestSource &source, const filtering::EventFacts &event,
@@ -116,24 +127,33 @@ void IngestApi::mount(httplib::Server &server) {
     server.set_payload_max_length(limits_.max_body_bytes + limits_.max_body_bytes / 64 + 1024);
     for (const Endpoint &endpoint : kEndpoints) {
         const std::string_view type = endpoint.type;
-        server.Post(endpoint.path, [this, type](const httplib::Request &req, httplib::Response &res,
-                                                const httplib::ContentReader &reader) {
+        const bool key_in_query = endpoint.key_in_query;
+        server.Post(endpoint.path, [this, type, key_in_query](const httplib::Request &req, httplib::Response &res,
+                                                              const httplib::ContentReader &reader) {
             const auto started = std::chrono::steady_clock::now();
-            handle(req, res, reader, type);
+            handle(req, res, reader, type, key_in_query);
             metrics_.add(kRequests, {{"code", std::to_string(res.status)}});
             metrics_.observe(kRequestSeconds, {},
                              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        });
+        server.Options(endpoint.path, [this](const httplib::Request &req, httplib::Response &res) {
+            ingest::answer_preflight(req, res, *current_sources_());
         });
     }
 }
 
 void IngestApi::handle(const httplib::Request &req, httplib::Response &res, const httplib::ContentReader &reader,
-                       std::string_view path_type) {
+                       std::string_view path_type, bool key_in_query) {
     // Answers given before the body has been read whole close the connection; later ones need not.
     const std::shared_ptr<const SourceTable> sources = current_sources_();
+    ingest::add_cors_headers(req, res, *sources);
     const IngestSource *source = nullptr;
     const std::string authorization = req.get_header_value("Authorization");
-    if (!authorization.empty()) {
+    if (key_in_query) {
+        const std::string key = req.get_param_value("writeKey");
+        source = ingest::find_source(*sources, key);
+        if (source == nullptr) return answer_error_and_close(res, 401, kUnknownQueryKey);
+    } else if (!authorization.empty()) {
         const std::optional<std::string> key = ingest::basic_auth_user(authorization);
         source = key ? ingest::find_source(*sources, *key) : nullptr;
         if (source == nullptr) return answer_error_and_close(res, 401, kUnknownKey);
@@ -150,6 +170,9 @@ void IngestApi::handle(const httplib::Request &req, httplib::Response &res, cons
         source = key ? ingest::find_source(*sources, *key) : nullptr;
         if (source == nullptr) return answer_error(res, 401, kUnknownKey);
     }
+    if (const std::string origin = req.get_header_value("Origin");
+        !origin.empty() && !ingest::origin_allowed(source->allowed_origins, origin))
+        return answer_error(res, 403, kOriginRefused);
     if (!parsed) return answer_error(res, 400, body.error());
     const int64_t received_at = now_ms();
     ingest::BodyOutcome outcome = body.normalize(path_type, received_at, client_ip(req), limits_, source->trusted);

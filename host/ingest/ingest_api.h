@@ -1,6 +1,8 @@
 // The ingestion API, compatible with RudderStack's and Segment's HTTP APIs:
 // POST /v1/identify|track|page|screen|group|alias|batch with HTTP Basic auth (write key as
-// user name). Answers 200 only after the events are durable in the store.
+// user name); analytics.js's short paths /v1/t|p|i|g|a|b; the RudderStack JS SDK's
+// /beacon/v1/batch?writeKey=…; CORS for browsers (cors.h). Answers 200 only after the events are
+// durable in the store.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +39,8 @@ struct IngestSource {
     // Each destination's event filter and consent, by the index of `destinations`; a destination
     // beyond its end filters nothing.
     std::vector<filtering::DeliveryFilter> filters = {};
+    // Web origins ("https://shop.example.com") whose pages may send; empty: any (cors.h).
+    std::vector<std::string> allowed_origins = {};
     bool operator==(const IngestSource &) const = default;  // reload diffs only; auth compares in constant time
 };
 using SourceTable = std::vector<IngestSource>;
@@ -56,12 +60,12 @@ class IngestApi {
    public:
     IngestApi(Store &store, Metrics &metrics, std::function<std::shared_ptr<const SourceTable>()> current_sources,
               const IngestLimits &limits = {}, std::function<bool()> store_healthy = {});
-    // Adds the POST routes, and sets the server's payload limit (Content-Length) from `limits`.
+    // Adds the POST and OPTIONS routes, and sets the server's payload limit (Content-Length) from `limits`.
     void mount(httplib::Server &server);
 
    private:
     void handle(const httplib::Request &req, httplib::Response &res, const httplib::ContentReader &reader,
-                std::string_view path_type);
+                std::string_view path_type, bool key_in_query);
     void store_events(httplib::Response &res, const IngestSource &source, std::vector<ingest::NormalizedEvent> events,
                int64_t received_at);
     void count_filtered(const IngestSource &source, const std::vector<std::vector<filtering::Verdict>> &verdicts);

@@ -115,7 +115,7 @@ void add_connection(const Building &b, LiveDestination &live, const DestinationC
 // Each destination of `s` with its filter; a connection with an override gets its own.
 IngestSource ingest_source(const Building &b, const SourceConfig &s,
                            const std::map<std::string, filtering::DeliveryFilter> &filters, Snapshot &snapshot) {
-    IngestSource source{s.write_key, s.workspace, s.id, s.destinations, s.trusted, {}};
+    IngestSource source{s.write_key, s.workspace, s.id, s.destinations, s.trusted, {}, s.allowed_origins};
     for (const std::string &key : s.destinations) {
         const auto override_of = s.overrides.find(key);
         const auto destination = std::find_if(b.config.destinations.begin(), b.config.destinations.end(),

@@ -1,15 +1,11 @@
 // The RudderStack Node SDK, unmodified, as the host's client: its gzip-compressed batches to
 // /v1/batch are accepted, and every event type it sends reaches the mock Iterable as mapped.
-#include <stdio.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <map>
 #include <optional>
 #include <sstream>
 
 #include "tests/e2e/e2e_fixture.h"
+#include "tests/e2e/npm_packages.h"
 
 namespace switchyard::testing {
 namespace {
@@ -21,71 +17,21 @@ using nlohmann::json;
 const std::filesystem::path kSdkSource = SDK_SOURCE_DIR;
 const std::filesystem::path kSdkDir = SDK_INSTALL_DIR;
 constexpr const char *kSdkPackage = "@rudderstack/rudder-sdk-node";
-// Written into node_modules after a successful `npm ci`: the lock file it installed.
-constexpr const char *kInstalledLock = "node_modules/.switchyard-installed-lock.json";
-
-std::optional<std::filesystem::path> find_on_path(const std::string &name) {
-    const char *path = std::getenv("PATH");
-    std::stringstream dirs(path != nullptr ? path : "");
-    for (std::string dir; std::getline(dirs, dir, ':');) {
-        const std::filesystem::path candidate = std::filesystem::path(dir.empty() ? "." : dir) / name;
-        if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate)) return candidate;
-    }
-    return std::nullopt;
-}
-
-std::string quoted(const std::string &text) {
-    std::string out = "'";
-    for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
-std::string read_file(const std::filesystem::path &path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-struct CommandResult {
-    int status;          // the exit status, -1 when it did not exit
-    std::string output;  // stdout and stderr
-};
-
-CommandResult run(const std::string &command) {
-    FILE *pipe = ::popen(("(" + command + ") 2>&1").c_str(), "r");
-    if (pipe == nullptr) return {-1, "popen failed: " + command};
-    std::string output;
-    char buffer[4096];
-    while (const size_t n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-    const int status = ::pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
 
 std::string pinned_version() {
-    return json::parse(read_file(kSdkSource / "package.json"))["dependencies"][kSdkPackage].get<std::string>();
+    return json::parse(read_text(kSdkSource / "package.json"))["dependencies"][kSdkPackage].get<std::string>();
 }
 
 std::string installed_version() {
-    const json manifest = json::parse(read_file(kSdkDir / "node_modules" / kSdkPackage / "package.json"), nullptr, false);
+    const json manifest = json::parse(read_text(kSdkDir / "node_modules" / kSdkPackage / "package.json"), nullptr, false);
     return manifest.is_object() ? manifest.value("version", "") : "";
 }
 
-// Copies the client into the build tree and installs the SDK there with `npm ci`, unless the
-// same lock file was already installed. The registry is needed: a failed install fails the test.
+// Installs the SDK into the build tree with `npm ci`, with the client beside it.
 void install_sdk() {
-    const std::optional<std::filesystem::path> npm = find_on_path("npm");
-    ASSERT_TRUE(npm) << "npm is not installed: the RudderStack SDK test needs it (scripts/setup.sh installs it)";
-    std::filesystem::create_directories(kSdkDir);
-    for (const char *file : {"package.json", "package-lock.json", "client.js"})
-        std::filesystem::copy_file(kSdkSource / file, kSdkDir / file, std::filesystem::copy_options::overwrite_existing);
-    const std::string lock = read_file(kSdkSource / "package-lock.json");
-    if (read_file(kSdkDir / kInstalledLock) == lock && installed_version() == pinned_version()) return;
-    // bull (Redis persistence) is the SDK's one optional dependency; the client does not use it.
-    const CommandResult install = run("cd " + quoted(kSdkDir) + " && " + quoted(*npm) + " ci --omit=optional --no-audit --no-fund");
-    ASSERT_EQ(install.status, 0) << "npm ci in " << kSdkDir << " failed:\n" << install.output;
-    ASSERT_EQ(installed_version(), pinned_version()) << install.output;
-    std::ofstream(kSdkDir / kInstalledLock) << lock;
+    const std::string failure = npm_install(kSdkSource, kSdkDir, {"package.json", "package-lock.json", "client.js"});
+    ASSERT_EQ(failure, "");
+    ASSERT_EQ(installed_version(), pinned_version());
 }
 
 int64_t now_ms() {
@@ -142,7 +88,7 @@ const std::string kBob = "bob@example.com";
 TEST_F(Sdk, EveryEventTypeSentByTheNodeSdkReachesTheMock) {
     const int64_t before = now_ms();
     const CommandResult client =
-        run(quoted(*node_) + " " + quoted(kSdkDir / "client.js") + " " + quoted(host_->base_url()) + " " + quoted(kWriteKey));
+        run_command(shell_quoted(*node_) + " " + shell_quoted(kSdkDir / "client.js") + " " + shell_quoted(host_->base_url()) + " " + shell_quoted(kWriteKey));
     const int64_t after = now_ms();
     ASSERT_EQ(client.status, 0) << client.output << host_->log();
 

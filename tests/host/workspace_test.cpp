@@ -232,6 +232,44 @@ destinations:
     EXPECT_EQ(load.problems, expected);
 }
 
+TEST(Workspace, AllowedOriginsAreCheckedAndLowerCased) {
+    WorkspaceDir dir;
+    const std::string file = dir.write("w.yaml", R"(workspace: w
+sources:
+  - id: shop
+    write_key: k1
+    allowed_origins: [https://Shop.Example.com, "http://127.0.0.1:8080", "http://[::1]:3000"]
+  - id: any
+    write_key: k2
+  - id: bad
+    write_key: k3
+    allowed_origins:
+      - https://shop.example.com/
+      - shop.example.com
+      - ftp://files.example.com
+      - "https://shop.example.com:80443"
+      - [https://a.example.com]
+  - id: empty
+    write_key: k4
+    allowed_origins: []
+)");
+    ConfigLoad load = load_config_dir(dir.path(), env_of({}));
+    const std::string shape = "must be scheme://host[:port] with no path, like https://shop.example.com";
+    EXPECT_EQ(load.problems,
+              (std::vector<std::string>{
+                  file + ":11: sources[2].allowed_origins[0]: " + shape,
+                  file + ":12: sources[2].allowed_origins[1]: " + shape,
+                  file + ":13: sources[2].allowed_origins[2]: " + shape,
+                  file + ":14: sources[2].allowed_origins[3]: " + shape,
+                  file + ":15: sources[2].allowed_origins[4]: must be a string",
+                  file + ":18: sources[3].allowed_origins: must be a non-empty list of origins like "
+                         "https://shop.example.com (omit it to allow any)"}));
+    ASSERT_EQ(load.config.sources.size(), 4u);
+    EXPECT_EQ(load.config.sources[0].allowed_origins,
+              (std::vector<std::string>{"https://shop.example.com", "http://127.0.0.1:8080", "http://[::1]:3000"}));
+    EXPECT_TRUE(load.config.sources[1].allowed_origins.empty());
+}
+
 TEST(Workspace, InvalidYamlIsReportedWithItsLine) {
     WorkspaceDir dir;
     const std::string file = dir.write("broken.yaml", "workspace: w\nsources: [\n");

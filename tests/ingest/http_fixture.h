@@ -96,11 +96,14 @@ class FakeStore : public Store {
 class TestHost {
    public:
     explicit TestHost(const IngestLimits &limits = {})
-        : sources_(std::make_shared<const SourceTable>(SourceTable{
-              {kWebKey, "acme", "web", kWebDestinations},
-              {kLonelyKey, "acme", "lonely", {}},
-              {kWarehouseKey, "acme", "warehouse", kWebDestinations, true},
-          })),
+        : TestHost(SourceTable{
+                       {kWebKey, "acme", "web", kWebDestinations},
+                       {kLonelyKey, "acme", "lonely", {}},
+                       {kWarehouseKey, "acme", "warehouse", kWebDestinations, true},
+                   },
+                   limits) {}
+    explicit TestHost(SourceTable sources, const IngestLimits &limits = {})
+        : sources_(std::make_shared<const SourceTable>(std::move(sources))),
           api_(store, metrics, [this] { return sources_; }, limits) {
         api_.mount(server_);
         port_ = server_.bind_to_any_port("127.0.0.1");
