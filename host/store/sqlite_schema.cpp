@@ -72,6 +72,16 @@ CREATE TRIGGER dead_letter_removed AFTER DELETE ON dead_letters BEGIN
   UPDATE dead_letter_count SET letters = letters - 1 WHERE destination = OLD.destination;
 END;
 )sql",
+    // Version 4: regulations (user suppression and deletion, host/regulation/), each one's record
+    // as JSON the regulation module owns, updated as it progresses.
+    R"sql(
+CREATE TABLE regulations(
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_ms INTEGER NOT NULL,
+  record     TEXT NOT NULL);
+CREATE INDEX jobs_user ON jobs(destination, user_key);
+CREATE INDEX dead_letters_user ON dead_letters(destination, user_key);
+)sql",
 };
 
 }  // namespace
