@@ -145,6 +145,7 @@ void RegulationRunner::delete_users(const Regulation &regulation, const std::str
         for (const User &user : regulation.users)
             if (!user.user_id.empty()) purged += store_.purge_user_dead_letters(key, user.user_id);
         progress.state = "done";
+        progress.error.clear();
         log::info(kComponent, name_of(regulation) + ": \"" + key + "\" deleted " +
                                   std::to_string(regulation.users.size()) + " user(s); purged " + std::to_string(purged) +
                                   " dead letter(s).");

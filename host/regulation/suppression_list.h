@@ -23,7 +23,7 @@ class SuppressionList {
     size_t users() const;
 
    private:
-    // userId → the destination ids of each regulation naming it (an empty list: every destination).
+    // userId → the suppressing regulations that name it.
     using Table = std::unordered_map<std::string, std::vector<const Regulation *>>;
     struct Snapshot {
         std::vector<Regulation> regulations;
