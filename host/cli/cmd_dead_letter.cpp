@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "host/cli/command.h"
+#include "host/cli/existing_store.h"
 #include "host/config/env_expand.h"
 #include "host/json/json_text.h"
 #include "host/log/utc_time.h"
@@ -37,17 +38,6 @@ constexpr Flag kPurgeFlags[] = {
     {"all", "", "delete every dead letter (of --destination when given)", ""},
     {"older-than", "DURATION", "delete those dead-lettered longer ago than this, like 12h or 7d", ""},
 };
-
-// The CLI never creates a store: a mistyped --data-dir must not look like "no dead letters".
-std::unique_ptr<Store> open_existing_store(const Args &args, std::string_view command) {
-    const std::filesystem::path data_dir = args.value_or("data-dir", "var");
-    if (!std::filesystem::exists(data_dir / "switchyard.db")) {
-        std::cerr << "switchyard " << command << ": no store at " << (data_dir / "switchyard.db").string()
-                  << " (is --data-dir right?)\n";
-        return nullptr;
-    }
-    return open_sqlite_store(data_dir);
-}
 
 // The stored payload is the JSON text the ingestion API accepted; it goes out verbatim.
 std::string dead_letter_line(const DeadLetter &letter) {

@@ -26,6 +26,8 @@ extern const Command kServeCommand;
 extern const Command kDeadLetterListCommand;
 extern const Command kDeadLetterReplayCommand;
 extern const Command kDeadLetterPurgeCommand;
+extern const Command kRegulationAddCommand;
+extern const Command kRegulationListCommand;
 extern const Command kPluginCheckCommand;
 extern const Command kVerifyCommand;
 

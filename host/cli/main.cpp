@@ -12,7 +12,8 @@ namespace {
 const Command *const kCommands[] = {&kServeCommand,          &kCheckCommand,           &kVerifyCommand,
                                     &kPluginsCommand,        &kPluginCheckCommand,     &kTransformCommand,
                                     &kSendCommand,           &kDeadLetterListCommand,  &kDeadLetterReplayCommand,
-                                    &kDeadLetterPurgeCommand, &kVersionCommand};
+                                    &kDeadLetterPurgeCommand, &kRegulationAddCommand,   &kRegulationListCommand,
+                                    &kVersionCommand};
 
 constexpr std::string_view kExitCodes =
     "Exit codes:\n"

@@ -13,6 +13,7 @@ std::string_view reason_label(Verdict verdict) {
     switch (verdict) {
         case Verdict::event_filter: return "event_filter";
         case Verdict::consent: return "consent";
+        case Verdict::suppressed: return "suppressed";
         case Verdict::deliver: break;
     }
     return "";

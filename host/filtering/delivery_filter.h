@@ -22,9 +22,11 @@ struct EventFacts {
     std::string type;        // "track", ...
     std::string event_name;  // a track's `event` when it is a string
     ConsentFacts consent;
+    std::string user_id = {};  // the event's userId, "" when none: what a suppression matches
 };
 
-enum class Verdict { deliver, event_filter, consent };
+// `suppressed`: a regulation suppresses the user for the destination (host/regulation/).
+enum class Verdict { deliver, event_filter, consent, suppressed };
 
 // Consent first: a denied event is counted as such whatever its name.
 Verdict decide(const DeliveryFilter &filter, const EventFacts &facts);

@@ -1,5 +1,6 @@
 // switchyard_events_filtered_total{destination,reason}: events a destination does not get,
-// counted by the router (reasons message_type, plugin) and by ingestion (event_filter, consent).
+// counted by the router (reasons message_type, plugin) and by ingestion (event_filter, consent,
+// suppressed).
 #pragma once
 
 namespace switchyard {

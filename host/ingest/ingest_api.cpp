@@ -90,19 +90,6 @@ constexpr std::string_view kUnknownQueryKey =
     "The write key is missing or unknown; send the source's write key as the writeKey query parameter.";
 constexpr std::string_view kOriginRefused = "This source does not accept events from the page's origin (allowed_origins).";
 
-// The destinations of `source` that get `event`, each one's verdict recorded in `verdicts`.
-std::vector<std::string> destinations_for(const IngestSource &source, const filtering::EventFacts &event,
-                                          std::vector<filtering::Verdict> &verdicts) {
-    std::vector<std::string> chosen;
-    chosen.reserve(source.destinations.size());
-    verdicts.assign(source.destinations.size(), filtering::Verdict::deliver);
-    for (size_t i = 0; i < source.destinations.size(); ++i) {
-        if (i < source.filters.size()) verdicts[i] = filtering::decide(source.filters[i], event);
-        if (verdicts[i] == filtering::Verdict::deliver) chosen.push_back(source.destinations[i]);
-    }
-    return chosen;
-}
-
 constexpr std::string_view kStoreUnavailable =
     "The store's database file is gone or unwritable, so nothing was stored; retry later.";
 
@@ -178,6 +165,21 @@ void IngestApi::handle(const httplib::Request &req, httplib::Response &res, cons
     ingest::BodyOutcome outcome = body.normalize(path_type, received_at, client_ip(req), limits_, source->trusted);
     if (outcome.status != 200) return answer_error(res, outcome.status, outcome.error);
     store_events(res, *source, std::move(outcome.events), received_at);
+}
+
+// The destinations of `source` that get `event`, each one's verdict recorded in `verdicts`.
+std::vector<std::string> IngestApi::destinations_for(const IngestSource &source, const filtering::EventFacts &event,
+                                                     std::vector<filtering::Verdict> &verdicts) const {
+    std::vector<std::string> chosen;
+    chosen.reserve(source.destinations.size());
+    verdicts.assign(source.destinations.size(), filtering::Verdict::deliver);
+    for (size_t i = 0; i < source.destinations.size(); ++i) {
+        if (i < source.filters.size()) verdicts[i] = filtering::decide(source.filters[i], event);
+        if (verdicts[i] == filtering::Verdict::deliver && suppressed_ && suppressed_(event.user_id, source.destinations[i]))
+            verdicts[i] = filtering::Verdict::suppressed;
+        if (verdicts[i] == filtering::Verdict::deliver) chosen.push_back(source.destinations[i]);
+    }
+    return chosen;
 }
 
 void IngestApi::store_events(httplib::Response &res, const IngestSource &source, std::vector<ingest::NormalizedEvent> events,

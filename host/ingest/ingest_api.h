@@ -60,6 +60,10 @@ class IngestApi {
    public:
     IngestApi(Store &store, Metrics &metrics, std::function<std::shared_ptr<const SourceTable>()> current_sources,
               const IngestLimits &limits = {}, std::function<bool()> store_healthy = {});
+    // Whether a regulation suppresses a userId for a destination key; set before mount(). Such
+    // events are not stored for that destination (counted, reason "suppressed").
+    using Suppressed = std::function<bool(std::string_view user_id, std::string_view destination)>;
+    void suppress_with(Suppressed suppressed) { suppressed_ = std::move(suppressed); }
     // Adds the POST and OPTIONS routes, and sets the server's payload limit (Content-Length) from `limits`.
     void mount(httplib::Server &server);
 
@@ -68,6 +72,8 @@ class IngestApi {
                 std::string_view path_type, bool key_in_query);
     void store_events(httplib::Response &res, const IngestSource &source, std::vector<ingest::NormalizedEvent> events,
                int64_t received_at);
+    std::vector<std::string> destinations_for(const IngestSource &source, const filtering::EventFacts &event,
+                                              std::vector<filtering::Verdict> &verdicts) const;
     void count_filtered(const IngestSource &source, const std::vector<std::vector<filtering::Verdict>> &verdicts);
 
     Store &store_;
@@ -75,6 +81,7 @@ class IngestApi {
     std::function<std::shared_ptr<const SourceTable>()> current_sources_;
     IngestLimits limits_;
     std::function<bool()> store_healthy_;
+    Suppressed suppressed_;
 };
 
 }  // namespace switchyard

@@ -216,8 +216,9 @@ NormalizeOutcome normalize_event(element event, const EventContext &context) {
     append_host_members(out, m, type, context);
     copy_members(out, members_of_event, context.batch);
     out += '}';
-    outcome.event.user_key = user_id.empty() ? std::move(anonymous_id) : std::move(user_id);
     outcome.event.facts = event_facts(type, members_of_event, m.context, context.batch);
+    outcome.event.facts.user_id = user_id;
+    outcome.event.user_key = user_id.empty() ? std::move(anonymous_id) : std::move(user_id);
     return outcome;
 }
 

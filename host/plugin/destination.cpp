@@ -72,6 +72,21 @@ TransformResult Destination::transform(std::span<const sy_borrowed_str> events,
     return TransformResult(shared_from_this(), holds, holds ? raw->owner : nullptr, std::move(read), std::move(why));
 }
 
+bool Destination::can_delete_users() const { return plugin_->table().delete_users != nullptr; }
+
+TransformResult Destination::delete_users(std::span<const sy_borrowed_str> users) const {
+    std::vector<uint32_t> positions(users.size());
+    for (uint32_t i = 0; i < positions.size(); ++i) positions[i] = i;
+    HostServices::clear_failure();
+    const sy_transform_result *raw = plugin_->table().delete_users(instance_, users.data(), users.size());
+    if (raw == nullptr) return TransformResult(shared_from_this(), false, nullptr, {}, no_result("delete_users"));
+    TransformRead read;
+    std::string why = read_transform_result(*raw, positions, users.size(), read);
+    if (!why.empty()) why = "delete_users returned an invalid result: " + why;
+    const bool holds = owner_readable(*raw);
+    return TransformResult(shared_from_this(), holds, holds ? raw->owner : nullptr, std::move(read), std::move(why));
+}
+
 SendResult Destination::send(const sy_request &request) const {
     HostServices::clear_failure();
     const sy_send_result *raw = plugin_->table().send(instance_, &request);

@@ -96,6 +96,12 @@ class Destination : public std::enable_shared_from_this<Destination> {
     // returns a list it broke, which is logged).
     std::vector<sy_rate_limit> rate_limits() const;
 
+    // Whether the plugin offers delete_users (the ABI's optional user-deletion hook).
+    bool can_delete_users() const;
+    // The requests that delete `users` (JSON objects) at the destination, sent with send();
+    // event indexes refer to positions in `users`. Call only when can_delete_users().
+    TransformResult delete_users(std::span<const sy_borrowed_str> users) const;
+
     // Asks the plugin whether the credentials work and the destination answers. Blocking.
     Verification verify() const;
 

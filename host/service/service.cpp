@@ -11,6 +11,7 @@
 #include "host/log/log.h"
 #include "host/log/utc_time.h"
 #include "host/metrics/process_metrics.h"
+#include "host/service/regulation_endpoints.h"
 #include "host/store/lost_database.h"
 #include "switchyard/plugin.h"
 
@@ -76,6 +77,11 @@ std::vector<std::string> Service::start() {
                        });
     ingest_ = std::make_unique<IngestApi>(*store_, metrics_, [this] { return reloader_->snapshot()->sources; },
                                           options_.limits, [this] { return store_guard_->healthy(); });
+    try {
+        start_regulations();
+    } catch (const std::exception &e) {
+        return {e.what()};
+    }
     ingest_->mount(*server_);
     mount_operations();
     if (options_.watch) start_watching();
@@ -103,6 +109,18 @@ void Service::open_store() {
     store_guard_ = std::make_unique<StoreGuard>(database);
     if (traces)
         log::warn("store", "Started a new empty store " + database.string() + " (--new-store); the earlier one was lost.");
+}
+
+// Suppressions apply from the first event on; deletions go on where they stopped.
+void Service::start_regulations() {
+    regulations_ = std::make_unique<regulation::RegulationRunner>(
+        *store_, [this] { return reloader_->snapshot(); }, suppressions_);
+    regulations_->refresh();
+    ingest_->suppress_with([this](std::string_view user_id, std::string_view destination) {
+        return suppressions_.suppressed(user_id, destination);
+    });
+    mount_regulation_endpoints(*server_, options_.access, *store_, *regulations_);
+    regulations_->start();
 }
 
 // Without inotify the host still runs; SIGHUP and POST /admin/reload still reload.
@@ -223,6 +241,7 @@ void Service::shutdown() {
         server_->stop();  // stops accepting; requests being answered finish first
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+    if (regulations_) regulations_->stop();
     if (!router_) return;  // never started
     router_->stop();
     log::info("host", "Stopped: listener closed, in-flight deliveries finished.");

@@ -14,6 +14,8 @@
 #include "host/metrics/metrics.h"
 #include "host/reload/directory_watcher.h"
 #include "host/reload/plugin_registry.h"
+#include "host/regulation/regulation_runner.h"
+#include "host/regulation/suppression_list.h"
 #include "host/reload/reloader.h"
 #include "host/router/router.h"
 #include "host/service/endpoint_access.h"
@@ -71,6 +73,7 @@ class Service {
    private:
     void open_store();
     void mount_operations();
+    void start_regulations();
     void start_watching();
     void update_scraped_metrics();
     nlohmann::json destinations_json(const Snapshot &running) const;
@@ -84,6 +87,8 @@ class Service {
     std::unique_ptr<PluginRegistry> plugins_;
     std::unique_ptr<Reloader> reloader_;
     std::unique_ptr<Router> router_;
+    regulation::SuppressionList suppressions_;
+    std::unique_ptr<regulation::RegulationRunner> regulations_;
     std::unique_ptr<IngestApi> ingest_;
     std::unique_ptr<http::GuardedServer> server_;
     std::unique_ptr<DirectoryWatcher> watcher_;

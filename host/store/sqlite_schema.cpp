@@ -78,6 +78,16 @@ END;
 ALTER TABLE events ADD COLUMN source TEXT NOT NULL DEFAULT '';
 ALTER TABLE dead_letters ADD COLUMN source TEXT NOT NULL DEFAULT '';
 )sql",
+    // Version 5: regulations (user suppression and deletion, host/regulation/), each one's record
+    // as JSON the regulation module owns, updated as it progresses.
+    R"sql(
+CREATE TABLE IF NOT EXISTS regulations(
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_ms INTEGER NOT NULL,
+  record     TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS jobs_user ON jobs(destination, user_key);
+CREATE INDEX IF NOT EXISTS dead_letters_user ON dead_letters(destination, user_key);
+)sql",
 };
 
 }  // namespace

@@ -6,7 +6,7 @@
 namespace switchyard::sqlite {
 
 // The schema version this build writes; a database from a newer build is refused.
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 
 // Settings every connection needs: WAL, synchronous=FULL, busy timeout.
 void configure_connection(Connection &connection);

@@ -37,6 +37,11 @@ class SqliteStore final : public Store {
     size_t replay(std::string_view destination, std::span<const int64_t> ids, int64_t now_ms) override;
     size_t purge(const PurgeSelection &selection) override;
     std::map<std::string, uint64_t> dead_letter_counts() override;
+    int64_t add_regulation(std::string_view record, int64_t now_ms) override;
+    std::vector<StoredRegulation> regulations() override;
+    void update_regulation(int64_t id, std::string_view record) override;
+    size_t purge_user_jobs(std::string_view destination, std::string_view user_key) override;
+    size_t purge_user_dead_letters(std::string_view destination, std::string_view user_key) override;
 
    private:
     struct WriterStatements;

@@ -69,6 +69,14 @@ struct DeadLetter {
     int64_t failed_ms = 0;
 };
 
+// A regulation (host/regulation/) as the store keeps it: its record is JSON text the regulation
+// module writes and reads; the store only keeps it durable.
+struct StoredRegulation {
+    int64_t id = 0;
+    int64_t created_ms = 0;
+    std::string record;
+};
+
 class Store {
    public:
     virtual ~Store() = default;
@@ -111,6 +119,16 @@ class Store {
 
     // Dead letters per destination (every destination that has any); cheap: a kept count.
     virtual std::map<std::string, uint64_t> dead_letter_counts() = 0;
+
+    // Regulations, durably: add returns the new id; ids never repeat.
+    virtual int64_t add_regulation(std::string_view record, int64_t now_ms) = 0;
+    virtual std::vector<StoredRegulation> regulations() = 0;  // oldest first
+    virtual void update_regulation(int64_t id, std::string_view record) = 0;
+    // Deletes `user_key`'s pending jobs (a suppressed user) or dead letters (a deleted user) for
+    // `destination`, in one transaction each. Returns how many. A job in flight that is purged
+    // settles as an unknown id, which is ignored.
+    virtual size_t purge_user_jobs(std::string_view destination, std::string_view user_key) = 0;
+    virtual size_t purge_user_dead_letters(std::string_view destination, std::string_view user_key) = 0;
 };
 
 // `<data_dir>/switchyard.db`: the database file of the store in `data_dir`.

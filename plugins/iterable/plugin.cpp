@@ -10,6 +10,7 @@
 #include "switchyard/plugin.h"
 #include "switchyard/plugin.hpp"
 #include "transform_call.h"
+#include "user_deletion.h"
 
 namespace {
 
@@ -75,6 +76,13 @@ const sy_send_result *send(sy_instance *instance, const sy_request *request) {
     });
 }
 
+const sy_transform_result *delete_users(sy_instance *instance, const sy_borrowed_str *users, size_t user_count) {
+    Instance &self = *instance_of(instance);
+    return sy::barrier<const sy_transform_result *>(self.host, nullptr, [&]() -> const sy_transform_result * {
+        return sy::hand_to_host(iterable::build_user_deletions(self.settings, users, user_count));
+    });
+}
+
 void release(sy_instance *, void *owner) { sy::release_owned(owner); }
 
 const sy_rate_limit *rate_limits(sy_instance *instance, size_t *count) {
@@ -104,7 +112,7 @@ const sy_plugin &plugin_table() {
         .send = send,
         .release = release,
         .rate_limits = rate_limits,
-        .delete_users = nullptr,
+        .delete_users = delete_users,
         .verify = nullptr,
     };
     return table;

@@ -58,6 +58,11 @@ class FakeStore : public Store {
     size_t replay(std::string_view, std::span<const int64_t>, int64_t) override { return 0; }
     size_t purge(const PurgeSelection &) override { return 0; }
     std::map<std::string, uint64_t> dead_letter_counts() override { return {}; }
+    int64_t add_regulation(std::string_view, int64_t) override { return 0; }
+    std::vector<StoredRegulation> regulations() override { return {}; }
+    void update_regulation(int64_t, std::string_view) override {}
+    size_t purge_user_jobs(std::string_view, std::string_view) override { return 0; }
+    size_t purge_user_dead_letters(std::string_view, std::string_view) override { return 0; }
 
     void set_failing(bool failing) { fail_ = failing; }
     void set_inside_append(std::function<void()> hook) {

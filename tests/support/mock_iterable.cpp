@@ -44,11 +44,18 @@ std::string api_key_of(const httplib::Request &req) {
     return {};
 }
 
-const std::string kDeletePrefix = "users/byUserId/";
+// Iterable's user deletions: DELETE users/byUserId/{userId} and DELETE users/{email}.
+const std::string kDeleteByUserIdPrefix = "users/byUserId/";
+const std::string kDeleteByEmailPrefix = "users/";
 
-bool deletion_endpoint(const std::string &endpoint) {
-    return endpoint.rfind(kDeletePrefix, 0) == 0 && endpoint.size() > kDeletePrefix.size() &&
-           endpoint.find('/', kDeletePrefix.size()) == std::string::npos;
+// The user a DELETE endpoint names, or "" when it names none.
+std::string deleted_user(const std::string &endpoint) {
+    for (const std::string &prefix : {kDeleteByUserIdPrefix, kDeleteByEmailPrefix}) {
+        if (endpoint.rfind(prefix, 0) != 0 || endpoint.size() == prefix.size()) continue;
+        const std::string rest = endpoint.substr(prefix.size());
+        if (rest.find('/') == std::string::npos && rest != "byUserId") return rest;
+    }
+    return {};
 }
 
 bool known_endpoint(const std::string &endpoint) {
@@ -199,7 +206,7 @@ void MockIterable::handle(const httplib::Request &req, httplib::Response &res) {
     if (std::find(options_.api_keys.begin(), options_.api_keys.end(), key) == options_.api_keys.end())
         return answer(res, 401, error_body("BadApiKey", "Invalid API key"));
     const bool deletion = req.method == "DELETE";
-    if (deletion ? !deletion_endpoint(endpoint) : !known_endpoint(endpoint))
+    if (deletion ? deleted_user(endpoint).empty() : !known_endpoint(endpoint))
         return answer(res, 404, error_body("NotFound", "No such endpoint: " + req.path));
     const json body = deletion ? json::object() : json::parse(req.body, nullptr, false);
     if (body.is_discarded()) return answer(res, 400, error_body("BadJsonBody", "[" + req.path + "] Invalid JSON body"));
@@ -210,7 +217,7 @@ void MockIterable::handle(const httplib::Request &req, httplib::Response &res) {
         res.set_header("Retry-After", "1");
         return answer(res, 429, error_body("RateLimitExceeded", "Rate limit exceeded"));
     }
-    json reply = deletion ? delete_user(endpoint.substr(kDeletePrefix.size()), state_)
+    json reply = deletion ? delete_user(deleted_user(endpoint), state_)
                           : record(endpoint, body, state_, options_.disallowed_events);
     json entry = {{"method", req.method}, {"path", req.path}, {"user_agent", req.get_header_value("User-Agent")},
                   {"received_ms", wall_clock_ms()}};

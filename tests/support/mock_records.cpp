@@ -133,10 +133,11 @@ std::string catalog_name(const std::string &endpoint) {
     return endpoint.substr(prefix.size(), endpoint.size() - prefix.size() - suffix.size());
 }
 
-json delete_user(const std::string &user_id, json &state) {
+json delete_user(const std::string &user, json &state) {
     json &users = state["users"];
     for (auto it = users.begin(); it != users.end();)
-        it = (it.key() == user_id || it->value("userId", "") == user_id) ? users.erase(it) : std::next(it);
+        it = (it.key() == user || it->value("userId", "") == user || it->value("email", "") == user) ? users.erase(it)
+                                                                                                       : std::next(it);
     return error_body("Success", "");
 }
 

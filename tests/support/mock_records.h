@@ -28,8 +28,8 @@ nlohmann::json error_body(const std::string &code, const std::string &msg);
 // The catalog named by "catalogs/<name>/items", or "" for any other endpoint.
 std::string catalog_name(const std::string &endpoint);
 
-// DELETE users/byUserId/<id>: forgets every user with that userId.
-nlohmann::json delete_user(const std::string &user_id, nlohmann::json &state);
+// DELETE users/byUserId/<id> or users/<email>: forgets every user with that userId or email.
+nlohmann::json delete_user(const std::string &user, nlohmann::json &state);
 
 // An empty state: users, events, purchases, carts, device_tokens, browser_tokens, catalogs,
 // email_updates and requests.
