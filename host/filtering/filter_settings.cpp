@@ -24,7 +24,8 @@ class Reader {
             return ids;
         }
         for (size_t i = 0; i < list.size(); ++i) {
-            const std::string at = base + "/" + key + "/" + std::to_string(i);
+            std::string at = base;
+            at.append("/").append(key).append("/").append(std::to_string(i));
             if (!list[i].is_object() || !list[i].contains(member)) {
                 problem(at, "must be an object with a \"" + std::string(member) + "\" string");
                 continue;

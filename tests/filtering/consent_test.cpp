@@ -8,7 +8,7 @@ namespace switchyard::filtering {
 namespace {
 
 struct ConsentCase {
-    const char *name;
+    const char *name;  // cppcheck-suppress unusedStructMember ; the test's name, read through GetParam()
     ConsentSettings settings;
     ConsentFacts event;
     bool delivered;

@@ -7,7 +7,7 @@ namespace switchyard::filtering {
 namespace {
 
 struct NameCase {
-    const char *name;
+    const char *name;  // cppcheck-suppress unusedStructMember ; the test's name, read through GetParam()
     EventFilter filter;
     const char *type;
     const char *event_name;

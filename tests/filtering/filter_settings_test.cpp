@@ -49,7 +49,7 @@ TEST(FilterSettings, TheLastEntryOfAProviderWins) {
 }
 
 struct ProblemCase {
-    const char *name;
+    const char *name;  // cppcheck-suppress unusedStructMember ; the test's name, read through GetParam()
     const char *settings;
     const char *pointer;
     const char *what;
