@@ -45,9 +45,9 @@ bool deletes(Type type) { return type != Type::suppress; }
 
 bool Regulation::names(std::string_view key) const {
     if (destination_ids.empty()) return true;
-    const std::string_view id = key.substr(key.find('/') + 1);
+    const std::string_view destination_id = key.substr(key.find('/') + 1);
     for (const std::string &given : destination_ids)
-        if (given == key || given == id) return true;
+        if (given == key || given == destination_id) return true;
     return false;
 }
 

@@ -162,9 +162,9 @@ TEST_F(BrowserPaths, BeaconAndShortPathsDeliverAndNoKeyIsLogged) {
     EXPECT_EQ(client->Post(("/beacon/v1/batch?writeKey=" + std::string(kWriteKey)).c_str(), beacon.dump(), "text/plain")->status,
               200);
     EXPECT_EQ(client->Post(("/beacon/v1/batch?writeKey=" + wrong_key).c_str(), beacon.dump(), "text/plain")->status, 401);
-    const json track = {{"writeKey", kWriteKey}, {"event", "Short"}, {"userId", kBob}};
-    EXPECT_EQ(client->Post("/v1/t", track.dump(), "text/plain")->status, 200);
-    json wrong = track;
+    const json short_track = {{"writeKey", kWriteKey}, {"event", "Short"}, {"userId", kBob}};
+    EXPECT_EQ(client->Post("/v1/t", short_track.dump(), "text/plain")->status, 200);
+    json wrong = short_track;
     wrong["writeKey"] = wrong_key;
     EXPECT_EQ(client->Post("/v1/t", wrong.dump(), "text/plain")->status, 401);
 

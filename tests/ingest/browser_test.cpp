@@ -24,7 +24,7 @@ SourceTable listed_origins_only() {
     };
 }
 
-httplib::Result preflight(TestHost &host, const std::string &path, const std::string &origin) {
+httplib::Result preflight(const TestHost &host, const std::string &path, const std::string &origin) {
     httplib::Client client = host.client("");
     httplib::Headers headers = {{"Access-Control-Request-Method", "POST"},
                                 {"Access-Control-Request-Headers", "authorization,content-type,anonymousid"}};
