@@ -140,7 +140,7 @@ void Reloader::report_changes(const std::string &trigger, const Snapshot &before
         else if (!(old->second.config.delivery == live.config.delivery)) redelivered.push_back(key);
         for (const auto &[source, connection] : live.connections)
             if (old == before.destinations.end() || old->second.instance_for(source) != connection.instance)
-                connections.push_back(key + " (source " + source + ")");
+                connections.emplace_back(key).append(" (source ").append(source).append(")");
     }
     if (!added.empty()) changes.push_back("destinations added: " + joined(added));
     if (!recreated.empty()) changes.push_back("destinations recreated: " + joined(recreated));
