@@ -2,6 +2,7 @@
 // counts, never a user: ids and emails are personal data.
 #include "host/regulation/regulation_runner.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "host/delivery/event_outcome.h"
@@ -31,6 +32,19 @@ RegulationRunner::RegulationRunner(Store &store, CurrentSnapshot current, Suppre
     : store_(store), current_(std::move(current)), suppressions_(suppressions) {}
 
 RegulationRunner::~RegulationRunner() { stop(); }
+
+std::string RegulationRunner::unknown_destinations(const Regulation &regulation) const {
+    const std::shared_ptr<const Snapshot> running = current_();
+    std::string unknown;
+    for (const std::string &given : regulation.destination_ids) {
+        Regulation only = regulation;
+        only.destination_ids = {given};
+        const bool known = running != nullptr && std::any_of(running->destinations.begin(), running->destinations.end(),
+                                                             [&](const auto &d) { return only.names(d.first); });
+        if (!known) unknown.append(unknown.empty() ? "\"" : ", \"").append(given).append("\"");
+    }
+    return unknown.empty() ? "" : "\"destinationIds\" names no configured destination: " + unknown + ".";
+}
 
 std::vector<Regulation> RegulationRunner::refresh() {
     std::vector<Regulation> regulations;

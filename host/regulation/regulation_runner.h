@@ -28,6 +28,9 @@ class RegulationRunner {
     RegulationRunner(const RegulationRunner &) = delete;
     RegulationRunner &operator=(const RegulationRunner &) = delete;
 
+    // A sentence naming the regulation's destinationIds that match no running destination, or
+    // empty: such a regulation would apply to nothing, which is a typo rather than an intent.
+    std::string unknown_destinations(const Regulation &regulation) const;
     // Re-reads the regulations and refreshes the suppression list now (before an add is answered).
     std::vector<Regulation> refresh();
     void start();

@@ -41,6 +41,7 @@ void mount_regulation_endpoints(httplib::Server &server, const EndpointAccess &a
     server.Post("/admin/regulations", [&access, &store, &runner](const httplib::Request &req, httplib::Response &res) {
         if (!admin_allowed(access, req, res)) return;
         regulation::RequestRead read = regulation::read_request(req.body);
+        if (read.error.empty()) read.error = runner.unknown_destinations(read.regulation);
         if (!read.error.empty()) return answer(res, 400, {{"error", read.error}});
         const int64_t id = store.add_regulation(regulation::to_record(read.regulation), log::unix_now_ms());
         runner.refresh();  // suppressed from the answer on

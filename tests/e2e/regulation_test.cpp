@@ -31,6 +31,11 @@ class Regulations : public EndToEnd {
 
 TEST_F(Regulations, ASuppressedUsersEventsAreDroppedAndCounted) {
     EXPECT_EQ(admin_post({{"regulationType", "suppress"}, {"users", json::array({{{"email", "a@example.com"}}})}}).first, 400);
+    const auto [typo, refusal] = admin_post({{"regulationType", "suppress"},
+                                             {"destinationIds", {"iterable", "itreable"}},
+                                             {"users", {{{"userId", "u1"}}}}});
+    EXPECT_EQ(typo, 400);
+    EXPECT_EQ(refusal["error"], "\"destinationIds\" names no configured destination: \"itreable\".");
     const auto [status, added] = admin_post({{"regulationType", "suppress"}, {"users", {{{"userId", "u1"}}}}});
     ASSERT_EQ(status, 201);
     ASSERT_EQ(post("track", track("u1", 1)), 200);
