@@ -38,11 +38,12 @@ TEST_F(Regulations, ASuppressedUsersEventsAreDroppedAndCounted) {
     EXPECT_EQ(refusal["error"], "\"destinationIds\" names no configured destination: \"itreable\".");
     const auto [status, added] = admin_post({{"regulationType", "suppress"}, {"users", {{{"userId", "u1"}}}}});
     ASSERT_EQ(status, 201);
+    const int64_t id = added["id"];  // a lambda may not capture a structured binding (clang 14)
     ASSERT_EQ(post("track", track("u1", 1)), 200);
     ASSERT_EQ(post("track", track("u2", 2)), 200);
     EXPECT_NE(get("/metrics").find("switchyard_events_filtered_total{destination=\"e2e/iterable\",reason=\"suppressed\"} 1\n"),
               std::string::npos);
-    ASSERT_TRUE(eventually([&] { return regulation(added["id"])["state"] == "done"; })) << get("/admin/regulations");
+    ASSERT_TRUE(eventually([&] { return regulation(id)["state"] == "done"; })) << get("/admin/regulations");
     ASSERT_TRUE(eventually([&] { return recorded_seqs(mock_).size() == 1; })) << host_->log();
     EXPECT_EQ(recorded_seqs(mock_), std::vector<int>{2});
     EXPECT_EQ(host_->log().find("u1"), std::string::npos) << "a user id was logged";
