@@ -105,6 +105,7 @@ class Browser : public EndToEnd {
             shell_quoted(*chromium_) +
                 " --headless=new --no-sandbox --disable-gpu --no-first-run --disable-sync"
                 " --disable-background-networking --disable-component-update --no-proxy-server"
+                " --enable-logging=stderr --v=0"  // the page's console messages, for a failure's output
                 " --host-resolver-rules='MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'"
                 " --user-data-dir=" + shell_quoted(profile.string()) + " " + shell_quoted(url),
             root_ / ("chromium-" + page + ".log"));
@@ -124,12 +125,17 @@ class Browser : public EndToEnd {
     MockIterable mock_{MockOptions{}};  // a member, so it outlives the host (EndToEnd::TearDown)
 };
 
+// A browser starting under ASan on a busy machine, then an SDK loading and flushing its queue:
+// once took longer than the default 30 s of eventually().
+constexpr std::chrono::seconds kBrowserPatience{120};
+
 const std::string kAda = "ada@example.com";
 const std::string kBob = "bob@example.com";
 
 TEST_F(Browser, RudderStackJsSdkEventsReachTheMock) {
     const auto chromium = open("rudderstack.html", "writeKey=" + std::string(kWriteKey) + "&host=" + host_->base_url());
-    ASSERT_TRUE(eventually([&] { return mock_.state()["events"].size() >= 2 && mock_.state()["users"].size() >= 1; }))
+    ASSERT_TRUE(eventually([&] { return mock_.state()["events"].size() >= 2 && mock_.state()["users"].size() >= 1; },
+                           kBrowserPatience))
         << mock_.state().dump(2) << chromium->output() << host_->log();
     EXPECT_EQ(events_received(), (std::set<std::pair<std::string, std::string>>{{"Signed Up", kAda}, {"Loaded a Page", kAda}}));
     EXPECT_EQ(mock_.state()["users"][kAda]["dataFields"]["name"], "Ada") << mock_.state().dump(2);
@@ -138,7 +144,8 @@ TEST_F(Browser, RudderStackJsSdkEventsReachTheMock) {
 TEST_F(Browser, SegmentAnalyticsJsEventsReachTheMock) {
     const std::string host = host_->base_url().substr(std::string("http://").size());
     const auto chromium = open("segment.html", "writeKey=" + std::string(kWriteKey) + "&host=" + host);
-    ASSERT_TRUE(eventually([&] { return mock_.state()["events"].size() >= 2 && mock_.state()["users"].size() >= 1; }))
+    ASSERT_TRUE(eventually([&] { return mock_.state()["events"].size() >= 2 && mock_.state()["users"].size() >= 1; },
+                           kBrowserPatience))
         << mock_.state().dump(2) << chromium->output() << host_->log();
     EXPECT_EQ(events_received(), (std::set<std::pair<std::string, std::string>>{{"Clicked", kBob}, {"Loaded a Page", kBob}}));
     EXPECT_EQ(mock_.state()["users"][kBob]["dataFields"]["name"], "Bob") << mock_.state().dump(2);

@@ -1,7 +1,9 @@
 // npm installs and commands of the end-to-end tests.
 #include "tests/e2e/npm_packages.h"
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +16,25 @@ namespace {
 
 // Written into node_modules after a successful `npm ci`: the lock file it installed.
 constexpr const char *kInstalledLock = "node_modules/.switchyard-installed-lock.json";
+
+// Tests that share an install directory run as separate processes, possibly at once (ctest -j):
+// one installing (npm ci first deletes node_modules) while another serves pages from it loses the
+// other's run. Held for the whole check-copy-install.
+class InstallLock {
+   public:
+    explicit InstallLock(const std::filesystem::path &dir)
+        : fd_(::open((dir / ".switchyard-install.lock").c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644)) {
+        if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+    }
+    ~InstallLock() {
+        if (fd_ >= 0) ::close(fd_);  // releases the lock
+    }
+    InstallLock(const InstallLock &) = delete;
+    InstallLock &operator=(const InstallLock &) = delete;
+
+   private:
+    int fd_;
+};
 
 }  // namespace
 
@@ -55,8 +76,10 @@ std::string npm_install(const std::filesystem::path &source, const std::filesyst
     const std::optional<std::filesystem::path> npm = find_on_path("npm");
     if (!npm) return "npm is not installed (scripts/setup.sh --test-deps installs it)";
     std::filesystem::create_directories(install_dir);
-    for (const std::string &file : files)
-        std::filesystem::copy_file(source / file, install_dir / file, std::filesystem::copy_options::overwrite_existing);
+    const InstallLock lock_held(install_dir);
+    for (const std::string &file : files)  // only when changed: another test may be serving it
+        if (read_text(source / file) != read_text(install_dir / file))
+            std::filesystem::copy_file(source / file, install_dir / file, std::filesystem::copy_options::overwrite_existing);
     const std::string lock = read_text(source / "package-lock.json");
     if (read_text(install_dir / kInstalledLock) == lock) return "";
     // Optional dependencies (the Node SDK's bull, for Redis persistence) are not used by the tests.
