@@ -1,6 +1,7 @@
 // A regulation's names, targets, state and stored record (see regulation.h).
 #include "host/regulation/regulation.h"
 
+#include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
 
@@ -43,12 +44,14 @@ std::optional<Type> type_named(std::string_view name) {
 bool suppresses(Type type) { return type != Type::delete_users; }
 bool deletes(Type type) { return type != Type::suppress; }
 
+bool Regulation::entry_names(std::string_view given, std::string_view key) {
+    return given == key || given == key.substr(key.find('/') + 1);
+}
+
 bool Regulation::names(std::string_view key) const {
-    if (destination_ids.empty()) return true;
-    const std::string_view destination_id = key.substr(key.find('/') + 1);
-    for (const std::string &given : destination_ids)
-        if (given == key || given == destination_id) return true;
-    return false;
+    return destination_ids.empty() ||
+           std::any_of(destination_ids.begin(), destination_ids.end(),
+                       [&](const std::string &given) { return entry_names(given, key); });
 }
 
 std::string Regulation::state() const {

@@ -48,6 +48,8 @@ struct Regulation {
 
     // Whether it names `key` ("<workspace>/<id>"): by the whole key or by the destination id.
     bool names(std::string_view key) const;
+    // Whether one given destinationIds entry names `key`.
+    static bool entry_names(std::string_view given, std::string_view key);
     // pending until resolved and every destination is settled; then failed if any failed, else done.
     std::string state() const;
 };

@@ -37,10 +37,8 @@ std::string RegulationRunner::unknown_destinations(const Regulation &regulation)
     const std::shared_ptr<const Snapshot> running = current_();
     std::string unknown;
     for (const std::string &given : regulation.destination_ids) {
-        Regulation only = regulation;
-        only.destination_ids = {given};
         const bool known = running != nullptr && std::any_of(running->destinations.begin(), running->destinations.end(),
-                                                             [&](const auto &d) { return only.names(d.first); });
+                                                             [&](const auto &d) { return Regulation::entry_names(given, d.first); });
         if (!known) unknown.append(unknown.empty() ? "\"" : ", \"").append(given).append("\"");
     }
     return unknown.empty() ? "" : "\"destinationIds\" names no configured destination: " + unknown + ".";
