@@ -49,8 +49,8 @@ std::optional<DestinationFlags> open_destination(const Args &args) {
     std::string error;
     auto settings = read_settings_file(*args.value("settings"), error);
     if (settings) {
-        register_secret_settings(plugin->settings_schema(), *settings);  // before init can quote them
-        const CheckedSettings checked = check_settings(plugin->settings_schema(), *settings);
+        register_secret_settings(plugin->schema(), *settings);  // before init can quote them
+        const CheckedSettings checked = check_settings(plugin->schema(), *settings);
         if (checked.problems.empty()) out.destination = Destination::create(plugin, "cli", checked.completed_json, error);
         else error = *args.value("settings") + ": " + problems_sentence(checked.problems);
     }

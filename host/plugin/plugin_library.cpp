@@ -58,8 +58,9 @@ LoadOutcome load_checked(const std::filesystem::path &file, const std::filesyste
     sy_plugin table{};
     std::memcpy(&table, exported, std::min<size_t>(exported->struct_size, sizeof table));
     if (std::string why = table_refusal(table); !why.empty()) return refuse(named, why);
-    if (std::string why = settings_schema_refusal(table.settings_schema); !why.empty()) return refuse(named, why);
-    return {std::make_shared<PluginLibrary>(named, std::move(library), table), {}};
+    auto plugin = std::make_shared<PluginLibrary>(named, std::move(library), table);
+    if (!plugin->schema_refusal().empty()) return refuse(named, plugin->schema_refusal());
+    return {std::move(plugin), {}};
 }
 
 }  // namespace
@@ -80,6 +81,18 @@ std::string table_refusal(const sy_plugin &t) {
     return {};
 }
 
+namespace {
+
+// The schema `text` compiled, or, when it is unusable (`refusal` says why), one that takes any
+// settings, so that a PluginLibrary always has a schema.
+SettingsSchema compiled_schema(const std::string &text, std::string &refusal) {
+    if (std::optional<SettingsSchema> schema = SettingsSchema::parse(text, refusal)) return std::move(*schema);
+    std::string ignored;
+    return std::move(*SettingsSchema::parse("{}", ignored));
+}
+
+}  // namespace
+
 PluginLibrary::PluginLibrary(std::filesystem::path path, boost::dll::shared_library library, const sy_plugin &table)
     : path_(std::move(path)),
       library_(std::move(library)),
@@ -87,6 +100,7 @@ PluginLibrary::PluginLibrary(std::filesystem::path path, boost::dll::shared_libr
       name_(table.name),
       version_(table.version != nullptr ? table.version : ""),
       settings_schema_(table.settings_schema != nullptr ? table.settings_schema : "{}"),
+      schema_(compiled_schema(settings_schema_, schema_refusal_)),
       message_types_(table.message_types) {}
 
 LoadOutcome load_plugin(const std::filesystem::path &file, const std::filesystem::path &named_as) {

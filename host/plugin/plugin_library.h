@@ -11,6 +11,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include "host/plugin/message_types.h"
+#include "host/plugin/settings_schema.h"
 #include "switchyard/plugin.h"
 
 namespace switchyard {
@@ -27,6 +28,10 @@ class PluginLibrary {
     const std::string &name() const { return name_; }
     const std::string &version() const { return version_; }
     const std::string &settings_schema() const { return settings_schema_; }
+    // The settings schema, compiled once for every destination of this plugin. Why it is unusable
+    // ("" when it is not): the loader refuses such a plugin, so a loaded one always has a real schema.
+    const SettingsSchema &schema() const { return schema_; }
+    const std::string &schema_refusal() const { return schema_refusal_; }
     uint32_t abi_major() const { return table_.abi_major; }
     uint32_t abi_minor() const { return table_.abi_minor; }
     // The plugin's table, copied into a zeroed host-sized struct (unknown tail fields read 0).
@@ -40,6 +45,8 @@ class PluginLibrary {
     boost::dll::shared_library library_;
     sy_plugin table_;
     std::string name_, version_, settings_schema_;
+    std::string schema_refusal_;
+    SettingsSchema schema_;
     MessageTypes message_types_;
 };
 

@@ -116,21 +116,24 @@ std::string setting_path(const json &settings, std::string_view pointer) {
 }
 
 CheckedSettings check_settings(std::string_view settings_schema, std::string_view settings_json) {
-    CheckedSettings out;
     std::string unusable;
     const std::optional<SettingsSchema> schema = SettingsSchema::parse(settings_schema, unusable);
-    if (!schema) {  // the loader refuses such a plugin: only reached with a schema given by hand
-        out.problems.push_back({"", "settings", "cannot be checked: " + unusable});
-        return out;
-    }
+    if (schema) return check_settings(*schema, settings_json);
+    CheckedSettings out;  // the loader refuses such a plugin: only reached with a schema given by hand
+    out.problems.push_back({"", "settings", "cannot be checked: " + unusable});
+    return out;
+}
+
+CheckedSettings check_settings(const SettingsSchema &schema, std::string_view settings_json) {
+    CheckedSettings out;
     // The host applies event filtering and consent itself (host/filtering): no plugin sees them.
     const json given = filtering::without_host_settings(json::parse(settings_json, nullptr, false));
     if (!given.is_object()) {
         out.problems.push_back({"", "settings", "must be a mapping of the plugin's settings"});
         return out;
     }
-    const json completed = schema->with_defaults(given);
-    out.problems = schema->problems(completed);
+    const json completed = schema.with_defaults(given);
+    out.problems = schema.problems(completed);
     if (out.problems.empty()) out.completed_json = completed.dump();
     return out;
 }

@@ -65,6 +65,8 @@ struct CheckedSettings {
 
 // Checks `settings_json` against the plugin's schema text, defaults first (so a required setting
 // with a default is satisfied). Settings that are not a JSON object are one problem at pointer "".
+CheckedSettings check_settings(const SettingsSchema &schema, std::string_view settings_json);
+// The same from the schema's text (compiled for this call).
 CheckedSettings check_settings(std::string_view settings_schema, std::string_view settings_json);
 
 // The problems as one sentence, for where there is no file:line to give:

@@ -34,7 +34,7 @@ Verdict check_loads(Subject &subject) {
     if (!loaded.plugin) return failed("The loader refused it: " + loaded.refusal + ".");
     subject.plugin = std::move(loaded.plugin);
     // Before init can quote them: every line plugin-check prints is redacted (run_checks.cpp).
-    if (subject.given_settings) register_secret_settings(subject.plugin->settings_schema(), *subject.given_settings);
+    if (subject.given_settings) register_secret_settings(subject.plugin->schema(), *subject.given_settings);
     return passed();
 }
 

@@ -53,7 +53,7 @@ DestinationFilter read_destination_filter(const DestinationConfig &d) {
 }
 
 DestinationSettings check_destination_settings(const DestinationConfig &d, const PluginLibrary &plugin) {
-    CheckedSettings checked = check_settings(plugin.settings_schema(), d.settings_json);
+    CheckedSettings checked = check_settings(plugin.schema(), d.settings_json);
     std::vector<std::pair<int, std::string>> by_line;  // in file order, as an operator reads them
     for (const SettingProblem &p : checked.problems)
         by_line.emplace_back(line_of(d, p.pointer), settings_owner(d) + ": " + p.path + ": " + p.what);

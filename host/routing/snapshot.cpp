@@ -49,13 +49,13 @@ void register_every_secret_setting(const Config &config,
     std::map<std::string, const PluginLibrary *> plugin_of;  // by destination key
     for (const DestinationConfig &d : config.destinations)
         if (auto plugin = find_plugin(plugins, d.plugin)) {
-            register_secret_settings(plugin->settings_schema(), d.settings_json);
+            register_secret_settings(plugin->schema(), d.settings_json);
             plugin_of[d.key()] = plugin.get();
         }
     for (const SourceConfig &s : config.sources)
         for (const auto &[key, override_of] : s.overrides)
             if (auto it = plugin_of.find(key); it != plugin_of.end())
-                register_secret_settings(it->second->settings_schema(), override_of.settings_json);
+                register_secret_settings(it->second->schema(), override_of.settings_json);
 }
 
 // A new instance from `d`'s settings, or null with its problems added to `build`.
