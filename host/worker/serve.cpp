@@ -1,0 +1,8 @@
+// `--serve`: not yet.
+#include "host/worker/modes.h"
+
+namespace switchyard::worker {
+
+int serve(std::span<const std::string_view>) { return 2; }
+
+}  // namespace switchyard::worker
