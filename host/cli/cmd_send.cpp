@@ -36,7 +36,7 @@ SendResult send_paced(const Destination &destination, Pacer &pacer, const Reques
                                     request.fields.rate_key.len);
     for (int attempt = 0;; ++attempt) {
         std::this_thread::sleep_until(pacer.reserve(rate_key));
-        SendResult sent = destination.send(*request.as_made);
+        SendResult sent = destination.send(request.to_send());
         const sy_outcome outcome = sent ? sent->fields.outcome : SY_RETRY;
         const uint32_t retry_after = sent ? sent->fields.retry_after_ms : 0;
         if (outcome == SY_THROTTLED) pacer.on_throttled(rate_key, std::chrono::milliseconds(retry_after));

@@ -91,4 +91,15 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     return std::chrono::milliseconds(n * ms_per_unit);
 }
 
+std::optional<uint64_t> parse_byte_size(std::string_view text) {
+    const size_t digits = std::min(text.find_first_not_of("0123456789"), text.size());
+    const std::string_view unit = text.substr(digits);
+    const int shift = unit.empty() ? 0 : unit == "KiB" ? 10 : unit == "MiB" ? 20 : unit == "GiB" ? 30 : unit == "TiB" ? 40 : -1;
+    uint64_t n = 0;
+    if (digits == 0 || shift < 0 || std::from_chars(text.data(), text.data() + digits, n).ec != std::errc() || n == 0)
+        return std::nullopt;
+    if (n > (std::numeric_limits<uint64_t>::max() >> shift)) return std::nullopt;
+    return n << shift;
+}
+
 }  // namespace switchyard

@@ -30,5 +30,7 @@ std::optional<Expansion> expand_references(std::string_view text, const Referenc
 
 // "250ms", "30s", "90m", "3h", "1d"; nullopt when unreadable.
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+// "512MiB", "1GiB", "64KiB" or a plain number of bytes; nullopt for anything else (or 0).
+std::optional<uint64_t> parse_byte_size(std::string_view text);
 
 }  // namespace switchyard

@@ -27,7 +27,8 @@ namespace {
 constexpr std::array<std::string_view, 3> kWorkspaceKeys = {"destinations", "sources", "workspace"};
 constexpr std::array<std::string_view, 5> kSourceKeys = {"allowed_origins", "destinations", "id", "trusted", "write_key"};
 constexpr std::array<std::string_view, 2> kConnectionKeys = {"id", "settings"};
-constexpr std::array<std::string_view, 4> kDestinationKeys = {"delivery", "id", "plugin", "settings"};
+constexpr std::array<std::string_view, 7> kDestinationKeys = {"call_timeout", "delivery",     "id",      "isolation",
+                                                              "memory_limit", "plugin",       "settings"};
 constexpr std::array<std::string_view, 5> kDeliveryKeys = {"backoff_base", "backoff_cap", "batch_size", "retry_window",
                                                            "workers"};
 
@@ -142,6 +143,33 @@ DeliveryPolicy read_delivery(const FileReader &r, const YAML::Node &map, const s
     return policy;
 }
 
+// `isolation`, `call_timeout` and `memory_limit` of a destination.
+Containment read_containment(const FileReader &r, const YAML::Node &node, const std::string &path) {
+    Containment c;
+    if (const YAML::Node isolation = node["isolation"]) {
+        const std::string mode = isolation.IsScalar() ? isolation.Scalar() : "";
+        if (mode == "process" || mode == "in-process")
+            c.isolation = mode == "process" ? Containment::Isolation::process : Containment::Isolation::in_process;
+        else
+            r.problem(isolation, path + "isolation", "must be process or in-process");
+    }
+    if (const YAML::Node timeout = node["call_timeout"]) {
+        auto d = timeout.IsScalar() ? parse_duration(timeout.Scalar()) : std::nullopt;
+        if (d && d->count() > 0)
+            c.call_timeout = *d;
+        else
+            r.problem(timeout, path + "call_timeout", "must be a duration like 500ms, 30s or 2m");
+    }
+    if (const YAML::Node limit = node["memory_limit"]) {
+        auto bytes = limit.IsScalar() ? parse_byte_size(limit.Scalar()) : std::nullopt;
+        if (bytes && *bytes >= (uint64_t{64} << 20))
+            c.memory_limit = *bytes;
+        else
+            r.problem(limit, path + "memory_limit", "must be a size of at least 64MiB, like 512MiB or 2GiB");
+    }
+    return c;
+}
+
 // A `settings` mapping as compact JSON, with the line of each place in it; false after a problem.
 bool read_settings(const FileReader &r, const YAML::Node &settings, const std::string &key, std::string &json,
                    std::map<std::string, int> &lines) {
@@ -176,6 +204,7 @@ void read_destination(const FileReader &r, const std::string &workspace, const Y
     if (const YAML::Node settings = node["settings"])
         if (!read_settings(r, settings, path + "settings", d.settings_json, d.settings_lines)) return;
     if (node["delivery"]) d.delivery = read_delivery(r, node["delivery"], path + "delivery");
+    d.containment = read_containment(r, node, path);
     if (!d.id.empty()) config.destinations.push_back(std::move(d));
 }
 

@@ -29,6 +29,15 @@ struct DeliveryPolicy {
     bool operator==(const DeliveryPolicy &) const = default;
 };
 
+// How a destination's plugin instance is contained (docs/configuration.md, "Isolation").
+struct Containment {
+    enum class Isolation { process, in_process };
+    Isolation isolation = Isolation::process;               // in a plugin worker, or in the host itself
+    std::chrono::milliseconds call_timeout = std::chrono::seconds(60);  // transform's deadline; send's is 10 s more
+    uint64_t memory_limit = uint64_t{1} << 30;             // bytes a plugin worker may use
+    bool operator==(const Containment &) const = default;
+};
+
 struct DestinationConfig {
     std::string workspace;
     std::string id;
@@ -40,6 +49,7 @@ struct DestinationConfig {
     // Set when these are a connection's merged settings (routing/connection_settings.h): the source
     // whose override they hold, named by every problem with them.
     std::string source;
+    Containment containment = {};
     std::string key() const { return workspace + "/" + id; }
 };
 

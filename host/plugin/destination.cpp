@@ -1,4 +1,5 @@
-// A destination instance: init/destroy and the calls into the plugin, each behind RAII.
+// A destination instance in this process: init/destroy and the calls into the plugin, each
+// behind RAII.
 #include "host/plugin/destination.h"
 
 #include <mutex>
@@ -24,39 +25,60 @@ std::string no_result(std::string_view hook) {
     return std::string(hook) + " returned no result" + (reason.empty() ? "" : ": " + reason);
 }
 
+class InProcessDestination final : public Destination {
+   public:
+    InProcessDestination(std::shared_ptr<const PluginLibrary> plugin, std::string id, Metrics *metrics,
+                         ServicesRelay *relay)
+        : Destination(std::move(plugin), std::move(id)),
+          services_(std::make_unique<HostServices>(plugin_->name(), id_, metrics, relay)) {}
+    ~InProcessDestination() override;
+
+    std::string init(std::string_view settings_json);
+    TransformResult transform(std::span<const sy_borrowed_str> events, uint32_t max_events_per_request) const override;
+    SendResult send(const sy_request &request) const override;
+    std::vector<sy_rate_limit> rate_limits() const override;
+    TransformResult delete_users(std::span<const sy_borrowed_str> users) const override;
+    Verification verify() const override;
+    void release(void *owner) const override;
+
+   private:
+    std::unique_ptr<HostServices> services_;
+    sy_instance *instance_ = nullptr;
+};
+
 }  // namespace
 
-Destination::Destination(std::shared_ptr<const PluginLibrary> plugin, std::string id, Metrics *metrics)
-    : plugin_(std::move(plugin)),
-      id_(std::move(id)),
-      services_(std::make_unique<HostServices>(plugin_->name(), id_, metrics)) {}
-
 std::shared_ptr<Destination> Destination::create(std::shared_ptr<const PluginLibrary> plugin, std::string id,
-                                                 std::string_view settings_json, std::string &error, Metrics *metrics) {
-    std::shared_ptr<Destination> destination(new Destination(std::move(plugin), std::move(id), metrics));
-    char buffer[kErrorCapacity] = {};
-    std::lock_guard lock(lifecycle_mutex);
-    destination->services_->keep_warnings(true);
-    destination->instance_ = destination->plugin_->table().init(
-        destination->services_->api(), {settings_json.data(), settings_json.size()}, buffer, sizeof buffer);
-    destination->services_->keep_warnings(false);
-    destination->init_warnings_ = destination->services_->kept_warnings();
-    if (destination->instance_ == nullptr) {
-        buffer[sizeof buffer - 1] = '\0';
-        error = destination->plugin_->path().string() + ": init refused: " +
-                (buffer[0] != '\0' ? std::string(buffer) : std::string("no reason given"));
-        return nullptr;
-    }
+                                                 std::string_view settings_json, std::string &error, Metrics *metrics,
+                                                 ServicesRelay *relay) {
+    auto destination = std::make_shared<InProcessDestination>(std::move(plugin), std::move(id), metrics, relay);
+    error = destination->init(settings_json);
+    if (!error.empty()) return nullptr;
     return destination;
 }
 
-Destination::~Destination() {
+// The refusal, or empty.
+std::string InProcessDestination::init(std::string_view settings_json) {
+    char buffer[kErrorCapacity] = {};
+    std::lock_guard lock(lifecycle_mutex);
+    services_->keep_warnings(true);
+    instance_ = plugin_->table().init(services_->api(), {settings_json.data(), settings_json.size()}, buffer,
+                                      sizeof buffer);
+    services_->keep_warnings(false);
+    init_warnings_ = services_->kept_warnings();
+    if (instance_ != nullptr) return {};
+    buffer[sizeof buffer - 1] = '\0';
+    return plugin_->path().string() + ": init refused: " +
+           (buffer[0] != '\0' ? std::string(buffer) : std::string("no reason given"));
+}
+
+InProcessDestination::~InProcessDestination() {
     if (instance_ == nullptr) return;
     std::lock_guard lock(lifecycle_mutex);
     plugin_->table().destroy(instance_);
 }
 
-TransformResult Destination::transform(std::span<const sy_borrowed_str> events,
+TransformResult InProcessDestination::transform(std::span<const sy_borrowed_str> events,
                                        uint32_t max_events_per_request) const {
     Admission admitted = admit(plugin_->message_types(), events);
     TransformRead read;
@@ -72,9 +94,7 @@ TransformResult Destination::transform(std::span<const sy_borrowed_str> events,
     return TransformResult(shared_from_this(), holds, holds ? raw->owner : nullptr, std::move(read), std::move(why));
 }
 
-bool Destination::can_delete_users() const { return plugin_->table().delete_users != nullptr; }
-
-TransformResult Destination::delete_users(std::span<const sy_borrowed_str> users) const {
+TransformResult InProcessDestination::delete_users(std::span<const sy_borrowed_str> users) const {
     std::vector<uint32_t> positions(users.size());
     for (uint32_t i = 0; i < positions.size(); ++i) positions[i] = i;
     HostServices::clear_failure();
@@ -87,7 +107,7 @@ TransformResult Destination::delete_users(std::span<const sy_borrowed_str> users
     return TransformResult(shared_from_this(), holds, holds ? raw->owner : nullptr, std::move(read), std::move(why));
 }
 
-SendResult Destination::send(const sy_request &request) const {
+SendResult InProcessDestination::send(const sy_request &request) const {
     HostServices::clear_failure();
     const sy_send_result *raw = plugin_->table().send(instance_, &request);
     if (raw == nullptr) return SendResult(shared_from_this(), false, nullptr, {}, no_result("send"));
@@ -98,7 +118,7 @@ SendResult Destination::send(const sy_request &request) const {
     return SendResult(shared_from_this(), holds, holds ? raw->owner : nullptr, std::move(read), std::move(why));
 }
 
-std::vector<sy_rate_limit> Destination::rate_limits() const {
+std::vector<sy_rate_limit> InProcessDestination::rate_limits() const {
     std::vector<sy_rate_limit> limits;
     if (plugin_->table().rate_limits == nullptr) return limits;
     size_t count = 0;
@@ -112,7 +132,7 @@ std::vector<sy_rate_limit> Destination::rate_limits() const {
     return limits;
 }
 
-Verification Destination::verify() const {
+Verification InProcessDestination::verify() const {
     Verification verdict;
     if (plugin_->table().verify == nullptr) return verdict;
     verdict.checked = true;
@@ -123,6 +143,6 @@ Verification Destination::verify() const {
     return verdict;
 }
 
-void Destination::release(void *owner) const { plugin_->table().release(instance_, owner); }
+void InProcessDestination::release(void *owner) const { plugin_->table().release(instance_, owner); }
 
 }  // namespace switchyard

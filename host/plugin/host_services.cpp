@@ -32,12 +32,14 @@ std::string metric_safe(std::string_view plugin) {
 
 }  // namespace
 
-HostServices::HostServices(std::string_view plugin, std::string destination_id, Metrics *metrics)
+HostServices::HostServices(std::string_view plugin, std::string destination_id, Metrics *metrics,
+                           ServicesRelay *relay)
     : plugin_(plugin),
       component_("plugin:" + plugin_ + "/" + destination_id),
       metric_prefix_("switchyard_plugin_" + metric_safe(plugin) + "_"),
       destination_id_(std::move(destination_id)),
-      metrics_(metrics) {
+      metrics_(metrics),
+      relay_(relay) {
     api_.struct_size = sizeof(sy_host_api);
     api_.host_ctx = this;
     api_.log = log;
@@ -63,6 +65,7 @@ std::vector<std::string> HostServices::kept_warnings() const {
 void HostServices::log(void *ctx, sy_log_level level, sy_borrowed_str message) {
     try {
         auto *self = static_cast<HostServices *>(ctx);
+        if (self->relay_ != nullptr) return self->relay_->log(level, text(message));
         static constexpr log::Level kLevels[] = {log::Level::debug, log::Level::info, log::Level::warn,
                                                  log::Level::error};
         const log::Level mapped = level >= SY_LOG_DEBUG && level <= SY_LOG_ERROR ? kLevels[level] : log::Level::error;
@@ -99,6 +102,7 @@ std::string HostServices::family(std::string_view name, Metrics::Type type) {
 void HostServices::count(void *ctx, sy_borrowed_str name, uint64_t delta) {
     try {
         auto *self = static_cast<HostServices *>(ctx);
+        if (self->relay_ != nullptr) return self->relay_->count(text(name), delta);
         if (self->metrics_ == nullptr) return;
         if (const std::string full = self->family(text(name), Metrics::Type::counter); !full.empty())
             self->metrics_->add(full, {{"destination", self->destination_id_}}, static_cast<double>(delta));
@@ -109,6 +113,7 @@ void HostServices::count(void *ctx, sy_borrowed_str name, uint64_t delta) {
 void HostServices::gauge(void *ctx, sy_borrowed_str name, double value) {
     try {
         auto *self = static_cast<HostServices *>(ctx);
+        if (self->relay_ != nullptr) return self->relay_->gauge(text(name), value);
         if (self->metrics_ == nullptr) return;
         if (const std::string full = self->family(text(name), Metrics::Type::gauge); !full.empty())
             self->metrics_->set(full, {{"destination", self->destination_id_}}, value);

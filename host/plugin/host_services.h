@@ -14,10 +14,22 @@
 
 namespace switchyard {
 
+// Takes what an instance reports instead of this process's log and metrics: in a plugin worker,
+// whose host replays it on the destination's own services (host/worker/).
+class ServicesRelay {
+   public:
+    virtual ~ServicesRelay() = default;
+    virtual void log(sy_log_level level, std::string_view message) = 0;
+    virtual void count(std::string_view name, uint64_t delta) = 0;
+    virtual void gauge(std::string_view name, double value) = 0;
+};
+
 class HostServices {
    public:
-    // `metrics` may be null (CLI commands): counts and gauges then go nowhere.
-    HostServices(std::string_view plugin, std::string destination_id, Metrics *metrics);
+    // `metrics` may be null (CLI commands): counts and gauges then go nowhere. With a `relay`,
+    // log, count and gauge go to it instead.
+    HostServices(std::string_view plugin, std::string destination_id, Metrics *metrics,
+                 ServicesRelay *relay = nullptr);
     HostServices(const HostServices &) = delete;
     HostServices &operator=(const HostServices &) = delete;
 
@@ -47,6 +59,7 @@ class HostServices {
     std::string metric_prefix_;   // "switchyard_plugin_<name>_"
     std::string destination_id_;
     Metrics *metrics_;
+    ServicesRelay *relay_;
     std::mutex names_mutex_;
     std::set<std::string, std::less<>> named_;   // metric names in use
     std::set<std::string, std::less<>> warned_;  // refused names, warned about once

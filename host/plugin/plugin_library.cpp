@@ -58,7 +58,7 @@ LoadOutcome load_checked(const std::filesystem::path &file, const std::filesyste
     sy_plugin table{};
     std::memcpy(&table, exported, std::min<size_t>(exported->struct_size, sizeof table));
     if (std::string why = table_refusal(table); !why.empty()) return refuse(named, why);
-    auto plugin = std::make_shared<PluginLibrary>(named, std::move(library), table);
+    auto plugin = std::make_shared<PluginLibrary>(named, std::move(library), table, file);
     if (!plugin->schema_refusal().empty()) return refuse(named, plugin->schema_refusal());
     return {std::move(plugin), {}};
 }
@@ -93,8 +93,10 @@ SettingsSchema compiled_schema(const std::string &text, std::string &refusal) {
 
 }  // namespace
 
-PluginLibrary::PluginLibrary(std::filesystem::path path, boost::dll::shared_library library, const sy_plugin &table)
+PluginLibrary::PluginLibrary(std::filesystem::path path, boost::dll::shared_library library, const sy_plugin &table,
+                             std::filesystem::path loaded_from)
     : path_(std::move(path)),
+      loaded_from_(std::move(loaded_from)),
       library_(std::move(library)),
       table_(table),
       name_(table.name),

@@ -20,11 +20,15 @@ namespace switchyard {
 // so the library stays mapped until the last instance and result are gone.
 class PluginLibrary {
    public:
-    PluginLibrary(std::filesystem::path path, boost::dll::shared_library library, const sy_plugin &table);
+    PluginLibrary(std::filesystem::path path, boost::dll::shared_library library, const sy_plugin &table,
+                  std::filesystem::path loaded_from = {});
     PluginLibrary(const PluginLibrary &) = delete;
     PluginLibrary &operator=(const PluginLibrary &) = delete;
 
     const std::filesystem::path &path() const { return path_; }
+    // The file the library was loaded from: path() or the host's private copy of it. A plugin
+    // worker loads the same file (host/isolation/).
+    const std::filesystem::path &loaded_from() const { return loaded_from_.empty() ? path_ : loaded_from_; }
     const std::string &name() const { return name_; }
     const std::string &version() const { return version_; }
     const std::string &settings_schema() const { return settings_schema_; }
@@ -42,6 +46,7 @@ class PluginLibrary {
 
    private:
     std::filesystem::path path_;
+    std::filesystem::path loaded_from_;
     boost::dll::shared_library library_;
     sy_plugin table_;
     std::string name_, version_, settings_schema_;

@@ -17,7 +17,7 @@ namespace switchyard {
 // minor's element size; events the host skipped, which shift indexes), into the owned vectors:
 // move-only, so that they always point into this object's own.
 struct RequestRead {
-    const sy_request *as_made = nullptr;     // the plugin's own struct: what send() gets back
+    const sy_request *as_made = nullptr;     // the plugin's own struct, when in this process
     sy_request fields{};                     // host-sized copy; its pointers still point into the plugin's result
     std::span<const sy_header> headers;      // host-sized
     std::span<const uint32_t> event_indexes; // positions in the caller's events
@@ -33,6 +33,8 @@ struct RequestRead {
     explicit RequestRead(std::vector<uint32_t> indexes) : owned_indexes(std::move(indexes)) {
         event_indexes = owned_indexes;
     }
+    // What send() gets back: the plugin's own struct, else the host-sized copy (a worker's answer).
+    const sy_request &to_send() const { return as_made != nullptr ? *as_made : fields; }
 };
 
 struct EventErrorRead {

@@ -145,7 +145,7 @@ void RegulationRunner::delete_users(const Regulation &regulation, const std::str
         if (built->errors[i].outcome == SY_ABORT || built->errors[i].outcome == SY_RETRY)
             failure = {built->errors[i].outcome, built->errors[i].status, built->errors[i].message, 0};
     for (size_t i = 0; built && failure.outcome == SY_OK && i < built->requests.size(); ++i) {
-        SendResult sent = destination.send(*built->requests[i].as_made);
+        SendResult sent = destination.send(built->requests[i].to_send());
         if (!sent) failure = {SY_RETRY, 0, sent.problem(), 0};
         else if (sent->fields.outcome != SY_OK)
             failure = {sent->fields.outcome, sent->fields.http_status,

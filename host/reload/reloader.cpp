@@ -60,8 +60,8 @@ std::string_view result_name(ReloadOutcome::Result result) {
     return "failed";
 }
 
-Reloader::Reloader(PluginRegistry &plugins, std::filesystem::path config_dir, Metrics &metrics)
-    : plugins_(plugins), config_dir_(std::move(config_dir)), metrics_(metrics) {
+Reloader::Reloader(PluginRegistry &plugins, std::filesystem::path config_dir, Metrics &metrics, WorkerPools *workers)
+    : plugins_(plugins), config_dir_(std::move(config_dir)), metrics_(metrics), workers_(workers) {
     metrics_.declare(kReloads, Metrics::Type::counter, "Reload attempts, by outcome (applied, unchanged, failed).");
     metrics_.declare(kGeneration, Metrics::Type::gauge, "Generation of the routing snapshot in force.");
 }
@@ -71,7 +71,7 @@ std::vector<std::string> Reloader::load_first() {
     for (const std::string &refusal : scan.refusals) log::warn("loader", refusal);
     ConfigLoad config = load_config_dir(config_dir_);
     if (!config.problems.empty()) return config.problems;
-    SnapshotBuild build = build_snapshot(config.config, libraries_of(scan.plugins), 1, nullptr, &metrics_);
+    SnapshotBuild build = build_snapshot(config.config, libraries_of(scan.plugins), 1, nullptr, &metrics_, workers_);
     if (!build.snapshot) return build.problems;
     plugins_.adopt(std::move(scan.plugins));
     std::lock_guard lock(state_mutex_);
@@ -96,7 +96,7 @@ ReloadOutcome Reloader::reload(const std::string &trigger) {
     ConfigLoad config = load_config_dir(config_dir_);
     if (!config.problems.empty()) return fail(outcome, config.problems);
     SnapshotBuild build = build_snapshot(config.config, libraries_of(scan.plugins), running->generation + 1, running.get(),
-                                         &metrics_);
+                                         &metrics_, workers_);
     if (!build.snapshot) return fail(outcome, build.problems);
 
     const std::vector<LoadedPlugin> plugins_before = plugins_.current();

@@ -35,7 +35,10 @@ class Reloader {
     // Jobs waiting in the store, per destination key (to tell the operator what was kept).
     using PendingJobs = std::function<std::map<std::string, uint64_t>()>;
 
-    Reloader(PluginRegistry &plugins, std::filesystem::path config_dir, Metrics &metrics);
+    // With `workers`, destinations with `isolation: process` run in plugin workers; without (tests),
+    // every instance runs in this process.
+    Reloader(PluginRegistry &plugins, std::filesystem::path config_dir, Metrics &metrics,
+             WorkerPools *workers = nullptr);
 
     // The first load, at start: refused plugin files are logged and skipped; any configuration
     // problem is returned and nothing is in force.
@@ -60,6 +63,7 @@ class Reloader {
     PluginRegistry &plugins_;
     const std::filesystem::path config_dir_;
     Metrics &metrics_;
+    WorkerPools *workers_;
     Apply apply_;
     PendingJobs pending_jobs_;
     std::mutex reload_mutex_;  // one reload at a time

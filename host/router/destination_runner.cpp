@@ -191,7 +191,7 @@ std::vector<EventOutcome> DestinationRunner::send_all(const Destination &destina
         }
         const std::string_view rate_key = text(request.fields.rate_key);
         std::this_thread::sleep_until(pacer.reserve(rate_key));
-        const SendResult sent = destination.send(*request.as_made);
+        const SendResult sent = destination.send(request.to_send());
         const sy_outcome outcome = sent ? sent->fields.outcome : SY_RETRY;
         if (outcome == SY_THROTTLED) pacer.on_throttled(rate_key, std::chrono::milliseconds(sent->fields.retry_after_ms));
         if (outcome == SY_OK) pacer.on_success(rate_key);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/filtering/filter_settings.h"
+#include "host/isolation/isolated_destination.h"
 #include "host/routing/connection_settings.h"
 #include "host/routing/destination_settings.h"
 #include "host/routing/secret_settings.h"
@@ -31,7 +32,8 @@ std::shared_ptr<Destination> reusable(const Snapshot *previous, const Destinatio
     if (previous == nullptr) return nullptr;
     auto live = previous->destinations.find(d.key());
     if (live == previous->destinations.end()) return nullptr;
-    const bool same = &live->second.instance->plugin() == &plugin && live->second.config.settings_json == d.settings_json;
+    const bool same = &live->second.instance->plugin() == &plugin && live->second.config.settings_json == d.settings_json &&
+                      live->second.config.containment == d.containment;
     return same ? live->second.instance : nullptr;
 }
 
@@ -58,15 +60,26 @@ void register_every_secret_setting(const Config &config,
                 register_secret_settings(it->second->schema(), override_of.settings_json);
 }
 
+// In a plugin worker when `d` asks for it and the caller runs workers; else in this process.
+std::shared_ptr<Destination> make_instance(const DestinationConfig &d, const std::shared_ptr<const PluginLibrary> &plugin,
+                                           const std::string &settings_json, std::string &error, Metrics *metrics,
+                                           WorkerPools *workers) {
+    if (workers == nullptr || d.containment.isolation == Containment::Isolation::in_process)
+        return Destination::create(plugin, d.key(), settings_json, error, metrics);
+    const CallDeadlines deadlines{d.containment.call_timeout, d.containment.call_timeout + std::chrono::seconds(10)};
+    return IsolatedDestination::create(workers->worker_for(plugin, d.containment.memory_limit), plugin, d.key(),
+                                       settings_json, deadlines, error, metrics);
+}
+
 // A new instance from `d`'s settings, or null with its problems added to `build`.
 std::shared_ptr<Destination> create_instance(const DestinationConfig &d, const std::shared_ptr<const PluginLibrary> &plugin,
-                                             Metrics *metrics, SnapshotBuild &build) {
+                                             Metrics *metrics, WorkerPools *workers, SnapshotBuild &build) {
     const std::string where = d.origin.where() + ": " + settings_owner(d) + ": ";
     DestinationSettings settings = check_destination_settings(d, *plugin);
     build.problems.insert(build.problems.end(), settings.problems.begin(), settings.problems.end());
     if (!settings.problems.empty()) return nullptr;
     std::string error;
-    auto instance = Destination::create(plugin, d.key(), settings.completed_json, error, metrics);
+    auto instance = make_instance(d, plugin, settings.completed_json, error, metrics, workers);
     if (!instance) build.problems.push_back(where + error);
     else
         for (const std::string &warning : instance->init_warnings()) build.warnings.push_back(where + warning);
@@ -79,6 +92,7 @@ struct Building {
     const std::vector<std::shared_ptr<const PluginLibrary>> &plugins;
     const Snapshot *previous;
     Metrics *metrics;
+    WorkerPools *workers;
     SnapshotBuild &build;
 };
 
@@ -95,7 +109,8 @@ const LiveConnection *reusable_connection(const Snapshot *previous, const Destin
     if (live == previous->destinations.end()) return nullptr;
     auto c = live->second.connections.find(merged.source);
     if (c == live->second.connections.end()) return nullptr;
-    const bool same = &c->second.instance->plugin() == &plugin && c->second.settings_json == merged.settings_json;
+    const bool same = &c->second.instance->plugin() == &plugin && c->second.settings_json == merged.settings_json &&
+                      live->second.config.containment == merged.containment;
     return same ? &c->second : nullptr;
 }
 
@@ -108,7 +123,7 @@ void add_connection(const Building &b, LiveDestination &live, const DestinationC
         live.connections.emplace(merged.source, *old);
         return;
     }
-    if (auto instance = create_instance(merged, plugin, b.metrics, b.build))
+    if (auto instance = create_instance(merged, plugin, b.metrics, b.workers, b.build))
         live.connections.emplace(merged.source, LiveConnection{merged.settings_json, std::move(instance)});
 }
 
@@ -142,7 +157,7 @@ const std::shared_ptr<Destination> &LiveDestination::instance_for(std::string_vi
 }
 
 SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared_ptr<const PluginLibrary>> &plugins,
-                             uint64_t generation, const Snapshot *previous, Metrics *metrics) {
+                             uint64_t generation, const Snapshot *previous, Metrics *metrics, WorkerPools *workers) {
     SnapshotBuild build;
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->generation = generation;
@@ -163,11 +178,11 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
             continue;
         }
         std::shared_ptr<Destination> instance = reusable(previous, d, *plugin);
-        if (!instance) instance = create_instance(d, plugin, metrics, build);
+        if (!instance) instance = create_instance(d, plugin, metrics, workers, build);
         if (instance) snapshot->destinations.emplace(d.key(), LiveDestination{d, std::move(instance), {}});
     }
     auto sources = std::make_shared<SourceTable>();
-    const Building building{config, plugins, previous, metrics, build};
+    const Building building{config, plugins, previous, metrics, workers, build};
     for (const SourceConfig &s : config.sources) sources->push_back(ingest_source(building, s, filters, *snapshot));
     snapshot->sources = std::move(sources);
     if (build.problems.empty()) build.snapshot = std::move(snapshot);

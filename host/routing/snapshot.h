@@ -10,6 +10,7 @@
 
 #include "host/config/workspace.h"
 #include "host/ingest/ingest_api.h"
+#include "host/isolation/worker_pools.h"
 #include "host/metrics/metrics.h"
 #include "host/plugin/destination.h"
 #include "host/plugin/plugin_library.h"
@@ -56,9 +57,11 @@ struct SnapshotBuild {
 // gets its own filter, and its own instance when the merged plugin settings differ.
 // With the `previous` snapshot (a reload), a destination or connection whose plugin library and
 // settings are unchanged keeps its instance, and one whose plugin was removed since is suspended. New
-// instances count their plugin metrics into `metrics` when given.
+// instances count their plugin metrics into `metrics` when given. With `workers`, destinations with
+// `isolation: process` get their instance in a plugin worker; without, every instance is in this process.
 SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared_ptr<const PluginLibrary>> &plugins,
-                             uint64_t generation, const Snapshot *previous = nullptr, Metrics *metrics = nullptr);
+                             uint64_t generation, const Snapshot *previous = nullptr, Metrics *metrics = nullptr,
+                             WorkerPools *workers = nullptr);
 
 // Whether `a` and `b` route the same sources to the same instances (a reload that changed nothing).
 bool same_routing(const Snapshot &a, const Snapshot &b);

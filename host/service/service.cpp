@@ -61,7 +61,7 @@ std::vector<std::string> Service::start() {
     } catch (const std::exception &e) {
         return {e.what()};
     }
-    reloader_ = std::make_unique<Reloader>(*plugins_, options_.config_dir, metrics_);
+    reloader_ = std::make_unique<Reloader>(*plugins_, options_.config_dir, metrics_, &workers_);
     if (auto problems = reloader_->load_first(); !problems.empty()) {
         for (std::string &problem : problems) problem = log::redact(problem);
         return problems;

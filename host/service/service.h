@@ -11,6 +11,7 @@
 
 #include "host/http/connection_limits.h"
 #include "host/ingest/ingest_api.h"
+#include "host/isolation/worker_pools.h"
 #include "host/metrics/metrics.h"
 #include "host/reload/directory_watcher.h"
 #include "host/reload/plugin_registry.h"
@@ -85,6 +86,7 @@ class Service {
     std::unique_ptr<StoreGuard> store_guard_;     // destroyed after the store: see StoreGuard
     std::unique_ptr<Store> store_;
     std::unique_ptr<PluginRegistry> plugins_;
+    WorkerPools workers_;  // the plugin workers of destinations with `isolation: process`
     std::unique_ptr<Reloader> reloader_;
     std::unique_ptr<Router> router_;
     regulation::SuppressionList suppressions_;
