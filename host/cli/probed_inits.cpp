@@ -26,7 +26,7 @@ const PluginLibrary *plugin_named(const std::vector<std::shared_ptr<const Plugin
     return found == plugins.end() ? nullptr : found->get();
 }
 
-// The trials of each plugin, by the plugin's file.
+// The trials of each plugin.
 std::map<const PluginLibrary *, std::vector<Trial>> trials_of(
     const Config &config, const std::vector<std::shared_ptr<const PluginLibrary>> &plugins) {
     std::map<const PluginLibrary *, std::vector<Trial>> out;
@@ -70,12 +70,16 @@ ProbedInits probe_destination_inits(const Config &config, const std::vector<std:
     ProbedInits out{{}, config};
     std::set<std::string> failed_destinations;
     std::set<std::pair<std::string, std::string>> failed_overrides;  // (source id, destination key)
-    for (const auto &[plugin, trials] : trials_of(config, plugins))
-        for (const auto &[trial, refusal] : failed_trials(*plugin, trials)) {
+    const auto trials = trials_of(config, plugins);
+    for (const auto &plugin : plugins) {  // in file-name order, so the problems come in a stable order
+        const auto of_plugin = trials.find(plugin.get());
+        if (of_plugin == trials.end()) continue;
+        for (const auto &[trial, refusal] : failed_trials(*plugin, of_plugin->second)) {
             out.problems.push_back(trial.where + refusal);
             if (trial.source_id.empty()) failed_destinations.insert(trial.destination_key);
             else failed_overrides.emplace(trial.source_id, trial.destination_key);
         }
+    }
     std::erase_if(out.safe.destinations, [&](const DestinationConfig &d) { return failed_destinations.contains(d.key()); });
     for (SourceConfig &s : out.safe.sources)
         std::erase_if(s.overrides, [&](const auto &entry) { return failed_overrides.contains({s.id, entry.first}); });
