@@ -4,6 +4,7 @@
 
 #include "host/cli/command.h"
 #include "host/cli/plugin_description.h"
+#include "host/isolation/load_probe.h"
 #include "host/plugin/plugin_library.h"
 
 namespace switchyard::cli {
@@ -30,7 +31,7 @@ int describe(const DirectoryLoad &loaded, const std::string &name) {
 }
 
 int run_plugins(const Args &args) {
-    const DirectoryLoad loaded = load_plugin_directory(plugin_dir(args));
+    const DirectoryLoad loaded = load_plugin_directory_probed(plugin_dir(args));
     if (auto name = args.value("describe")) return describe(loaded, *name);
     std::cout << std::left << std::setw(16) << "NAME" << std::setw(12) << "VERSION" << std::setw(6) << "ABI"
               << "PATH\n";

@@ -3,6 +3,8 @@
 #include <iostream>
 
 #include "host/cli/command.h"
+#include "host/cli/probed_inits.h"
+#include "host/isolation/load_probe.h"
 #include "host/log/log.h"
 #include "host/routing/snapshot.h"
 
@@ -32,13 +34,15 @@ bool print_verdict(const std::string &key, const Destination &destination) {
 
 int run_verify(const Args &args) {
     const auto plugin_dir = args.value("plugin-dir") ? std::filesystem::path(*args.value("plugin-dir")) : default_plugin_dir();
-    const DirectoryLoad plugins = load_plugin_directory(plugin_dir);
+    const DirectoryLoad plugins = load_plugin_directory_probed(plugin_dir);
     const ConfigLoad config = load_config_dir(args.value_or("config-dir", "config"));
     std::vector<std::string> problems = config.problems;
-    const SnapshotBuild snapshot = build_snapshot(config.config, plugins.plugins, 0);
+    const ProbedInits inits = probe_destination_inits(config.config, plugins.plugins);
+    problems.insert(problems.end(), inits.problems.begin(), inits.problems.end());
+    const SnapshotBuild snapshot = build_snapshot(inits.safe, plugins.plugins, 0);
     problems.insert(problems.end(), snapshot.problems.begin(), snapshot.problems.end());
     for (const std::string &p : problems) std::cout << "problem: " << log::redact(p) << "\n";
-    if (!snapshot.snapshot) return kExitProblems;
+    if (!snapshot.snapshot || !inits.problems.empty()) return kExitProblems;
     const std::optional<std::string> only = args.value("destination");
     if (only && !snapshot.snapshot->destinations.contains(*only)) {
         std::cerr << "switchyard verify: no destination \"" << *only << "\" (expected <workspace>/<id>)\n";

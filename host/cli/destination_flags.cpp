@@ -6,6 +6,7 @@
 
 #include "host/cli/command.h"
 #include "host/config/settings_file.h"
+#include "host/isolation/load_probe.h"
 #include "host/log/log.h"
 #include "host/plugin/settings_schema.h"
 #include "host/routing/secret_settings.h"
@@ -16,7 +17,7 @@ namespace {
 
 std::shared_ptr<const PluginLibrary> find_plugin(const Args &args, const std::string &name) {
     const auto dir = args.value("plugin-dir") ? std::filesystem::path(*args.value("plugin-dir")) : default_plugin_dir();
-    const DirectoryLoad loaded = load_plugin_directory(dir);
+    const DirectoryLoad loaded = load_plugin_directory_probed(dir);
     for (const auto &plugin : loaded.plugins)
         if (plugin->name() == name) return plugin;
     std::cerr << "switchyard: no plugin named \"" << name << "\" in " << dir.string() << "\n";

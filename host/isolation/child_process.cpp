@@ -19,9 +19,10 @@ namespace {
 
 std::string errno_text(int error) { return std::strerror(error); }
 
-// The child's end must not already be descriptor 3: dup2 onto itself would keep FD_CLOEXEC.
+// The child's end must not already be one of the descriptors it is duplicated to (0, 1 or 3):
+// dup2 onto itself would keep FD_CLOEXEC.
 int away_from_child_slot(int fd) {
-    if (fd != ChildProcess::kChildSocket) return fd;
+    if (fd > ChildProcess::kChildSocket) return fd;
     const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, ChildProcess::kChildSocket + 1);
     ::close(fd);
     return moved;
@@ -30,7 +31,8 @@ int away_from_child_slot(int fd) {
 }  // namespace
 
 std::optional<ChildProcess> ChildProcess::spawn(const std::filesystem::path &executable,
-                                                const std::vector<std::string> &arguments, std::string &error) {
+                                                const std::vector<std::string> &arguments, std::string &error,
+                                                StandardStreams streams) {
     int ends[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
         error = "cannot create a socket pair for " + executable.string() + ": " + errno_text(errno);
@@ -46,6 +48,10 @@ std::optional<ChildProcess> ChildProcess::spawn(const std::filesystem::path &exe
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, child_end, kChildSocket);
+    if (streams == StandardStreams::on_socket) {
+        posix_spawn_file_actions_adddup2(&actions, child_end, STDIN_FILENO);
+        posix_spawn_file_actions_adddup2(&actions, child_end, STDOUT_FILENO);
+    }
     pid_t pid = -1;
     const int failed = ::posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);

@@ -11,8 +11,15 @@
 
 namespace switchyard {
 
-// The child gets the other end of a socketpair as its descriptor 3 and the host's stderr; no
-// other descriptor of the host. Destroying it kills (SIGKILL) and reaps a child still running.
+// What the child's stdin and stdout are.
+enum class StandardStreams {
+    inherited,  // the host's own
+    on_socket,  // its end of the socket too: a child that talks on stdin/stdout (`--probe`) talks to socket()
+};
+
+// The child gets the other end of a socketpair as its descriptor 3, the host's stderr, and stdin
+// and stdout as `streams` says; no other descriptor of the host. Destroying it kills (SIGKILL)
+// and reaps a child still running.
 class ChildProcess {
    public:
     static constexpr int kChildSocket = 3;
@@ -20,7 +27,8 @@ class ChildProcess {
     // Starts `executable` with `arguments` (argv[1...]). On failure returns nullopt and sets
     // `error` to one sentence.
     static std::optional<ChildProcess> spawn(const std::filesystem::path &executable,
-                                             const std::vector<std::string> &arguments, std::string &error);
+                                             const std::vector<std::string> &arguments, std::string &error,
+                                             StandardStreams streams = StandardStreams::inherited);
     ChildProcess(ChildProcess &&other) noexcept;
     ChildProcess &operator=(ChildProcess &&other) noexcept;
     ChildProcess(const ChildProcess &) = delete;

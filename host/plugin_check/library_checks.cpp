@@ -2,6 +2,7 @@
 // and nothing of it left mapped once unloaded.
 #include <fstream>
 
+#include "host/isolation/load_probe.h"
 #include "host/plugin/elf_check.h"
 #include "host/plugin_check/checks.h"
 #include "host/routing/secret_settings.h"
@@ -30,7 +31,7 @@ Verdict check_no_gnu_unique(Subject &subject) {
 }
 
 Verdict check_loads(Subject &subject) {
-    LoadOutcome loaded = load_plugin(subject.file);
+    LoadOutcome loaded = load_plugin_probed(subject.file);
     if (!loaded.plugin) return failed("The loader refused it: " + loaded.refusal + ".");
     subject.plugin = std::move(loaded.plugin);
     // Before init can quote them: every line plugin-check prints is redacted (run_checks.cpp).

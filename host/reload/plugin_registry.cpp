@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "host/isolation/load_probe.h"
 #include "host/plugin/plugin_trust.h"
 #include "host/reload/file_hash.h"
 
@@ -110,8 +111,10 @@ LoadedPlugin PluginRegistry::load(const fs::path &file, std::string &refusal) {
             fs::remove(copy);
             return *same;
         }
+        // Probed in a child first, so that a plugin crashing in its entry or static initialisers
+        // is refused and the generation in force stays.
         // NOLINTNEXTLINE(readability-suspicious-call-argument): loads the private copy, named as the operator's file
-        LoadOutcome loaded = load_plugin(copy, file);
+        LoadOutcome loaded = load_plugin_probed(copy, file);
         if (!loaded.plugin) {
             fs::remove(copy);
             refusal = loaded.refusal;

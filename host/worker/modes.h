@@ -6,7 +6,8 @@
 
 namespace switchyard::worker {
 
-// `switchyard-worker --probe FILE`: loads FILE, checks it as the host would, then exits.
+// `switchyard-worker --probe FILE [--named-as NAME] [--init]`: loads FILE as the host would, says
+// whether it loaded (and, with --init, what init says to each settings document on stdin), exits.
 int probe(std::span<const std::string_view> arguments);
 // `switchyard-worker --serve FILE`: loads FILE and serves the host's calls on descriptor 3.
 int serve(std::span<const std::string_view> arguments);

@@ -226,6 +226,25 @@ TEST_F(ReloadUnderLoad, EveryEventArrivesAsTheStateInForceDictates) {
 // A plugin file deleted suspends its destinations; a source removed from the config is refused
 // at once; a removed destination keeps its jobs. Nothing pending is lost: all of it goes out
 // once plugin and destination are back.
+// Plugins are loaded in a worker first: a build whose entry segfaults, renamed over the running
+// one, is refused with a sentence, and the host goes on delivering with the build it runs.
+TEST_F(HotReload, BuildThatCrashesWhileLoadingIsRefusedAndTheRunningOneKeepsDelivering) {
+    start_host(workspace_yaml({"iterable"}, iterable_destination("iterable", mock_.base_url())), plugin_dir_);
+    ASSERT_EQ(post("track", track("u1", 0)), 200);
+    ASSERT_TRUE(eventually([&] { return recorded_seqs(mock_, "u1") == std::vector<int>{0}; })) << host_->log();
+
+    const int64_t since = wall_clock_ms();
+    fs::copy_file(CRASH_IN_ENTRY_FIXTURE, plugin_dir_ / "iterable.so.partial");
+    fs::rename(plugin_dir_ / "iterable.so.partial", plugin_dir_ / "iterable.so");
+    const json status = wait_for_reload(since, "failed");
+    EXPECT_EQ(status["last_reload"]["error"], (plugin_dir_ / "iterable.so").string() + ": crashed while loading (SIGSEGV)")
+        << status.dump();
+    EXPECT_EQ(status["destinations"][0]["plugin_version"], kVersions[0]) << status.dump();
+
+    ASSERT_EQ(post("track", track("u1", 1)), 200);
+    EXPECT_TRUE(eventually([&] { return recorded_seqs(mock_, "u1") == std::vector<int>{0, 1}; })) << host_->log();
+}
+
 TEST_F(HotReload, RemovedPluginsSourcesAndDestinationsLoseNothing) {
     const std::string extra_key = "second-write-key-91b0";
     const auto config = [&](bool with_extra_source, bool with_destination) {

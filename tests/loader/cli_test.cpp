@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -32,6 +33,67 @@ TEST(Cli, PluginsListsEveryRefusalAndExitsOne) {
         << r.output;
     EXPECT_NE(r.output.find("refused: " FIXTURE_DIR "/not_elf.so: not an ELF shared object"), std::string::npos);
     EXPECT_NE(r.output.find("init_fails"), std::string::npos);
+}
+
+// Loading happens in a child first: the command outlives plugins that crash while loading.
+TEST(Cli, PluginsRefusesPluginsThatCrashWhileLoadingAndExitsOne) {
+    CliRun r = run("plugins --plugin-dir " CRASHING_FIXTURE_DIR);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("refused: " CRASHING_FIXTURE_DIR "/crash_in_entry.so: crashed while loading (SIGSEGV)\n"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("refused: " CRASHING_FIXTURE_DIR "/crash_in_constructor.so: crashed while loading (SIGSEGV)\n"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("crash_in_init   1.0.0       2.0   " CRASHING_FIXTURE_DIR "/crash_in_init.so"), std::string::npos)
+        << r.output;
+}
+
+TEST(Cli, PluginCheckFailsAPluginThatCrashesWhileLoading) {
+    CliRun r = run("plugin-check " CRASHING_FIXTURE_DIR "/crash_in_entry.so");
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_NE(r.output.find("FAIL: The loader refused it: " CRASHING_FIXTURE_DIR
+                            "/crash_in_entry.so: crashed while loading (SIGSEGV)."),
+              std::string::npos)
+        << r.output;
+}
+
+// A plugin directory holding `files`, each copied from CRASHING_FIXTURE_DIR, and a config directory.
+std::filesystem::path config_with_plugins(const std::string &test, std::initializer_list<std::string> files,
+                                          const std::string &workspace_yaml) {
+    namespace fs = std::filesystem;
+    const fs::path root = ::testing::TempDir() + test + "-" + std::to_string(::getpid());
+    fs::remove_all(root);
+    fs::create_directories(root / "plugins");
+    fs::create_directories(root / "config");
+    for (const fs::path &dir : {root, root / "plugins"}) ::chmod(dir.c_str(), 0755);
+    for (const std::string &file : files) fs::copy_file(fs::path(CRASHING_FIXTURE_DIR) / file, root / "plugins" / file);
+    std::ofstream(root / "config" / "w.yaml") << workspace_yaml;
+    return root;
+}
+
+TEST(Cli, CheckReportsAnInitThatCrashesAndExitsOne) {
+    const auto root = config_with_plugins("check-crashing-init", {"crash_in_init.so", "crash_in_entry.so"},
+                                          "workspace: w\n"
+                                          "destinations:\n"
+                                          "  - id: fine\n"
+                                          "    plugin: crash_in_init\n"
+                                          "    settings: {}\n"
+                                          "  - id: doomed\n"  // line 6
+                                          "    plugin: crash_in_init\n"
+                                          "    settings: {crash: true}\n");
+    CliRun r = run("check --config-dir " + (root / "config").string() + " --plugin-dir " + (root / "plugins").string());
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    const std::string config = (root / "config" / "w.yaml").string(), plugins = (root / "plugins").string();
+    EXPECT_NE(r.output.find("problem: " + plugins + "/crash_in_entry.so: crashed while loading (SIGSEGV)\n"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("problem: " + config + ":6: destination \"doomed\": " + plugins +
+                            "/crash_in_init.so: crashed while initialising (SIGSEGV)\n"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("; 2 problem(s)\n"), std::string::npos) << r.output;  // "fine" is none of them
+    std::filesystem::remove_all(root);
 }
 
 // The hole an adversarial review found: a symlink's target was never checked, so whoever could

@@ -28,7 +28,7 @@ constexpr const char *kSettings = R"({"apiKey":"k","endpoint":"http://127.0.0.1:
 
 class PluginRegistryTest : public ::testing::Test {
    protected:
-    PluginRegistryTest() : plugins_(root_.subdir("plugins")), copies_(root_.path() / "copies") {}
+    PluginRegistryTest() : plugins_(root_.subdir("plugins")), copies_(root_.path() / "copies") { use_the_built_worker(); }
 
     std::shared_ptr<Destination> destination_of(const LoadedPlugin &plugin) {
         std::string error;

@@ -14,6 +14,8 @@
 
 #include <gtest/gtest.h>
 
+#include "host/isolation/worker_executable.h"
+
 namespace switchyard::testing {
 
 namespace fs = std::filesystem;
@@ -24,6 +26,11 @@ inline const fs::path kIterableNext = fs::path(NEXT_PLUGIN_DIR) / "iterable.so";
 inline constexpr const char *kVersion = "0.1.0";
 inline constexpr const char *kNextVersion = "0.1.0-next";
 inline const fs::path kFixtures = FIXTURE_DIR;  // tests/loader's refused plugins
+inline const fs::path kCrashInEntry = CRASH_IN_ENTRY_FIXTURE;  // tests/loader's: its entry dies of SIGSEGV
+
+// Plugins are loaded in a worker first (host/isolation/load_probe.h), which is not beside this
+// test binary. For the constructors of fixtures that load plugins.
+inline void use_the_built_worker() { set_worker_executable(SWITCHYARD_WORKER_BIN); }
 
 // A directory of mode 0700 under the test temp dir (the loader refuses group-writable ones),
 // removed with everything in it.

@@ -53,6 +53,7 @@ struct Workspace {
 class ReloaderTest : public ::testing::Test {
    protected:
     void SetUp() override {
+        use_the_built_worker();
         install(kIterable, plugins_ / "iterable.so");
         write_config(Workspace{});
         registry_ = std::make_unique<PluginRegistry>(plugins_, copies_);
@@ -206,6 +207,24 @@ TEST_F(ReloaderTest, RefusedPluginFileFailsTheReload) {
     EXPECT_EQ(outcome.error, (plugins_ / "stray.so").string() + ": not an ELF shared object");
     EXPECT_EQ(snapshot(), before);
     EXPECT_TRUE(applied_.empty());
+}
+
+// Loaded in a worker first: the host outlives the new build and keeps the one it runs.
+TEST_F(ReloaderTest, BuildWhoseEntryCrashesFailsTheReloadAndTheRunningBuildStays) {
+    const auto before = snapshot();
+    const Destination *one = instance(kOne);
+    install(kCrashInEntry, plugins_ / "iterable.so");
+    const ReloadOutcome outcome = reload();
+    EXPECT_EQ(outcome.result, Result::failed);
+    EXPECT_EQ(outcome.error, (plugins_ / "iterable.so").string() + ": crashed while loading (SIGSEGV)");
+    EXPECT_EQ(snapshot(), before);
+    EXPECT_EQ(instance(kOne), one);
+    EXPECT_TRUE(applied_.empty());
+
+    install(kIterableNext, plugins_ / "iterable.so");  // the fixed build
+    const ReloadOutcome fixed = reload();
+    EXPECT_EQ(fixed.result, Result::applied) << fixed.error;
+    EXPECT_EQ(instance(kOne)->plugin().version(), kNextVersion);
 }
 
 // The hole an adversarial review found: the build a symlink points to, in a directory anyone may
