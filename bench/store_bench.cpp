@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <numeric>
 #include <random>
 
 #include <benchmark/benchmark.h>
@@ -111,6 +112,18 @@ void BM_ClaimAndSettle(benchmark::State &state) {
     std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_ClaimAndSettle)->Arg(0)->Arg(1)->Iterations(500)->UseRealTime();
+
+// The crash journal's cost per batch alone: begin + end of an entry of 100 jobs.
+void BM_CrashJournalEntry(benchmark::State &state) {
+    const std::filesystem::path dir = fresh_data_dir();
+    auto store = open_sqlite_store(dir);
+    std::vector<int64_t> ids(kBatchSize);
+    std::iota(ids.begin(), ids.end(), 1'000'000);
+    for (auto _ : state) store->end_plugin_call(store->begin_plugin_call(kDestination, ids));
+    store.reset();
+    std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_CrashJournalEntry)->Iterations(2000)->UseRealTime();
 
 void print_latencies() {
     std::lock_guard lock(latencies_mutex);
