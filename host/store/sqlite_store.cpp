@@ -94,7 +94,7 @@ void SqliteStore::write_append(std::span<const IncomingEvent> events, int64_t no
 // One pass over the head of the destination's queue in id order. A user's first job met is
 // their earliest pending one: if it is not due, or the router has the user in flight, every
 // later job of theirs is skipped too, which is what keeps each user's order. A crash suspect
-// ends the pass: it goes alone, in a claim of its own.
+// goes alone, in a claim of its own; while another suspect is out, it waits like a retry.
 std::vector<Job> SqliteStore::claim(std::string_view destination, size_t limit, int64_t now_ms,
                                     const std::function<bool(std::string_view)> &user_busy) {
     std::vector<Job> jobs;
