@@ -98,6 +98,7 @@ void BM_ClaimAndSettle(benchmark::State &state) {
         const std::vector<Job> jobs = store->claim(kDestination, kBatchSize, 1, nobody_busy);
         if (journaled) {
             std::vector<int64_t> ids;
+            ids.reserve(jobs.size());
             for (const Job &job : jobs) ids.push_back(job.id);
             store->end_plugin_call(store->begin_plugin_call(kDestination, ids));
         }
@@ -120,6 +121,7 @@ void BM_CrashJournalEntry(benchmark::State &state) {
     std::vector<int64_t> ids(kBatchSize);
     std::iota(ids.begin(), ids.end(), 1'000'000);
     for (auto _ : state) store->end_plugin_call(store->begin_plugin_call(kDestination, ids));
+    state.SetItemsProcessed(state.iterations());  // batches
     store.reset();
     std::filesystem::remove_all(dir);
 }

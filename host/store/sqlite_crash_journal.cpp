@@ -62,6 +62,7 @@ std::vector<CrashSuspects> SqliteStore::blame_crashed_plugin_calls(int64_t now_m
     depth.write(write_->add_depth);
     transaction.commit();
     std::vector<CrashSuspects> out;
+    out.reserve(blamed.size());
     for (auto &[destination, suspects] : blamed) out.push_back(std::move(suspects));
     return out;
 }
