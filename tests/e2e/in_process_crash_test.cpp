@@ -3,6 +3,7 @@
 // delivers every other event to both destinations, and stays up.
 #include <signal.h>
 
+#include <algorithm>
 #include <set>
 
 #include "tests/e2e/e2e_fixture.h"
