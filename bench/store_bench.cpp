@@ -1,5 +1,5 @@
 // Micro benchmarks of the SQLite store: group-committed appends from many threads, and the
-// router's claim + settle loop. Run: build/bench/store_bench (the data goes to $TMPDIR).
+// router's claim + settle loop, with and without the crash journal. Run: build/bench/store_bench (the data goes to $TMPDIR).
 #include <stdlib.h>
 
 #include <algorithm>
@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
+#include <numeric>
 #include <random>
 
 #include <benchmark/benchmark.h>
@@ -83,8 +84,10 @@ void BM_GroupCommittedAppend(benchmark::State &state) {
 }
 BENCHMARK(BM_GroupCommittedAppend)->Threads(1)->Threads(8)->Iterations(kAppendsPerThread)->UseRealTime();
 
-// The router's loop on a backlog: claim 100 due jobs, settle them delivered.
+// The router's loop on a backlog: claim 100 due jobs, settle them delivered; with argument 1,
+// in between, the crash journal's entry (begin + end) of an in-process plugin call.
 void BM_ClaimAndSettle(benchmark::State &state) {
+    const bool journaled = state.range(0) == 1;
     const std::filesystem::path dir = fresh_data_dir();
     auto store = open_sqlite_store(dir);
     std::mt19937 random(7);  // NOLINT(cert-msc51-cpp): the same events in every run
@@ -93,6 +96,12 @@ void BM_ClaimAndSettle(benchmark::State &state) {
     auto nobody_busy = [](std::string_view) { return false; };
     for (auto _ : state) {
         const std::vector<Job> jobs = store->claim(kDestination, kBatchSize, 1, nobody_busy);
+        if (journaled) {
+            std::vector<int64_t> ids;
+            ids.reserve(jobs.size());
+            for (const Job &job : jobs) ids.push_back(job.id);
+            store->end_plugin_call(store->begin_plugin_call(kDestination, ids));
+        }
         std::vector<JobSettlement> delivered;
         delivered.reserve(jobs.size());
         for (const Job &job : jobs) delivered.push_back({job.id, Settlement::delivered, 0, {}});
@@ -103,7 +112,20 @@ void BM_ClaimAndSettle(benchmark::State &state) {
     store.reset();
     std::filesystem::remove_all(dir);
 }
-BENCHMARK(BM_ClaimAndSettle)->Iterations(500)->UseRealTime();
+BENCHMARK(BM_ClaimAndSettle)->Arg(0)->Arg(1)->Iterations(500)->UseRealTime();
+
+// The crash journal's cost per batch alone: begin + end of an entry of 100 jobs.
+void BM_CrashJournalEntry(benchmark::State &state) {
+    const std::filesystem::path dir = fresh_data_dir();
+    auto store = open_sqlite_store(dir);
+    std::vector<int64_t> ids(kBatchSize);
+    std::iota(ids.begin(), ids.end(), 1'000'000);
+    for (auto _ : state) store->end_plugin_call(store->begin_plugin_call(kDestination, ids));
+    state.SetItemsProcessed(state.iterations());  // batches
+    store.reset();
+    std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_CrashJournalEntry)->Iterations(2000)->UseRealTime();
 
 void print_latencies() {
     std::lock_guard lock(latencies_mutex);

@@ -26,6 +26,9 @@ struct DeliveryPolicy {
     std::chrono::milliseconds retry_window = std::chrono::hours(3);
     std::chrono::milliseconds backoff_base = std::chrono::seconds(1);
     std::chrono::milliseconds backoff_cap = std::chrono::minutes(5);
+    // The plugin runs inside the host process, so a crash in it is the host's: each batch's
+    // plugin calls go in the crash journal (host/router/crash_journal.h). Not a workspace key.
+    bool journal_plugin_calls = true;
     bool operator==(const DeliveryPolicy &) const = default;
 };
 

@@ -10,6 +10,7 @@
 #include "host/filtering/filtered_events_metric.h"
 #include "host/log/log.h"
 #include "host/router/connection_batches.h"
+#include "host/router/crash_journal.h"
 #include "host/router/retry_policy.h"
 
 namespace switchyard {
@@ -168,11 +169,14 @@ void DestinationRunner::deliver(const std::shared_ptr<const Destination> &destin
     events.reserve(jobs.size());
     for (const Job &job : jobs) events.push_back({job.payload.data(), job.payload.size()});
     std::vector<EventOutcome> outcomes;
-    if (const TransformResult result = destination->transform(events, destination->plugin().max_events_per_request())) {
-        outcomes = send_all(*destination, pacer, *result, jobs.size());
-    } else {
-        log::warn("router:" + key_, result.problem() + "; its " + std::to_string(jobs.size()) + " events will be retried.");
-        outcomes.assign(jobs.size(), EventOutcome{SY_RETRY, 0, result.problem(), 0, true, false});
+    {
+        const CrashJournalEntry in_plugin_calls(store_, key_, jobs, policy_.journal_plugin_calls);
+        if (const TransformResult result = destination->transform(events, destination->plugin().max_events_per_request())) {
+            outcomes = send_all(*destination, pacer, *result, jobs.size());
+        } else {
+            log::warn("router:" + key_, result.problem() + "; its " + std::to_string(jobs.size()) + " events will be retried.");
+            outcomes.assign(jobs.size(), EventOutcome{SY_RETRY, 0, result.problem(), 0, true, false});
+        }
     }
     settle(jobs, outcomes);
 }

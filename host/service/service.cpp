@@ -11,6 +11,7 @@
 #include "host/log/log.h"
 #include "host/log/utc_time.h"
 #include "host/metrics/process_metrics.h"
+#include "host/router/crash_journal.h"
 #include "host/service/regulation_endpoints.h"
 #include "host/store/lost_database.h"
 #include "switchyard/plugin.h"
@@ -107,6 +108,7 @@ void Service::open_store() {
     if (traces) remove_lost_database_journal(options_.data_dir);
     store_ = open_sqlite_store(options_.data_dir);
     store_guard_ = std::make_unique<StoreGuard>(database);
+    blame_plugin_crash(*store_, log::unix_now_ms());
     if (traces)
         log::warn("store", "Started a new empty store " + database.string() + " (--new-store); the earlier one was lost.");
 }

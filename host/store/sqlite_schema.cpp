@@ -88,6 +88,16 @@ CREATE TABLE IF NOT EXISTS regulations(
 CREATE INDEX IF NOT EXISTS jobs_user ON jobs(destination, user_key);
 CREATE INDEX IF NOT EXISTS dead_letters_user ON dead_letters(destination, user_key);
 )sql",
+    // Version 6: the crash journal (sqlite_crash_journal.cpp). One row per batch in a plugin call
+    // made inside the host process, with its jobs' ids; a row still there at start was cut by a
+    // crash. crash_strikes counts the crashes a job was in flight during.
+    R"sql(
+CREATE TABLE crash_journal(
+  id          INTEGER PRIMARY KEY,
+  destination TEXT NOT NULL,
+  job_ids     TEXT NOT NULL);
+ALTER TABLE jobs ADD COLUMN crash_strikes INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace
@@ -103,6 +113,14 @@ void configure_connection(Connection &connection) {
     // wal_autocheckpoint stays at SQLite's 1000 pages: checkpoints run in the committing thread,
     // and bench/store_bench measured the same throughput with 4000 but a p99 append latency of
     // ~43 ms instead of ~18 ms.
+}
+
+// NORMAL: in WAL mode a commit then writes the WAL without fsyncing it. The crash journal need
+// only survive a crash of the process (the kernel still holds what was written), and it is
+// written twice per batch on the delivery path, where an fsync each would add 6-7 ms.
+void configure_journal_connection(Connection &connection) {
+    configure_connection(connection);
+    connection.exec("PRAGMA synchronous = NORMAL");
 }
 
 void migrate(Connection &connection) {

@@ -45,7 +45,8 @@ struct SqliteStore::WriterStatements {
 // Used under the reader mutex only.
 struct SqliteStore::ReaderStatements {
     explicit ReaderStatements(sqlite::Connection &c)
-        : pending_jobs(c, "SELECT id, user_key, next_attempt_ms, attempts, created_ms, first_failure_ms, event_id "
+        : pending_jobs(c, "SELECT id, user_key, next_attempt_ms, attempts, created_ms, first_failure_ms, event_id, "
+                          "crash_strikes "
                           "FROM jobs WHERE destination = ?1 ORDER BY id LIMIT ?2"),
           payload(c, "SELECT payload, source FROM events WHERE id = ?1"),
           queue_stats(c, "SELECT destination, jobs, (SELECT MIN(created_ms) FROM jobs WHERE jobs.destination = "
@@ -57,6 +58,15 @@ struct SqliteStore::ReaderStatements {
           dead_letter_counts(c, "SELECT destination, letters FROM dead_letter_count WHERE letters > 0") {}
 
     sqlite::Statement pending_jobs, payload, queue_stats, dead_letters_all, dead_letters_of, dead_letter_counts;
+};
+
+// On the journal connection, under the writer mutex.
+struct SqliteStore::JournalStatements {
+    explicit JournalStatements(sqlite::Connection &c)
+        : insert_entry(c, "INSERT INTO crash_journal(destination, job_ids) VALUES(?1, ?2)"),
+          delete_entry(c, "DELETE FROM crash_journal WHERE id = ?1") {}
+
+    sqlite::Statement insert_entry, delete_entry;
 };
 
 }  // namespace switchyard

@@ -43,12 +43,14 @@ using UserVerdicts = std::unordered_map<std::string, bool, ViewHash, std::equal_
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::filesystem::path &file) : writer_(file), reader_(file) {
+SqliteStore::SqliteStore(const std::filesystem::path &file) : writer_(file), reader_(file), journal_(file) {
     sqlite::configure_connection(writer_);
     sqlite::migrate(writer_);
     sqlite::configure_connection(reader_);
+    sqlite::configure_journal_connection(journal_);
     write_ = std::make_unique<WriterStatements>(writer_);
     read_ = std::make_unique<ReaderStatements>(reader_);
+    journaling_ = std::make_unique<JournalStatements>(journal_);
     group_commit_.emplace([this](std::span<const PendingWrite *const> writes) { write_pending(writes); });
 }
 
@@ -91,7 +93,8 @@ void SqliteStore::write_append(std::span<const IncomingEvent> events, int64_t no
 
 // One pass over the head of the destination's queue in id order. A user's first job met is
 // their earliest pending one: if it is not due, or the router has the user in flight, every
-// later job of theirs is skipped too, which is what keeps each user's order.
+// later job of theirs is skipped too, which is what keeps each user's order. A crash suspect
+// goes alone, in a claim of its own; while another suspect is out, it waits like a retry.
 std::vector<Job> SqliteStore::claim(std::string_view destination, size_t limit, int64_t now_ms,
                                     const std::function<bool(std::string_view)> &user_busy) {
     std::vector<Job> jobs;
@@ -113,9 +116,16 @@ std::vector<Job> SqliteStore::claim(std::string_view destination, size_t limit, 
                 verdict->second = false;  // waiting for its retry: the user's later jobs wait too
                 continue;
             }
+            const bool suspect = scan.integer(7) > 0;
+            if (suspect && !jobs.empty()) break;
+            if (suspect && !take_suspect_lane(scan.integer(0))) {
+                verdict->second = false;
+                continue;
+            }
             jobs.push_back(Job{scan.integer(0), std::string(destination), std::string(user), {},
                                static_cast<uint32_t>(scan.integer(3)), scan.integer(4), scan.integer(5)});
             event_ids.push_back(scan.integer(6));
+            if (suspect) break;
         }
     }
     sqlite::Statement &payload = read_->payload;
@@ -131,6 +141,10 @@ std::vector<Job> SqliteStore::claim(std::string_view destination, size_t limit, 
 
 void SqliteStore::settle(std::span<const JobSettlement> settlements, int64_t now_ms) {
     if (settlements.empty()) return;
+    for (const JobSettlement &s : settlements) {
+        int64_t suspect = s.job_id;
+        suspect_in_flight_.compare_exchange_strong(suspect, 0);  // its plugin call is over
+    }
     group_commit_->submit(PendingWrite{{}, settlements, now_ms});
 }
 

@@ -7,10 +7,13 @@
 //    would poll each other through SQLite's busy handler (sleeps of 1 ms and more).
 //  - The reader connection serves claim(), queue_stats() and dead_letters(). In WAL mode a
 //    reader never waits for a writer, so claims go on while a commit is being fsynced.
-// Both connections use synchronous=FULL. In-flight jobs are not recorded: the router keeps
-// its busy users in memory, and after a restart every pending job is claimable again.
+//  - The journal connection writes the crash journal (sqlite_crash_journal.cpp), under the
+//    writer mutex too, with synchronous=NORMAL: it must survive a crash of the process only.
+// The other two use synchronous=FULL. In-flight jobs are otherwise not recorded: the router
+// keeps its busy users in memory, and after a restart every pending job is claimable again.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -42,16 +45,22 @@ class SqliteStore final : public Store {
     void update_regulation(int64_t id, std::string_view record) override;
     size_t purge_user_jobs(std::string_view destination, std::string_view user_key) override;
     size_t purge_user_dead_letters(std::string_view destination, std::string_view user_key) override;
+    int64_t begin_plugin_call(std::string_view destination, std::span<const int64_t> job_ids) override;
+    void end_plugin_call(int64_t entry) override;
+    std::vector<CrashSuspects> blame_crashed_plugin_calls(int64_t now_ms) override;
 
    private:
     struct WriterStatements;
     struct ReaderStatements;
+    struct JournalStatements;
 
     void write_pending(std::span<const PendingWrite *const> writes);
     void write_append(std::span<const IncomingEvent> events, int64_t now_ms, DepthChanges &depth);
     void write_settlements(std::span<const JobSettlement> settlements, int64_t now_ms, DepthChanges &depth);
     void remove_job(int64_t job_id, DepthChanges &depth);
     std::vector<int64_t> dead_letters_to_replay(std::string_view destination, std::span<const int64_t> ids);
+    bool take_suspect_lane(int64_t job_id);
+    void strike(sqlite::Statement &add_strike, int64_t job_id, int64_t now_ms, DepthChanges &depth, std::map<std::string, CrashSuspects> &blamed);
 
     std::mutex writer_mutex_;
     sqlite::Connection writer_;
@@ -59,6 +68,10 @@ class SqliteStore final : public Store {
     std::mutex reader_mutex_;
     sqlite::Connection reader_;
     std::unique_ptr<ReaderStatements> read_;
+    sqlite::Connection journal_;  // used under writer_mutex_
+    std::unique_ptr<JournalStatements> journaling_;
+    // The one crash suspect claimed and not yet settled, host-wide; 0 when none.
+    std::atomic<int64_t> suspect_in_flight_{0};
     JobsAdded jobs_added_;
     // Last member: its destructor commits what is queued while the connections still exist.
     std::optional<GroupCommit> group_commit_;

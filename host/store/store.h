@@ -69,6 +69,14 @@ struct DeadLetter {
     int64_t failed_ms = 0;
 };
 
+// What the crash journal found at start, per destination: jobs in flight in a plugin call during
+// one crash (now delivered alone) and during two (dead-lettered).
+struct CrashSuspects {
+    std::string destination;
+    size_t suspects = 0;
+    size_t dead_lettered = 0;
+};
+
 // A regulation (host/regulation/) as the store keeps it: its record is JSON text the regulation
 // module writes and reads; the store only keeps it durable.
 struct StoredRegulation {
@@ -93,7 +101,9 @@ class Store {
     // Up to `limit` jobs of `destination`, in id order, that are due (never tried, or their
     // retry time has come). Per-user order: a job is eligible only when no earlier job of the
     // same user and destination is waiting for a retry, and `user_busy(user)` is false (the
-    // router's in-flight users). Jobs of one user come out in id order.
+    // router's in-flight users). Jobs of one user come out in id order. A crash suspect (a job
+    // in flight during a crash) comes out alone, and only while no other suspect of any
+    // destination is claimed and not yet settled: a second crash then blames it and nothing else.
     virtual std::vector<Job> claim(std::string_view destination, size_t limit, int64_t now_ms,
                                    const std::function<bool(std::string_view user_key)> &user_busy) = 0;
 
@@ -102,6 +112,17 @@ class Store {
     // first_failure_ms set on the first failure), dead jobs move to the dead-letter table with
     // the reason. Reasons are stored redacted (log::redact): the store outlives the secrets' process.
     virtual void settle(std::span<const JobSettlement> settlements, int64_t now_ms) = 0;
+
+    // The crash journal, for plugins called inside the host process: a plugin that crashes the
+    // process must not be handed the same events at every restart. begin_plugin_call records
+    // that `job_ids` are in a plugin call (one row for the batch) and returns the entry that
+    // end_plugin_call removes once the call is over. Survives a crash of the process, not of
+    // the machine.
+    virtual int64_t begin_plugin_call(std::string_view destination, std::span<const int64_t> job_ids) = 0;
+    virtual void end_plugin_call(int64_t entry) = 0;
+    // At start, before delivery: each pending job of an entry left behind was in flight during a
+    // crash and gets a strike; its second strike dead-letters it. Clears the journal.
+    virtual std::vector<CrashSuspects> blame_crashed_plugin_calls(int64_t now_ms) = 0;
 
     // Pending jobs per destination (every destination that has any).
     virtual std::vector<QueueStats> queue_stats() = 0;

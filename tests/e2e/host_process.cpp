@@ -81,6 +81,13 @@ int HostProcess::terminate() {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+std::optional<int> HostProcess::ended() {
+    int status = 0;
+    if (pid_ <= 0 || ::waitpid(pid_, &status, WNOHANG) != pid_) return std::nullopt;
+    pid_ = -1;
+    return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
 std::string HostProcess::log() const {
     std::ifstream in(log_file_);
     std::stringstream text;

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ class HostProcess {
     void kill9();
     // SIGTERM, then waits for the exit; returns the exit status (-1 if killed by a signal).
     int terminate();
+    // Once the host has ended by itself: the signal that ended it, or 0 when it exited; nullopt
+    // while it runs. Does not wait.
+    std::optional<int> ended();
 
     int port() const { return port_; }
     pid_t pid() const { return pid_; }

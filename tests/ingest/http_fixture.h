@@ -63,6 +63,9 @@ class FakeStore : public Store {
     void update_regulation(int64_t, std::string_view) override {}
     size_t purge_user_jobs(std::string_view, std::string_view) override { return 0; }
     size_t purge_user_dead_letters(std::string_view, std::string_view) override { return 0; }
+    int64_t begin_plugin_call(std::string_view, std::span<const int64_t>) override { return 0; }
+    void end_plugin_call(int64_t) override {}
+    std::vector<CrashSuspects> blame_crashed_plugin_calls(int64_t) override { return {}; }
 
     void set_failing(bool failing) { fail_ = failing; }
     void set_inside_append(std::function<void()> hook) {

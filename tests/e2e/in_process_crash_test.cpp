@@ -1,0 +1,105 @@
+// A plugin that crashes the host in-process on one event (the chaos plugin's crashOn): restarted
+// as systemd would, the host dies at most twice, then dead-letters that event with the reason,
+// delivers every other event to both destinations, and stays up.
+#include <signal.h>
+
+#include <algorithm>
+#include <set>
+
+#include "tests/e2e/e2e_fixture.h"
+#include "tests/support/cli_run.h"
+#include "tests/webhook/receiver.h"
+
+namespace switchyard::testing {
+namespace {
+
+using nlohmann::json;
+using webhook::testing::Received;
+using webhook::testing::Receiver;
+
+constexpr int kEvents = 30;
+constexpr int kPoisonSeq = 13;
+constexpr int kCrashesAtMost = 2;  // one with its batch, one alone
+constexpr const char *kPoison = "Boom";
+constexpr const char *kReason =
+    "plugin crashed the host twice while this event was in flight (in-process; consider isolation: process)";
+
+class InProcessCrash : public EndToEnd {
+   protected:
+    void SetUp() override {
+        mock_.start();
+        std::filesystem::create_directory(plugin_dir());
+        std::filesystem::copy_file(CHAOS_PLUGIN, plugin_dir() / "chaos.so");
+        std::filesystem::copy_file(std::filesystem::path(PLUGIN_DIR) / "iterable.so", plugin_dir() / "iterable.so");
+    }
+    std::filesystem::path plugin_dir() const { return root_ / "plugins"; }
+    std::string workspace() const {
+        const std::string chaos = "  - id: chaos\n    plugin: chaos\n    settings:\n      url: " + receiver_.url() +
+                                  "\n      crashOn: " + kPoison + "\n" + fast_retries();
+        return workspace_yaml({"chaos", "iterable"}, chaos + iterable_destination("iterable", mock_.base_url()));
+    }
+    // The `seq` of every event the receiver got (one object per request, or arrays).
+    std::set<int> received_seqs() const {
+        std::set<int> seqs;
+        for (const Received &request : receiver_.received()) {
+            const json body = json::parse(request.body);
+            for (const json &event : body.is_array() ? body : json::array({body}))
+                seqs.insert(event["properties"]["seq"].get<int>());
+        }
+        return seqs;
+    }
+    bool poison_dead_lettered() { return get("/metrics").find("switchyard_dead_letters{destination=\"e2e/chaos\"} 1") != std::string::npos; }
+
+    MockIterable mock_{MockOptions{}};
+    Receiver receiver_;
+};
+
+TEST_F(InProcessCrash, ThePoisonEventIsDeadLetteredAfterTwoCrashesAndEverythingElseDelivered) {
+    start_host(workspace(), plugin_dir());
+    json batch = {{"batch", json::array()}};
+    std::set<int> innocent, everything;
+    for (int seq = 0; seq < kEvents; ++seq) {
+        batch["batch"].push_back(track("user" + std::to_string(seq % 4), seq, seq == kPoisonSeq ? kPoison : "Loaded"));
+        everything.insert(seq);
+        if (seq != kPoisonSeq) innocent.insert(seq);
+    }
+    // One commit holds them all before any delivery: the crash may cut the answer, not the events.
+    const int status = post("batch", batch);
+    ASSERT_TRUE(status == 200 || status == 0) << status;
+
+    int crashes = 0;
+    auto done = [&] {
+        const std::vector<int> at_mock = recorded_seqs(mock_);
+        return received_seqs() == innocent && std::set<int>(at_mock.begin(), at_mock.end()) == everything &&
+               poison_dead_lettered();
+    };
+    for (;;) {
+        std::optional<int> ended;
+        const bool delivered = eventually([&] { return (ended = host_->ended()).has_value() || done(); });
+        if (!ended) {
+            ASSERT_TRUE(delivered) << "after " << crashes << " crash(es)\n" << host_->log();
+            break;
+        }
+        ASSERT_EQ(*ended, SIGSEGV) << host_->log();
+        ASSERT_LT(++crashes, kCrashesAtMost + 1) << host_->log();
+        host_->start();  // as systemd's Restart=on-failure would
+    }
+    EXPECT_EQ(crashes, kCrashesAtMost);
+    EXPECT_NE(host_->log().find("e2e/chaos: 0 event(s) suspected, now delivered one at a time, 1 dead-lettered"),
+              std::string::npos)
+        << host_->log();
+
+    const CliRun letters = run_command(std::string(SWITCHYARD_BIN) + " dead-letter list --data-dir " + data_dir().string());
+    ASSERT_EQ(letters.exit_code, 0) << letters.output;
+    const json letter = json::parse(letters.output.substr(0, letters.output.find('\n')));
+    EXPECT_EQ(letter["destination"], "e2e/chaos");
+    EXPECT_EQ(letter["reason"], kReason);
+    EXPECT_EQ(letter["event"]["event"], kPoison) << letters.output;
+    EXPECT_EQ(std::count(letters.output.begin(), letters.output.end(), '\n'), 1) << letters.output;
+
+    EXPECT_EQ(get("/healthz"), "ok\n");
+    EXPECT_FALSE(host_->ended().has_value());
+}
+
+}  // namespace
+}  // namespace switchyard::testing
