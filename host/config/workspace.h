@@ -26,9 +26,6 @@ struct DeliveryPolicy {
     std::chrono::milliseconds retry_window = std::chrono::hours(3);
     std::chrono::milliseconds backoff_base = std::chrono::seconds(1);
     std::chrono::milliseconds backoff_cap = std::chrono::minutes(5);
-    // The plugin runs inside the host process, so a crash in it is the host's: each batch's
-    // plugin calls go in the crash journal (host/router/crash_journal.h). Not a workspace key.
-    bool journal_plugin_calls = true;
     bool operator==(const DeliveryPolicy &) const = default;
 };
 
@@ -36,7 +33,9 @@ struct DeliveryPolicy {
 struct Containment {
     enum class Isolation { process, in_process };
     Isolation isolation = Isolation::process;               // in a plugin worker, or in the host itself
-    std::chrono::milliseconds call_timeout = std::chrono::seconds(60);  // transform's deadline; send's is 10 s more
+    // Every plugin call's deadline; unset: 60 s, and 70 s for send (a plugin's own HTTP timeout, 60 s
+    // at most, plus 10 s).
+    std::optional<std::chrono::milliseconds> call_timeout;
     uint64_t memory_limit = uint64_t{1} << 30;             // bytes a plugin worker may use
     bool operator==(const Containment &) const = default;
 };

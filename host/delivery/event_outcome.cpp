@@ -71,6 +71,11 @@ void retry_request(const RequestRead &request, std::string_view why, std::vector
         if (index < events.size()) merge(events[index], SY_RETRY, 0, std::string(why), 0);
 }
 
+void abort_request(const RequestRead &request, std::string_view why, std::vector<EventOutcome> &events) {
+    for (const uint32_t index : request.event_indexes)
+        if (index < events.size()) merge(events[index], SY_ABORT, 0, std::string(why), 0);
+}
+
 void abort_uncarried(std::vector<EventOutcome> &events) {
     for (EventOutcome &event : events)
         if (!event.carried) merge(event, SY_ABORT, 0, "the plugin produced no request and no error for this event", 0);

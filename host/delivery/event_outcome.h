@@ -37,6 +37,9 @@ void settle_request(const RequestRead &request, const SendRead &sent, std::vecto
 // The request's events are to be retried for `why` (not sent, or no usable send result).
 void retry_request(const RequestRead &request, std::string_view why, std::vector<EventOutcome> &events);
 
+// The request's events are dead letters for `why` (it ended the plugin's worker every time).
+void abort_request(const RequestRead &request, std::string_view why, std::vector<EventOutcome> &events);
+
 // Events no request or error carried (a plugin bug) are aborted with a message saying so.
 void abort_uncarried(std::vector<EventOutcome> &events);
 

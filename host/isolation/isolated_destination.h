@@ -32,6 +32,7 @@ class IsolatedDestination final : public Destination {
     std::vector<sy_rate_limit> rate_limits() const override;
     TransformResult delete_users(std::span<const sy_borrowed_str> users) const override;
     Verification verify() const override;
+    bool in_this_process() const override { return false; }
     void release(void *) const override {}  // the worker released its result before answering
 
     IsolatedDestination(std::shared_ptr<PluginWorker> worker, std::shared_ptr<const PluginLibrary> plugin,

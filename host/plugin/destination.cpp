@@ -39,6 +39,7 @@ class InProcessDestination final : public Destination {
     std::vector<sy_rate_limit> rate_limits() const override;
     TransformResult delete_users(std::span<const sy_borrowed_str> users) const override;
     Verification verify() const override;
+    bool in_this_process() const override { return true; }
     void release(void *owner) const override;
 
    private:

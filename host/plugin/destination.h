@@ -126,6 +126,9 @@ class Destination : public std::enable_shared_from_this<Destination> {
     // Asks the plugin whether the credentials work and the destination answers. Blocking.
     virtual Verification verify() const = 0;
 
+    // Whether the instance runs in this process, so that its crash is the host's.
+    virtual bool in_this_process() const = 0;
+
     // Hands a result's `owner` back to the plugin (PluginResult does, once).
     virtual void release(void *owner) const = 0;
 

@@ -47,8 +47,11 @@ class DestinationRunner {
     std::vector<Job> claim();
     void deliver(const LiveDestination &live, const std::vector<Job> &jobs);
     void deliver(const std::shared_ptr<const Destination> &destination, Pacer &pacer, const std::vector<Job> &jobs);
+    std::vector<EventOutcome> transform_and_send(const Destination &destination, Pacer &pacer, std::span<const Job> jobs,
+                                                 bool lone_retry = false);
     std::vector<EventOutcome> send_all(const Destination &destination, Pacer &pacer, const TransformRead &result,
-                                       size_t event_count);
+                                       size_t event_count, std::vector<uint32_t> &alone);
+    SendResult send_through_crashes(const Destination &destination, const RequestRead &request);
     void settle(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes);
     void count(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes,
                const std::vector<JobSettlement> &settlements, int64_t now);

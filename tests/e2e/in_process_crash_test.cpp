@@ -34,7 +34,7 @@ class InProcessCrash : public EndToEnd {
     }
     std::filesystem::path plugin_dir() const { return root_ / "plugins"; }
     std::string workspace() const {
-        const std::string chaos = "  - id: chaos\n    plugin: chaos\n    settings:\n      url: " + receiver_.url() +
+        const std::string chaos = "  - id: chaos\n    plugin: chaos\n    isolation: in-process\n    settings:\n      url: " + receiver_.url() +
                                   "\n      crashOn: " + kPoison + "\n" + fast_retries();
         return workspace_yaml({"chaos", "iterable"}, chaos + iterable_destination("iterable", mock_.base_url()));
     }

@@ -1,0 +1,181 @@
+// Plugins in plugin workers (`isolation: process`, the default): a chaos destination that
+// crashes, aborts, hangs or leaks on one event beside an Iterable destination. Each time the host
+// stays up, the culprit is dead-lettered with a reason naming what the plugin did, every other
+// event reaches both destinations, and the Iterable destination never notices.
+#include <signal.h>
+
+#include <fstream>
+#include <set>
+
+#include "tests/e2e/e2e_fixture.h"
+#include "tests/support/cli_run.h"
+#include "tests/webhook/receiver.h"
+
+namespace switchyard::testing {
+namespace {
+
+using nlohmann::json;
+using webhook::testing::Received;
+using webhook::testing::Receiver;
+
+constexpr int kEvents = 30;
+constexpr int kPoisonSeq = 13;
+constexpr const char *kPoison = "Boom";
+
+struct Fault {
+    const char *setting;     // the chaos plugin's setting naming the poison event
+    const char *extra_keys;  // destination keys the fault needs (indented YAML)
+    const char *reason;      // the poison's dead-letter reason
+};
+void PrintTo(const Fault &fault, std::ostream *out) { *out << fault.setting; }
+
+class PluginContainment : public EndToEnd {
+   protected:
+    void SetUp() override {
+        mock_.start();
+        std::filesystem::create_directory(plugin_dir());
+        std::filesystem::copy_file(CHAOS_PLUGIN, plugin_dir() / "chaos.so");
+        std::filesystem::copy_file(std::filesystem::path(PLUGIN_DIR) / "iterable.so", plugin_dir() / "iterable.so");
+    }
+    std::filesystem::path plugin_dir() const { return root_ / "plugins"; }
+    std::string workspace(const std::string &setting, const std::string &extra_keys) const {
+        const std::string chaos = "  - id: chaos\n    plugin: chaos\n" + extra_keys + "    settings:\n      url: " +
+                                  receiver_.url() + "\n      " + setting + ": " + kPoison + "\n" + fast_retries();
+        return workspace_yaml({"chaos", "iterable"}, chaos + iterable_destination("iterable", mock_.base_url()));
+    }
+    std::set<int> received_seqs() const {
+        std::set<int> seqs;
+        for (const Received &request : receiver_.received()) {
+            const json body = json::parse(request.body);
+            for (const json &event : body.is_array() ? body : json::array({body}))
+                seqs.insert(event["properties"]["seq"].get<int>());
+        }
+        return seqs;
+    }
+    std::set<int> mock_seqs() const {
+        const std::vector<int> seqs = recorded_seqs(mock_);
+        return {seqs.begin(), seqs.end()};
+    }
+    // Events of four users, the poison among them, in one batch.
+    void send_events(const char *poison_name = kPoison) {
+        json batch = {{"batch", json::array()}};
+        for (int seq = 0; seq < kEvents; ++seq)
+            batch["batch"].push_back(track("user" + std::to_string(seq % 4), seq, seq == kPoisonSeq ? poison_name : "Loaded"));
+        ASSERT_EQ(post("batch", batch), 200);
+    }
+    std::vector<json> dead_letters() const {
+        const CliRun letters =
+            run_command(std::string(SWITCHYARD_BIN) + " dead-letter list --data-dir " + data_dir().string());
+        std::vector<json> out;
+        std::istringstream lines(letters.output);
+        for (std::string line; std::getline(lines, line);)
+            if (!line.empty()) out.push_back(json::parse(line));
+        return out;
+    }
+    static std::set<int> all_but_poison() {
+        std::set<int> seqs;
+        for (int seq = 0; seq < kEvents; ++seq)
+            if (seq != kPoisonSeq) seqs.insert(seq);
+        return seqs;
+    }
+    static std::set<int> all() {
+        std::set<int> seqs = all_but_poison();
+        seqs.insert(kPoisonSeq);
+        return seqs;
+    }
+
+    MockIterable mock_{MockOptions{}};
+    Receiver receiver_;
+};
+
+class EachFault : public PluginContainment, public ::testing::WithParamInterface<Fault> {};
+
+TEST_P(EachFault, HostStaysUpCulpritIsDeadLetteredEverythingElseDelivered) {
+    const Fault fault = GetParam();
+    start_host(workspace(fault.setting, fault.extra_keys), plugin_dir());
+    send_events();
+    const bool settled = eventually(
+        [&] { return received_seqs() == all_but_poison() && mock_seqs() == all() && dead_letters().size() == 1; },
+        std::chrono::seconds(60));
+    ASSERT_TRUE(settled) << host_->log();
+    const std::vector<json> letters = dead_letters();
+    EXPECT_EQ(letters[0]["destination"], "e2e/chaos");
+    EXPECT_EQ(letters[0]["reason"], std::string("abort: ") + fault.reason);
+    EXPECT_EQ(letters[0]["event"]["event"], kPoison);
+    EXPECT_FALSE(host_->ended().has_value()) << host_->log();
+    EXPECT_EQ(get("/healthz"), "ok\n");
+    EXPECT_NE(host_->log().find("Plugin worker (pid "), std::string::npos) << host_->log();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, EachFault,
+    ::testing::Values(Fault{"crashOn", "", "plugin crashed (SIGSEGV) transforming this event"},
+                      Fault{"abortOn", "", "plugin crashed (SIGABRT) transforming this event"},
+                      Fault{"sendCrashOn", "", "plugin crashed (SIGSEGV) sending this request, 3 times"},
+                      Fault{"hangOn", "    call_timeout: 500ms\n",
+                            "plugin timed out after 500 ms sending this request, 3 times"}),
+    [](const ::testing::TestParamInfo<Fault> &info) { return std::string(info.param.setting); });
+
+// Resident memory of `pid` in MiB, from /proc.
+long resident_mib(pid_t pid) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(status, line);)
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6)) / 1024;
+    return -1;
+}
+
+TEST_F(PluginContainment, ALeakingPluginsWorkerIsRestartedAndTheHostDoesNotGrow) {
+    // Every event leaks 64 MiB: 30 of them would be nearly 2 GiB in a host without workers.
+    start_host(workspace("leakOn", "    memory_limit: 256MiB\n"), plugin_dir());
+    json batch = {{"batch", json::array()}};
+    for (int seq = 0; seq < kEvents; ++seq) batch["batch"].push_back(track("user" + std::to_string(seq % 4), seq, kPoison));
+    ASSERT_EQ(post("batch", batch), 200);
+    ASSERT_TRUE(eventually([&] { return received_seqs() == all() && mock_seqs() == all(); }, std::chrono::seconds(60)))
+        << host_->log();
+    EXPECT_TRUE(dead_letters().empty());
+    EXPECT_LT(resident_mib(host_->pid()), 200) << host_->log();
+    EXPECT_FALSE(host_->ended().has_value());
+    const std::string log = host_->log();
+    EXPECT_TRUE(log.find("exceeded its memory limit") != std::string::npos ||
+                log.find("crashed (SIGABRT)") != std::string::npos)
+        << log;
+}
+
+// The worker's pids: the host's children.
+std::vector<pid_t> children_of(pid_t parent) {
+    std::vector<pid_t> children;
+    std::ifstream list("/proc/" + std::to_string(parent) + "/task/" + std::to_string(parent) + "/children");
+    for (pid_t pid; list >> pid;) children.push_back(pid);
+    return children;
+}
+
+TEST_F(PluginContainment, KillNineOfAWorkerUnderLoadLosesNothingAcknowledged) {
+    start_host(workspace("crashOn", ""), plugin_dir());
+    std::set<int> acknowledged;
+    int seq = 0;
+    bool killed = false;
+    for (int round = 0; round < 40; ++round) {
+        json batch = {{"batch", json::array()}};
+        std::vector<int> seqs;
+        for (int i = 0; i < 25; ++i, ++seq) {
+            batch["batch"].push_back(track("user" + std::to_string(seq % 7), seq));
+            seqs.push_back(seq);
+        }
+        if (post("batch", batch) == 200) acknowledged.insert(seqs.begin(), seqs.end());
+        if (round == 20)
+            for (pid_t worker : children_of(host_->pid())) killed = ::kill(worker, SIGKILL) == 0 || killed;
+    }
+    ASSERT_TRUE(killed) << "no plugin worker to kill";
+    ASSERT_TRUE(eventually([&] {
+        const std::set<int> got = received_seqs();
+        return std::includes(got.begin(), got.end(), acknowledged.begin(), acknowledged.end()) &&
+               std::ranges::includes(mock_seqs(), acknowledged);
+    }, std::chrono::seconds(60)))
+        << host_->log();
+    EXPECT_TRUE(dead_letters().empty());
+    EXPECT_FALSE(host_->ended().has_value());
+    EXPECT_NE(host_->log().find("crashed (SIGKILL)"), std::string::npos) << host_->log();
+}
+
+}  // namespace
+}  // namespace switchyard::testing
