@@ -303,6 +303,51 @@ TEST(EnvExpand, ReferencesEscapesAndErrors) {
     EXPECT_EQ(text("${A"), std::nullopt);
 }
 
+TEST(Workspace, ContainmentKeysAreReadWithDefaultsAndCheckedWithASentence) {
+    WorkspaceDir dir;
+    const std::string file = dir.write("c.yaml", R"(workspace: w
+destinations:
+  - id: isolated
+    plugin: p
+  - id: trusted
+    plugin: p
+    isolation: in-process
+    call_timeout: 5s
+    memory_limit: 512MiB
+  - id: wrong
+    plugin: p
+    isolation: container
+    call_timeout: soon
+    memory_limit: 1MiB
+)");
+    ConfigLoad load = load_config_dir(dir.path(), env_of({}));
+    const std::vector<std::string> expected = {
+        file + ":12: destinations[2].isolation: must be process or in-process",
+        file + ":13: destinations[2].call_timeout: must be a duration like 500ms, 30s or 2m",
+        file + ":14: destinations[2].memory_limit: must be a size of at least 64MiB, like 512MiB or 2GiB",
+    };
+    EXPECT_EQ(load.problems, expected);
+    ASSERT_EQ(load.config.destinations.size(), 3U);
+    const Containment &isolated = load.config.destinations[0].containment;
+    EXPECT_EQ(isolated.isolation, Containment::Isolation::process);
+    EXPECT_EQ(isolated.call_timeout, std::nullopt);
+    EXPECT_EQ(isolated.memory_limit, uint64_t{1} << 30);
+    const Containment &trusted = load.config.destinations[1].containment;
+    EXPECT_EQ(trusted.isolation, Containment::Isolation::in_process);
+    EXPECT_EQ(trusted.call_timeout, std::chrono::seconds(5));
+    EXPECT_EQ(trusted.memory_limit, uint64_t{512} << 20);
+}
+
+TEST(ByteSize, Units) {
+    EXPECT_EQ(parse_byte_size("64KiB"), 64U << 10);
+    EXPECT_EQ(parse_byte_size("2GiB"), uint64_t{2} << 30);
+    EXPECT_EQ(parse_byte_size("1000"), 1000U);
+    EXPECT_EQ(parse_byte_size("0"), std::nullopt);
+    EXPECT_EQ(parse_byte_size("1GB"), std::nullopt);
+    EXPECT_EQ(parse_byte_size("MiB"), std::nullopt);
+    EXPECT_EQ(parse_byte_size("99999999999TiB"), std::nullopt);  // past 64 bits
+}
+
 TEST(Duration, Units) {
     EXPECT_EQ(parse_duration("250ms"), std::chrono::milliseconds(250));
     EXPECT_EQ(parse_duration("3h"), std::chrono::hours(3));
