@@ -7,6 +7,8 @@
 #   PACING=iterable  keep the Iterable plugin's default rate limits (trackBulk 10 requests/s);
 #               by default they are raised so that the host, not the pacer, is measured
 #   WORKERS=N BATCH_SIZE=N  the destination's delivery settings (defaults 4 and 200)
+#   ISOLATION=process|in-process  where the plugin runs (default: the workspace default, process);
+#               host CPU counts the plugin workers' too
 #   POLL=S      /metrics sampling interval in seconds (default 0.2)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -7,7 +7,7 @@
 #                                   when set, else the build's
 #   metric NAME [LABEL_MATCH]       prints the summed value of a /metrics series
 #   host_hwm_kb                     the host's peak RSS (VmHWM) so far, in KB
-#   cpu_seconds PID                 CPU time a process has used so far
+#   cpu_seconds PID                 CPU time a process (and its plugin workers) has used so far
 build=${BUILD_DIR:-build}
 write_key=bench-write-key
 for tool in switchyard mock-iterable bench/ingest_load; do
@@ -61,6 +61,7 @@ write_workspace() {
     echo "destinations:"
     echo "  - id: iterable"
     echo "    plugin: iterable"
+    [[ -z ${ISOLATION:-} ]] || echo "    isolation: $ISOLATION"
     echo "    settings:"
     echo "      apiKey: test-api-key"
     echo "      endpoint: $endpoint"
@@ -86,8 +87,13 @@ metric() {
 
 host_hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$host_pid/status"; }
 
-# CPU seconds (user + system) a process has used so far; 0 when there is none.
+# CPU seconds (user + system) a process and its live children (the host's plugin workers) have
+# used so far; 0 when there is none.
 cpu_seconds() {
   [[ -n ${1:-} && -r /proc/$1/stat ]] || { echo 0; return; }
-  awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); print ($12 + $13) / hz}' "/proc/$1/stat"
+  local pids=("$1") child
+  for child in $(cat "/proc/$1/task/$1/children" 2>/dev/null); do pids+=("$child"); done
+  local stats=() pid
+  for pid in "${pids[@]}"; do [[ -r /proc/$pid/stat ]] && stats+=("/proc/$pid/stat"); done
+  awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); total += $12 + $13} END {print total / hz}' "${stats[@]}"
 }

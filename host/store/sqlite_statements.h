@@ -60,7 +60,7 @@ struct SqliteStore::ReaderStatements {
     sqlite::Statement pending_jobs, payload, queue_stats, dead_letters_all, dead_letters_of, dead_letter_counts;
 };
 
-// On the journal connection, under the writer mutex.
+// On the journal connection, under the journal mutex.
 struct SqliteStore::JournalStatements {
     explicit JournalStatements(sqlite::Connection &c)
         : insert_entry(c, "INSERT INTO crash_journal(destination, job_ids) VALUES(?1, ?2)"),

@@ -43,7 +43,8 @@ using UserVerdicts = std::unordered_map<std::string, bool, ViewHash, std::equal_
 
 }  // namespace
 
-SqliteStore::SqliteStore(const std::filesystem::path &file) : writer_(file), reader_(file), journal_(file) {
+SqliteStore::SqliteStore(const std::filesystem::path &file)
+    : writer_(file), reader_(file), journal_(std::filesystem::path(file).replace_extension("crash-journal.db")) {
     sqlite::configure_connection(writer_);
     sqlite::migrate(writer_);
     sqlite::configure_connection(reader_);

@@ -7,8 +7,9 @@
 //    would poll each other through SQLite's busy handler (sleeps of 1 ms and more).
 //  - The reader connection serves claim(), queue_stats() and dead_letters(). In WAL mode a
 //    reader never waits for a writer, so claims go on while a commit is being fsynced.
-//  - The journal connection writes the crash journal (sqlite_crash_journal.cpp), under the
-//    writer mutex too, with synchronous=NORMAL: it must survive a crash of the process only.
+//  - The journal connection writes the crash journal (sqlite_crash_journal.cpp) in a database of
+//    its own (switchyard.crash-journal.db beside it), behind its own mutex, unsynced: it must
+//    survive a crash of the process only.
 // The other two use synchronous=FULL. In-flight jobs are otherwise not recorded: the router
 // keeps its busy users in memory, and after a restart every pending job is claimable again.
 #pragma once
@@ -68,7 +69,8 @@ class SqliteStore final : public Store {
     std::mutex reader_mutex_;
     sqlite::Connection reader_;
     std::unique_ptr<ReaderStatements> read_;
-    sqlite::Connection journal_;  // used under writer_mutex_
+    std::mutex journal_mutex_;
+    sqlite::Connection journal_;  // used under journal_mutex_
     std::unique_ptr<JournalStatements> journaling_;
     // The one crash suspect claimed and not yet settled, host-wide; 0 when none.
     std::atomic<int64_t> suspect_in_flight_{0};

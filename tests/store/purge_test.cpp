@@ -107,7 +107,7 @@ TEST_F(PurgeTest, AnOlderDatabaseGetsItsDeadLettersCountedWhenOpened) {
     ASSERT_EQ(sqlite3_exec(db,
                            "DROP TRIGGER dead_letter_added; DROP TRIGGER dead_letter_removed; "
                            "DROP TABLE dead_letter_count; ALTER TABLE events DROP COLUMN source; "
-                           "ALTER TABLE dead_letters DROP COLUMN source; DROP TABLE crash_journal; "
+                           "ALTER TABLE dead_letters DROP COLUMN source; "
                            "ALTER TABLE jobs DROP COLUMN crash_strikes; PRAGMA user_version = 2;",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);

@@ -36,7 +36,7 @@ TEST(RegulationStore, AVersion4DatabaseGetsTheRegulationsTable) {
     sqlite3 *db = nullptr;
     ASSERT_EQ(sqlite3_open((dir.path() / "switchyard.db").c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db, "DROP TABLE regulations; DROP INDEX jobs_user; DROP INDEX dead_letters_user; "
-                               "DROP TABLE crash_journal; ALTER TABLE jobs DROP COLUMN crash_strikes; PRAGMA user_version = 4;", nullptr, nullptr, nullptr),
+                               "ALTER TABLE jobs DROP COLUMN crash_strikes; PRAGMA user_version = 4;", nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);
     auto store = open_sqlite_store(dir.path());
