@@ -96,7 +96,6 @@ struct Delivery {
     std::string message;
     ErrorKind kind = ErrorKind::platform;
     std::vector<JobOutcome> jobs;
-    json destination_response = json::object();
 };
 
 ErrorKind kind_of(sy_outcome outcome) {
@@ -115,9 +114,8 @@ std::string metadata_string(const json &metadata, const char *key) {
 
 // Every job failing alike, before anything was sent.
 Delivery refused(uint32_t status, std::string message, ErrorKind kind, size_t jobs) {
-    Delivery d{status, message, kind, {}, json::object()};
+    Delivery d{status, message, kind, {}};
     d.jobs.assign(jobs, {status, std::move(message)});
-    d.destination_response = {{"status", status}};
     return d;
 }
 
@@ -128,28 +126,26 @@ Delivery graded(const SendRead &sent, size_t jobs, std::string_view dest_type) {
     d.kind = kind_of(f.outcome);
     d.message = f.outcome == SY_OK ? "[" + std::string(dest_type) + " Response Handler] - Request Processed Successfully"
                                    : text(f.message);
-    d.destination_response = {{"status", f.http_status}};
     for (size_t i = 0; i < jobs; ++i) {
         const bool own = i < sent.events.size();
         const sy_outcome outcome = own ? sent.events[i].outcome : f.outcome;
         const uint32_t status = own && sent.events[i].status != 0 ? sent.events[i].status : d.status;
         std::string error = outcome == SY_OK ? "success" : text(own ? sent.events[i].message : f.message);
-        // A plugin reports the destination's answer as a failed job's reason; it is the response.
-        if (outcome != SY_OK && !d.destination_response.contains("response")) {
-            json answer = json::parse(error, nullptr, false);
-            if (answer.is_object() || answer.is_array()) d.destination_response["response"] = std::move(answer);
-        }
         d.jobs.push_back({outcome == SY_OK ? 200 : status, std::move(error)});
     }
     return d;
 }
 
 std::string answer_text(const Delivery &d, const json &metadata, std::string_view dest_type) {
-    json output = {{"status", d.status}, {"message", d.message}, {"destinationResponse", d.destination_response}};
-    output["response"] = json::array();
+    json output = {{"status", d.status}, {"message", d.message}, {"response", json::array()}};
     for (size_t i = 0; i < d.jobs.size(); ++i)
         output["response"].push_back({{"statusCode", d.jobs[i].status}, {"metadata", metadata[i]}, {"error", d.jobs[i].error}});
-    if (d.status < 200 || d.status >= 300) {
+    // As the reference: a delivered request names the destination's status, a failed one its tags
+    // (each job's error carries the destination's answer). The answer's body itself is not in the
+    // plugin's send result, so destinationResponse has no "response".
+    if (d.status >= 200 && d.status < 300) {
+        output["destinationResponse"] = {{"status", d.status}};
+    } else {
         std::string tags;
         append_stat_tags(tags, d.kind, {dest_type, "dataDelivery", metadata_string(metadata[0], "destinationId"),
                                         metadata_string(metadata[0], "workspaceId")});
