@@ -2,98 +2,138 @@
 // served in parallel and a simdjson parser keeps its buffers between documents.
 #include "host/transformer/envelope.h"
 
-#include <simdjson.h>
-
-#include "host/ingest/dom_json.h"
+#include <nlohmann/json.hpp>
 
 namespace switchyard::transformer {
 namespace {
 
-using simdjson::dom::element;
+namespace od = simdjson::ondemand;
 
-simdjson::dom::parser &thread_parser() {
-    thread_local simdjson::dom::parser parser;
+od::parser &thread_parser() {
+    thread_local od::parser parser;
     return parser;
 }
 
-std::string compact(element value) {
-    std::string out;
-    ingest::append_json(out, value);
-    return out;
+// The ID and Config of a destination object: read once per distinct destination text (a call's
+// items usually share one), from the slice, which the request's padding lets simdjson read.
+void read_destination(std::string_view destination, const char *text_end, EnvelopeItem &item) {
+    thread_local od::parser parser;
+    const size_t capacity = static_cast<size_t>(text_end - destination.data()) + simdjson::SIMDJSON_PADDING;
+    od::document doc;
+    od::object object;
+    if (parser.iterate(simdjson::padded_string_view(destination.data(), destination.size(), capacity)).get(doc) ||
+        doc.get_object().get(object))
+        return;
+    for (auto field : object) {
+        std::string_view key;
+        if (field.unescaped_key().get(key)) return;
+        if (key == "ID") {
+            std::string_view id;
+            if (!field.value().get_string().get(id)) item.destination_id = id;
+        } else if (key == "Config") {
+            od::object config;
+            std::string_view raw;
+            if (!field.value().get_object().get(config) && !config.raw_json().get(raw)) item.config = raw;
+        }
+    }
 }
 
-std::string string_member(simdjson::dom::object object, std::string_view key) {
-    std::string_view value;
-    return object[key].get_string().get(value) == simdjson::SUCCESS ? std::string(value) : std::string();
+// A member that must be an object, as its text; false when it is not one.
+bool object_text(od::value value, std::string_view &text) {
+    od::object object;
+    return !value.get_object().get(object) && !object.raw_json().get(text);
 }
 
-void read_destination(element destination, EnvelopeItem &item) {
-    item.destination = compact(destination);
-    simdjson::dom::object object;
-    if (destination.get_object().get(object) != simdjson::SUCCESS) return;
-    item.destination_id = string_member(object, "ID");
-    element config;
-    if (object["Config"].get(config) == simdjson::SUCCESS) item.config = compact(config);
-}
-
-EnvelopeItem read_item(element value, size_t position) {
+EnvelopeItem read_item(od::value value, size_t position, const EnvelopeItem *previous, const char *text_end) {
     EnvelopeItem item;
     item.config = "{}";
-    simdjson::dom::object object;
-    if (value.get_object().get(object) != simdjson::SUCCESS) {
+    od::object object;
+    if (value.get_object().get(object)) {
         item.problem = "item " + std::to_string(position) + " is not a JSON object";
         return item;
     }
-    element part;
-    if (object["metadata"].get(part) == simdjson::SUCCESS) {
-        item.metadata = compact(part);
-        simdjson::dom::object metadata;
-        if (part.get_object().get(metadata) == simdjson::SUCCESS) {
-            item.source_destination_id = string_member(metadata, "destinationId");
-            item.workspace_id = string_member(metadata, "workspaceId");
-        }
+    bool has_message = false;
+    for (auto field : object) {
+        std::string_view key;
+        if (field.unescaped_key().get(key)) break;
+        if (key == "message") has_message = object_text(field.value(), item.message);
+        else if (key == "metadata") object_text(field.value(), item.metadata);
+        else if (key == "destination") object_text(field.value(), item.destination);
     }
-    if (object["destination"].get(part) == simdjson::SUCCESS) read_destination(part, item);
-    simdjson::dom::object message;
-    if (object["message"].get_object().get(message) != simdjson::SUCCESS) {
-        item.problem = "item " + std::to_string(position) + " has no \"message\" object";
-        return item;
+    if (!has_message) item.problem = "item " + std::to_string(position) + " has no \"message\" object";
+    if (previous != nullptr && item.destination == previous->destination) {
+        item.destination_id = previous->destination_id;
+        item.config = previous->config;
+    } else if (!item.destination.empty()) {
+        read_destination(item.destination, text_end, item);
     }
-    item.message = compact(object["message"].value_unsafe());
-    item.message_type = string_member(message, "type");
     return item;
 }
 
-std::string read_items(simdjson::dom::array array, std::vector<EnvelopeItem> &items) {
-    items.reserve(array.size());
-    for (element value : array) items.push_back(read_item(value, items.size()));
+std::string read_items(od::array array, Envelope &envelope) {
+    const char *text_end = envelope.text.data() + envelope.text.size();
+    for (auto element : array) {
+        od::value value;
+        if (element.get(value)) return "The request body is not valid JSON.";
+        const EnvelopeItem *previous = envelope.items.empty() ? nullptr : &envelope.items.back();
+        envelope.items.push_back(read_item(value, envelope.items.size(), previous, text_end));
+    }
     return "";
 }
 
 }  // namespace
 
-std::string read_processor_items(std::string_view body, std::vector<EnvelopeItem> &items) {
-    element root;
-    if (thread_parser().parse(body.data(), body.size()).get(root) != simdjson::SUCCESS)
-        return "The request body is not valid JSON.";
-    simdjson::dom::array array;
-    if (root.get_array().get(array) != simdjson::SUCCESS)
+std::string read_processor_items(std::string_view body, Envelope &envelope) {
+    envelope.text = simdjson::padded_string(body);
+    od::document doc;
+    od::array array;
+    if (thread_parser().iterate(envelope.text).get(doc)) return "The request body is not valid JSON.";
+    if (const auto error = doc.get_array().get(array); error == simdjson::INCORRECT_TYPE)
         return "The request body must be a JSON array of {message, metadata, destination} items.";
-    return read_items(array, items);
+    else if (error)
+        return "The request body is not valid JSON.";
+    return read_items(array, envelope);
 }
 
-std::string read_router_items(std::string_view body, std::vector<EnvelopeItem> &items, std::string &dest_type) {
-    element root;
-    if (thread_parser().parse(body.data(), body.size()).get(root) != simdjson::SUCCESS)
-        return "The request body is not valid JSON.";
-    simdjson::dom::object object;
-    simdjson::dom::array input;
-    if (root.get_object().get(object) != simdjson::SUCCESS || object["input"].get_array().get(input) != simdjson::SUCCESS ||
-        input.size() == 0)
+std::string read_router_items(std::string_view body, Envelope &envelope) {
+    envelope.text = simdjson::padded_string(body);
+    od::document doc;
+    od::object object;
+    if (thread_parser().iterate(envelope.text).get(doc) || doc.get_object().get(object))
         return "The request body must be a JSON object {input, destType} whose \"input\" is a non-empty array.";
-    dest_type = string_member(object, "destType");
-    if (dest_type.empty()) return "The request body has no \"destType\" string.";
-    return read_items(input, items);
+    bool has_input = false;
+    for (auto field : object) {
+        std::string_view key;
+        if (field.unescaped_key().get(key)) return "The request body is not valid JSON.";
+        if (key == "destType") {
+            std::string_view dest_type;
+            if (!field.value().get_string().get(dest_type)) envelope.dest_type = dest_type;
+        } else if (key == "input") {
+            od::array input;
+            if (field.value().get_array().get(input)) break;
+            has_input = true;
+            if (std::string problem = read_items(input, envelope); !problem.empty()) return problem;
+        }
+    }
+    if (!has_input || envelope.items.empty())
+        return "The request body must be a JSON object {input, destType} whose \"input\" is a non-empty array.";
+    if (envelope.dest_type.empty()) return "The request body has no \"destType\" string.";
+    return "";
+}
+
+std::string message_type_of(std::string_view message) {
+    const nlohmann::json parsed = nlohmann::json::parse(message, nullptr, false);
+    return parsed.is_object() && parsed.contains("type") && parsed["type"].is_string() ? parsed["type"].get<std::string>()
+                                                                                      : std::string();
+}
+
+MetadataIds metadata_ids(std::string_view metadata) {
+    const nlohmann::json parsed = nlohmann::json::parse(metadata, nullptr, false);
+    MetadataIds ids;
+    if (!parsed.is_object()) return ids;
+    if (parsed.contains("destinationId") && parsed["destinationId"].is_string()) ids.destination_id = parsed["destinationId"];
+    if (parsed.contains("workspaceId") && parsed["workspaceId"].is_string()) ids.workspace_id = parsed["workspaceId"];
+    return ids;
 }
 
 }  // namespace switchyard::transformer

@@ -34,7 +34,7 @@ void settle_group(const DestinationGroup &group, const TransformResult &result, 
     for (const EventErrorRead &error : result->errors)
         if (error.event_index < group.positions.size()) {
             const size_t position = group.positions[error.event_index];
-            fail(outcomes[position], item_error(error, items[position].message_type));
+            fail(outcomes[position], item_error(error, message_type_of(items[position].message)));
         }
     for (size_t position : group.positions)
         if (!outcomes[position].failed && outcomes[position].requests.empty()) fail(outcomes[position], no_output_error());
@@ -43,7 +43,7 @@ void settle_group(const DestinationGroup &group, const TransformResult &result, 
 void append_metadata(std::string &out, const EnvelopeItem &item) {
     if (item.metadata.empty()) return;
     out += R"("metadata":)";
-    out += item.metadata;
+    out.append(item.metadata);
     out += ',';
 }
 
@@ -53,7 +53,8 @@ void append_error(std::string &out, const EnvelopeItem &item, const ItemError &e
     out += R"("statusCode":)" + std::to_string(error.status) + R"(,"error":)";
     json::append_string(out, error.message);
     out += R"(,"statTags":)";
-    append_stat_tags(out, error.kind, {dest_type, "processor", item.source_destination_id, item.workspace_id});
+    const MetadataIds ids = metadata_ids(item.metadata);
+    append_stat_tags(out, error.kind, {dest_type, "processor", ids.destination_id, ids.workspace_id});
     out += '}';
 }
 
@@ -77,8 +78,9 @@ void append_outcome(std::string &out, const EnvelopeItem &item, const ItemOutcom
 
 Answer processor_transform(const std::shared_ptr<const PluginLibrary> &plugin, std::string_view name,
                            DestinationCache &cache, std::string_view body) {
-    std::vector<EnvelopeItem> items;
-    if (std::string problem = read_processor_items(body, items); !problem.empty()) return {400, problem};
+    Envelope envelope;
+    if (std::string problem = read_processor_items(body, envelope); !problem.empty()) return {400, problem};
+    const std::vector<EnvelopeItem> &items = envelope.items;
     std::vector<ItemOutcome> outcomes(items.size());
     for (size_t i = 0; i < items.size(); ++i)
         if (!items[i].problem.empty()) fail(outcomes[i], {400, items[i].problem, ErrorKind::invalid_event});

@@ -22,16 +22,16 @@ struct RouterCall {
         out += R"("metadata":[)";
         for (size_t k = 0; k < positions.size(); ++k) {
             if (k > 0) out += ',';
-            const std::string &metadata = items[positions[k]].metadata;
-            out += metadata.empty() ? "null" : metadata;  // as JavaScript writes an undefined element
+            const std::string_view metadata = items[positions[k]].metadata;
+            out.append(metadata.empty() ? "null" : metadata);  // as JavaScript writes an undefined element
         }
         out += "],";
     }
     void append_destination(size_t position) {
-        const std::string &destination = items[position].destination;
+        const std::string_view destination = items[position].destination;
         if (destination.empty()) return;
         out += R"(,"destination":)";
-        out += destination;
+        out.append(destination);
     }
 
     void request_entry(const RequestRead &request, const std::vector<size_t> &positions) {
@@ -53,7 +53,8 @@ struct RouterCall {
         out += R"("batched":false,"statusCode":)" + std::to_string(error.status) + R"(,"error":)";
         json::append_string(out, error.message);
         out += R"(,"statTags":)";
-        append_stat_tags(out, error.kind, {dest_type, "router", first.source_destination_id, first.workspace_id});
+        const MetadataIds ids = metadata_ids(first.metadata);
+        append_stat_tags(out, error.kind, {dest_type, "router", ids.destination_id, ids.workspace_id});
         append_destination(positions.front());
         out += '}';
     }
@@ -74,7 +75,7 @@ struct RouterCall {
             if (error.event_index < group.positions.size()) {
                 const size_t position = group.positions[error.event_index];
                 answered[error.event_index] = true;
-                error_entry({position}, item_error(error, items[position].message_type));
+                error_entry({position}, item_error(error, message_type_of(items[position].message)));
             }
         for (size_t k = 0; k < answered.size(); ++k)
             if (!answered[k]) error_entry({group.positions[k]}, no_output_error());
@@ -84,9 +85,10 @@ struct RouterCall {
 }  // namespace
 
 Answer router_transform(const ServedPlugins &plugins, DestinationCache &cache, std::string_view body) {
-    std::vector<EnvelopeItem> items;
-    std::string dest_type;
-    if (std::string problem = read_router_items(body, items, dest_type); !problem.empty()) return {400, problem};
+    Envelope envelope;
+    if (std::string problem = read_router_items(body, envelope); !problem.empty()) return {400, problem};
+    const std::vector<EnvelopeItem> &items = envelope.items;
+    const std::string &dest_type = envelope.dest_type;
     const std::shared_ptr<const PluginLibrary> plugin = plugins.find(dest_type);
     RouterCall call{items, dest_type_of(dest_type)};
     if (!plugin) {

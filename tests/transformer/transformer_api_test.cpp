@@ -33,7 +33,8 @@ TEST(TransformerApi, MalformedEnvelopesGet400WithOneSentence) {
     const struct {
         const char *path, *body, *sentence;
     } cases[] = {
-        {"/v0/destinations/iterable", "not json", "The request body is not valid JSON.\n"},
+        {"/v0/destinations/iterable", R"([{"message":{"type":)", "The request body is not valid JSON.\n"},
+        {"/v0/destinations/iterable", "not json", "The request body must be a JSON array of {message, metadata, destination} items.\n"},
         {"/v0/destinations/iterable", "{}", "The request body must be a JSON array of {message, metadata, destination} items.\n"},
         {"/routerTransform", R"({"input":[],"destType":"ITERABLE"})",
          "The request body must be a JSON object {input, destType} whose \"input\" is a non-empty array.\n"},
