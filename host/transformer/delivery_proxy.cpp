@@ -1,6 +1,7 @@
 // POST /v1/destinations/NAME/proxy (see endpoints.h): rudder-server hands back a request the
 // transformer built; it goes out through the plugin's send, which grades the destination's answer
 // per job, so a bulk call's failed items fail alone.
+#include <cctype>
 #include <deque>
 #include <vector>
 

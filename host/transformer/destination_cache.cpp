@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/plugin/settings_schema.h"
+#include "host/routing/secret_settings.h"
 
 namespace switchyard::transformer {
 namespace {
@@ -55,6 +56,8 @@ Instance make_instance(const std::shared_ptr<const PluginLibrary> &plugin, const
         made.refusal = problems_sentence(checked.problems);
         return made;
     }
+    // Before init: whatever the plugin logs about these settings is redacted from then on.
+    register_secret_settings(plugin->schema(), checked.completed_json);
     std::string error;
     made.destination = Destination::create(plugin, destination_id, checked.completed_json, error);
     if (!made.destination) made.refusal = init_refusal(error);
