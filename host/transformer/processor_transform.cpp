@@ -102,6 +102,7 @@ Answer processor_transform(const std::shared_ptr<const PluginLibrary> &plugin, s
     }
     const std::string dest_type = dest_type_of(plugin ? plugin->name() : name);
     Answer answer{200, "["};
+    answer.body.reserve(body.size() + body.size() / 2);  // the answer echoes each item's metadata besides its request
     for (size_t i = 0; i < items.size(); ++i) append_outcome(answer.body, items[i], outcomes[i], dest_type);
     answer.body += ']';
     return answer;

@@ -91,6 +91,7 @@ Answer router_transform(const ServedPlugins &plugins, DestinationCache &cache, s
     const std::string &dest_type = envelope.dest_type;
     const std::shared_ptr<const PluginLibrary> plugin = plugins.find(dest_type);
     RouterCall call{items, dest_type_of(dest_type)};
+    call.out.reserve(body.size() + body.size() / 2);  // requests, metadata and destinations echoed
     if (!plugin) {
         std::vector<size_t> all(items.size());
         for (size_t i = 0; i < all.size(); ++i) all[i] = i;

@@ -11,10 +11,12 @@
 namespace switchyard::transformer {
 namespace {
 
-void reply(httplib::Response &res, const Answer &answer) {
+// The answer's body is moved, not copied: it is about as large as the request.
+void reply(httplib::Response &res, Answer &&answer) {
     res.status = answer.status;
-    if (answer.status == 400) res.set_content(answer.body + "\n", "text/plain");
-    else res.set_content(answer.body, "application/json");
+    if (answer.status == 400) answer.body += '\n';
+    res.set_header("Content-Type", answer.status == 400 ? "text/plain" : "application/json");
+    res.body = std::move(answer.body);
 }
 
 }  // namespace
