@@ -7,7 +7,10 @@
 
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
+#include <string>
 
 #include "conformance_support.h"
 #include "transformer_server.h"
