@@ -20,6 +20,7 @@ struct Command {
 extern const Command kPluginsCommand;
 extern const Command kVersionCommand;
 extern const Command kTransformCommand;
+extern const Command kTransformerCommand;
 extern const Command kSendCommand;
 extern const Command kCheckCommand;
 extern const Command kServeCommand;

@@ -11,9 +11,9 @@ namespace {
 
 const Command *const kCommands[] = {&kServeCommand,          &kCheckCommand,           &kVerifyCommand,
                                     &kPluginsCommand,        &kPluginCheckCommand,     &kTransformCommand,
-                                    &kSendCommand,           &kDeadLetterListCommand,  &kDeadLetterReplayCommand,
-                                    &kDeadLetterPurgeCommand, &kRegulationAddCommand,   &kRegulationListCommand,
-                                    &kVersionCommand};
+                                    &kSendCommand,           &kTransformerCommand,     &kDeadLetterListCommand,
+                                    &kDeadLetterReplayCommand, &kDeadLetterPurgeCommand, &kRegulationAddCommand,
+                                    &kRegulationListCommand, &kVersionCommand};
 
 constexpr std::string_view kExitCodes =
     "Exit codes:\n"

@@ -1,25 +1,12 @@
 // Printing requests for operators and scripts: the body stays JSON so tools can compare it.
 #include "host/cli/request_json.h"
 
-#include <strings.h>
-
 #include "host/json/json_text.h"
 
 namespace switchyard::cli {
 namespace {
 
 std::string_view text(sy_str_view v) { return {v.ptr ? v.ptr : "", v.len}; }
-
-// The plugin declares its body's type; a JSON body is embedded as is (no second parse on this
-// hot path), anything else as a string.
-bool declares_json(const RequestRead &request) {
-    for (const sy_header &header : request.headers) {
-        const std::string_view name = text(header.name), value = text(header.value);
-        if (name.size() == 12 && strncasecmp(name.data(), "content-type", 12) == 0)
-            return value.find("json") != std::string_view::npos;
-    }
-    return false;
-}
 
 }  // namespace
 
@@ -39,7 +26,7 @@ void append_request_json(std::string &out, const RequestRead &request) {
     }
     out += "},\"body\":";
     const std::string_view body = text(request.fields.body);
-    if (!body.empty() && declares_json(request))
+    if (!body.empty() && declares_json_body(request))
         out += body;
     else
         json::append_string(out, body);

@@ -1,6 +1,8 @@
 // Reading transform and send results through abi_read.h, checking the pointers the host follows.
 #include "host/plugin/plugin_results.h"
 
+#include <strings.h>
+
 #include "host/plugin/abi_read.h"
 
 namespace switchyard {
@@ -67,6 +69,18 @@ std::string read_send_result(const sy_send_result &raw, SendRead &out) {
     if (std::string why = read_abi_array(out.fields.events, out.fields.event_count, out.events); !why.empty())
         return "event outcomes: " + why;
     return {};
+}
+
+bool declares_json_body(const RequestRead &request) {
+    constexpr std::string_view kContentType = "content-type";
+    for (const sy_header &header : request.headers) {
+        if (header.name.len != kContentType.size() ||
+            strncasecmp(header.name.ptr, kContentType.data(), kContentType.size()) != 0)
+            continue;
+        return std::string_view(header.value.ptr != nullptr ? header.value.ptr : "", header.value.len).find("json") !=
+               std::string_view::npos;
+    }
+    return false;
 }
 
 }  // namespace switchyard

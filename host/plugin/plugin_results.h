@@ -63,6 +63,10 @@ std::string read_transform_result(const sy_transform_result &raw, std::span<cons
 
 std::string read_send_result(const sy_send_result &raw, SendRead &out);
 
+// Whether the request declares a JSON body: its Content-Type header names json. Tools embed such
+// a body as JSON as is (no second parse on their hot paths), anything else as a string.
+bool declares_json_body(const RequestRead &request);
+
 // Whether a result's struct_size covers `owner`, so the host can hand it back to release().
 template <class Result>
 bool owner_readable(const Result &raw) {

@@ -34,6 +34,8 @@ void add_processor_file(const std::string &file, std::vector<GoldenCase> &cases)
         json config = c["destination_config"].is_object() ? c["destination_config"] : json::object();
         g.inputs.push_back({"one", config, c["input"]});
         g.expected.push_back(processor_expected(c["expected"]));
+        g.envelope = c["raw_request_body"];
+        g.reference_answer = c.contains("raw_expected_response") ? c["raw_expected_response"]["body"] : json();
         cases.push_back(std::move(g));
     }
 }
@@ -55,7 +57,7 @@ struct JobPositions {
 
 void add_router_file(std::vector<GoldenCase> &cases) {
     for (const json &c : read_conformance_json("router.json")) {
-        GoldenCase g{safe_name(c["case_id"].get<std::string>()), true, {}, {}};
+        GoldenCase g{safe_name(c["case_id"].get<std::string>()), true, {}, {}, {}, {}};
         JobPositions jobs;
         const json &by_id = c["destination_configs_by_destination_id"];
         for (const json &in : c["input"]) {
@@ -73,13 +75,15 @@ void add_router_file(std::vector<GoldenCase> &cases) {
             }
             g.expected.push_back(line);
         }
+        g.envelope = c["raw_request_body"];
+        g.reference_answer = c["raw_expected_response"]["body"];
         cases.push_back(std::move(g));
     }
 }
 
 void add_legacy_router_file(std::vector<GoldenCase> &cases) {
     for (const json &c : read_conformance_json("legacy_router.json")) {
-        GoldenCase g{safe_name(c["name"].get<std::string>()), true, {}, {}};
+        GoldenCase g{safe_name(c["name"].get<std::string>()), true, {}, {}, {}, {}};
         JobPositions jobs;
         for (const json &in : c["raw_request_body"]["input"]) {
             const json &destination = in["destination"];
@@ -99,6 +103,8 @@ void add_legacy_router_file(std::vector<GoldenCase> &cases) {
             }
             g.expected.push_back(line);
         }
+        g.envelope = c["raw_request_body"];
+        g.reference_answer = c["expected"];
         cases.push_back(std::move(g));
     }
 }

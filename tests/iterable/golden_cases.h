@@ -21,6 +21,10 @@ struct GoldenCase {
     std::vector<GoldenInput> inputs;
     // Processor: one line {status, requests | error}; router: lines {indexes, status, requests | error}.
     std::vector<json> expected;
+    // What rudder-server sends the reference (raw_request_body) and the reference's answer body,
+    // for the tests of the HTTP API (tests/transformer/); the answer is null where not recorded.
+    json envelope;
+    json reference_answer;
 };
 
 // Every case, or why they could not be read (a file missing or malformed): the suite turns

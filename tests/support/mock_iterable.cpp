@@ -233,8 +233,10 @@ void MockIterable::mount() {
     server_->Delete(R"(/api/.*)", route);
     mount_control();
     // Anything else (GET /api/..., unknown control paths) is counted and answered like Iterable.
+    // httplib calls this for every answer of 400 or more: a routed answer (a canned 404, the
+    // route's own 404) already has its body and stays as it is.
     server_->set_error_handler([this](const httplib::Request &req, httplib::Response &res) {
-        if (res.status != 404) return;
+        if (res.status != 404 || !res.body.empty()) return;
         count(req, req.path.rfind("/api/", 0) == 0 ? req.path.substr(5) : req.path);
         answer(res, 404, error_body("NotFound", "No such endpoint"));
     });
