@@ -7,6 +7,7 @@
 
 #include "host/filtering/filter_settings.h"
 #include "host/isolation/isolated_destination.h"
+#include "host/isolation/load_probe.h"
 #include "host/routing/connection_settings.h"
 #include "host/routing/destination_settings.h"
 #include "host/routing/secret_settings.h"
@@ -60,10 +61,19 @@ void register_every_secret_setting(const Config &config,
                 register_secret_settings(it->second->schema(), override_of.settings_json);
 }
 
-// In a plugin worker when `d` asks for it and the caller runs workers; else in this process.
+// In a plugin worker when `d` asks for it and the caller runs workers; else in this process, and
+// then, when the caller runs workers (a host), only after init returned in a child: an init that
+// crashes must not take the host down.
 std::shared_ptr<Destination> make_instance(const DestinationConfig &d, const std::shared_ptr<const PluginLibrary> &plugin,
                                            const std::string &settings_json, std::string &error, Metrics *metrics,
                                            WorkerPools *workers) {
+    if (workers != nullptr && d.containment.isolation == Containment::Isolation::in_process) {
+        const ProbeOutcome tried = probe_plugin(plugin->loaded_from(), plugin->path(), {settings_json});
+        if (tried.init_refusals.empty()) {
+            error = tried.refusal;
+            return nullptr;
+        }
+    }
     if (workers == nullptr || d.containment.isolation == Containment::Isolation::in_process)
         return Destination::create(plugin, d.key(), settings_json, error, metrics);
     const CallDeadlines deadlines = d.containment.call_timeout

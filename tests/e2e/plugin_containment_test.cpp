@@ -177,5 +177,29 @@ TEST_F(PluginContainment, KillNineOfAWorkerUnderLoadLosesNothingAcknowledged) {
     EXPECT_NE(host_->log().find("crashed (SIGKILL)"), std::string::npos) << host_->log();
 }
 
+class InitCrash : public EndToEnd, public ::testing::WithParamInterface<const char *> {};
+
+// A plugin whose init segfaults, in each mode: serve refuses to start with a sentence naming it,
+// instead of dying of the signal.
+TEST_P(InitCrash, ServeRefusesToStartWithASentence) {
+    const std::filesystem::path plugins = root_ / "plugins";
+    std::filesystem::create_directory(plugins);
+    std::filesystem::copy_file(CRASH_IN_INIT_FIXTURE, plugins / "crash_in_init.so");
+    std::ofstream(root_ / "config" / "e2e.yaml")
+        << workspace_yaml({"boom"}, "  - id: boom\n    plugin: crash_in_init\n    isolation: " + std::string(GetParam()) +
+                                        "\n    settings:\n      crash: true\n");
+    const CliRun run = run_command(std::string(SWITCHYARD_BIN) + " serve --listen 127.0.0.1:0 --config-dir " +
+                                   (root_ / "config").string() + " --plugin-dir " + plugins.string() + " --data-dir " +
+                                   data_dir().string());
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_NE(run.output.find("destination \"boom\""), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("(SIGSEGV)"), std::string::npos) << run.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, InitCrash, ::testing::Values("process", "in-process"),
+                         [](const ::testing::TestParamInfo<const char *> &info) {
+                             return std::string(info.param) == "process" ? "process" : "in_process";
+                         });
+
 }  // namespace
 }  // namespace switchyard::testing
