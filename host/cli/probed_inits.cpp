@@ -40,7 +40,8 @@ std::map<const PluginLibrary *, std::vector<Trial>> trials_of(
     };
     for (const DestinationConfig &d : config.destinations) add(d, d.key(), "");
     for (const SourceConfig &s : config.sources)
-        for (const auto &[key, override_of] : s.overrides) {
+        for (const auto &[destination_key, override_of] : s.overrides) {
+            const std::string &key = destination_key;  // a structured binding cannot be captured (clang 14)
             const auto d = std::find_if(config.destinations.begin(), config.destinations.end(),
                                         [&](const DestinationConfig &c) { return c.key() == key; });
             if (d != config.destinations.end()) add(merge_connection_settings(*d, s.id, override_of), key, s.id);

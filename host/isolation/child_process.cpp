@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 #include <thread>
 
 extern char **environ;
@@ -17,7 +18,7 @@ extern char **environ;
 namespace switchyard {
 namespace {
 
-std::string errno_text(int error) { return std::strerror(error); }
+std::string errno_text(int error) { return std::generic_category().message(error); }
 
 // The child's end must not already be one of the descriptors it is duplicated to (0, 1 or 3):
 // dup2 onto itself would keep FD_CLOEXEC.
@@ -42,6 +43,7 @@ std::optional<ChildProcess> ChildProcess::spawn(const std::filesystem::path &exe
     std::vector<std::string> words{executable.string()};
     words.insert(words.end(), arguments.begin(), arguments.end());
     std::vector<char *> argv;
+    argv.reserve(words.size() + 1);
     for (std::string &word : words) argv.push_back(word.data());
     argv.push_back(nullptr);
 

@@ -75,7 +75,7 @@ Result IsolatedDestination::ask(wire::Writer &request, std::chrono::milliseconds
                                 Get get_read) const {
     CallReply reply = worker_->call(request.framed(), timeout, what, id_);
     if (!reply.message) {
-        if (!reply.crash.empty()) return Result::lost(std::move(reply.crash), std::move(reply.problem));
+        if (!reply.crash.empty()) return Result::lost(reply.crash, reply.problem);
         return Result(nullptr, false, nullptr, {}, std::move(reply.problem));
     }
     wire::Reader in(*reply.message);

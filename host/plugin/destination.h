@@ -37,10 +37,10 @@ class PluginResult {
     PluginResult(std::shared_ptr<const void> bytes, Read read)
         : bytes_(std::move(bytes)), read_(std::move(read)) {}
     // The worker ended during the call (`crash`: "crashed (SIGSEGV)", "timed out after 60 s", ...).
-    static PluginResult lost(std::string crash, std::string problem) {
+    static PluginResult lost(const std::string &crash, const std::string &problem) {
         PluginResult result;
-        result.crash_ = std::move(crash);
-        result.problem_ = std::move(problem);
+        result.crash_ = crash;
+        result.problem_ = problem;
         return result;
     }
     PluginResult(PluginResult &&other) noexcept { swap(other); }
