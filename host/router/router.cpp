@@ -79,6 +79,14 @@ std::map<std::string, LastError> Router::last_errors() const {
     return errors;
 }
 
+std::map<std::string, Degradation> Router::degradations() const {
+    std::lock_guard lock(health_mutex_);
+    std::map<std::string, Degradation> degraded;
+    for (const auto &[key, health] : health_)
+        if (auto degradation = health->degradation()) degraded.emplace(key, std::move(*degradation));
+    return degraded;
+}
+
 void Router::jobs_added(std::span<const std::string_view> destinations) {
     std::lock_guard lock(signals_mutex_);
     for (std::string_view key : destinations)
