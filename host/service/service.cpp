@@ -13,6 +13,7 @@
 #include "host/log/utc_time.h"
 #include "host/metrics/process_metrics.h"
 #include "host/router/crash_journal.h"
+#include "host/router/watched_calls.h"
 #include "host/service/regulation_endpoints.h"
 #include "host/store/lost_database.h"
 #include "switchyard/plugin.h"
@@ -185,6 +186,7 @@ void Service::update_scraped_metrics() {
     }
     for (const auto &[destination, letters] : store_->dead_letter_counts())
         metrics_.set("switchyard_dead_letters", {{"destination", destination}}, static_cast<double>(letters));
+    metrics_.set("switchyard_plugin_calls_running", {}, static_cast<double>(plugin_calls_running()));
     update_process_metrics(metrics_);
 }
 
