@@ -1,14 +1,18 @@
-// `switchyard serve`: runs the host until SIGTERM or SIGINT, then drains and exits; SIGHUP reloads.
+// `switchyard serve`: runs the host until SIGTERM or SIGINT, then drains and exits (within
+// --shutdown-timeout, whatever a plugin does); SIGHUP reloads.
 #include <csignal>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "host/cli/command.h"
 #include "host/config/env_expand.h"
 #include "host/http/tls_context.h"
 #include "host/log/log.h"
+#include "host/router/watched_calls.h"
 #include "host/service/access_token.h"
 #include "host/service/service.h"
+#include "host/service/shutdown_deadline.h"
 
 namespace switchyard::cli {
 namespace {
@@ -33,6 +37,7 @@ constexpr Flag kFlags[] = {
     {"idle-timeout", "DURATION", "a connection that starts no request for this long is closed", "5s"},
     {"header-timeout", "DURATION", "a request's line and headers (and a TLS handshake) must arrive within this, else 408", "10s"},
     {"request-timeout", "DURATION", "a request's headers and body must arrive within this, else 408", "30s"},
+    {"shutdown-timeout", "DURATION", "SIGTERM or SIGINT ends the process within this, even with plugin calls still running (then exit 1)", "30s"},
     {"log-level", "LEVEL", "least severe log lines written: debug, info, warn or error", "info"},
     {"log-format", "FORMAT", "log lines as logfmt or json (one object per line)", "logfmt"},
 };
@@ -127,6 +132,11 @@ int run_serve(const Args &args) {
         return kExitUsage;
     }
     if (!parse_listener_security(args, options)) return kExitUsage;
+    const auto shutdown_timeout = parse_duration(args.value_or("shutdown-timeout", "30s"));
+    if (!shutdown_timeout || shutdown_timeout->count() <= 0) {
+        std::cerr << "switchyard serve: --shutdown-timeout must be a duration like 500ms or 30s\n";
+        return kExitUsage;
+    }
     options.limits.max_body_bytes = *max_body;
     options.watch = !args.has("no-watch");
     options.new_store = args.has("new-store");
@@ -137,10 +147,12 @@ int run_serve(const Args &args) {
         for (const std::string &p : problems) std::cerr << "switchyard serve: " << p << "\n";
         return kExitUsage;
     }
+    std::optional<ShutdownDeadline> deadline;
     std::thread signal_waiter([&] {
         int signal = 0;
         while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) service.reload("SIGHUP");
         log::info("host", std::string("Received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") + "; draining.");
+        deadline.emplace(*shutdown_timeout, [] { end_process_with_calls_running("Shutdown did not finish in time"); });
         service.shutdown();
     });
     const bool served = service.serve();
@@ -152,6 +164,9 @@ int run_serve(const Args &args) {
     }
     signal_waiter.join();
     service.shutdown();
+    deadline->finished();
+    // Threads abandoned in plugin calls (call_watchdog.h) must not return into a host being torn down.
+    if (plugin_calls_running() > 0) end_process_with_calls_running("Drained, but abandoned plugin calls never returned");
     return served ? kExitOk : kExitUsage;
 }
 

@@ -30,14 +30,23 @@ struct DeliveryPolicy {
 };
 
 // How a destination's plugin instance is contained (docs/configuration.md, "Isolation").
+// Every plugin call's deadline, transform's also for delete_users, verify and rate_limits. The
+// defaults, for both isolation modes: send's is a plugin's own HTTP timeout (60 s at most) plus 10 s.
+struct CallDeadlines {
+    std::chrono::milliseconds transform{std::chrono::seconds(60)};
+    std::chrono::milliseconds send{std::chrono::seconds(70)};
+};
+
 struct Containment {
     enum class Isolation { process, in_process };
     Isolation isolation = Isolation::process;               // in a plugin worker, or in the host itself
-    // Every plugin call's deadline; unset: 60 s, and 70 s for send (a plugin's own HTTP timeout, 60 s
-    // at most, plus 10 s).
+    // Every plugin call's deadline; unset: CallDeadlines' defaults.
     std::optional<std::chrono::milliseconds> call_timeout;
     uint64_t memory_limit = uint64_t{1} << 30;             // bytes a plugin worker may use
     bool operator==(const Containment &) const = default;
+    CallDeadlines deadlines() const {
+        return call_timeout ? CallDeadlines{*call_timeout, *call_timeout} : CallDeadlines{};
+    }
 };
 
 struct DestinationConfig {

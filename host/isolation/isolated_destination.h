@@ -5,16 +5,12 @@
 #include <chrono>
 #include <memory>
 
+#include "host/config/workspace.h"
 #include "host/isolation/plugin_worker.h"
 #include "host/plugin/destination.h"
 #include "host/plugin/host_services.h"
 
 namespace switchyard {
-
-struct CallDeadlines {
-    std::chrono::milliseconds transform{std::chrono::seconds(60)};  // also delete_users, verify, rate_limits
-    std::chrono::milliseconds send{std::chrono::seconds(70)};
-};
 
 class IsolatedDestination final : public Destination {
    public:

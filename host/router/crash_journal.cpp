@@ -19,10 +19,14 @@ CrashJournalEntry::CrashJournalEntry(Store &store, const std::string &destinatio
     }
 }
 
-CrashJournalEntry::~CrashJournalEntry() {
+CrashJournalEntry::~CrashJournalEntry() { end(); }
+
+void CrashJournalEntry::end() {
     if (!entry_) return;
+    const int64_t entry = *entry_;
+    entry_.reset();
     try {
-        store_.end_plugin_call(*entry_);
+        store_.end_plugin_call(entry);
     } catch (const std::exception &e) {
         log::error("router:" + destination_, std::string("Could not clear the batch from the crash journal: ") + e.what());
     }

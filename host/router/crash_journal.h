@@ -18,6 +18,9 @@ class CrashJournalEntry {
    public:
     CrashJournalEntry(Store &store, const std::string &destination, const std::vector<Job> &jobs, bool enabled);
     ~CrashJournalEntry();
+    // Takes the jobs off the record before the call is over: they were handed back (a call
+    // abandoned at its deadline). Once only; the destructor then does nothing.
+    void end();
     CrashJournalEntry(const CrashJournalEntry &) = delete;
     CrashJournalEntry &operator=(const CrashJournalEntry &) = delete;
 

@@ -55,6 +55,16 @@ std::optional<LastError> DeliveryHealth::last_error() const {
     return LastError{log::redact(last_error_->reason), last_error_->at_ms};
 }
 
+void DeliveryHealth::degrade(std::string why, const std::shared_ptr<const Destination> &instance) {
+    std::lock_guard lock(mutex_);
+    degradation_ = Degradation{std::move(why), instance};
+}
+
+std::optional<Degradation> DeliveryHealth::degradation() const {
+    std::lock_guard lock(mutex_);
+    return degradation_;
+}
+
 // log::write redacts the message and fields: a reason quoting a registered secret is safe.
 void DeliveryHealth::log_report(const TroubleReport &report) const {
     const TroubleWording &wording = kWording.at(static_cast<size_t>(report.kind));

@@ -67,26 +67,58 @@ DestinationRunner::DestinationRunner(std::string key, DeliveryPolicy policy, Sto
       metrics_(metrics),
       live_(std::move(live)),
       jobs_added_(std::move(jobs_added)),
-      health_(std::move(health)) {}
+      health_(std::move(health)),
+      // Enough to dead-letter one hanging event while every worker still delivers.
+      hung_(std::make_shared<HungCalls>(policy_.workers + kTimeoutsToDeadLetter)) {}
 
 DestinationRunner::~DestinationRunner() { stop(); }
 
 void DestinationRunner::start() {
-    for (size_t i = 0; i < policy_.workers; ++i) workers_.emplace_back([this] { work(); });
+    for (size_t i = 0; i < policy_.workers; ++i) {
+        {
+            std::lock_guard lock(workers_->mutex);
+            ++workers_->running;
+        }
+        launch_worker();
+    }
+}
+
+void DestinationRunner::launch_worker() {
+    std::thread([this, workers = workers_] {
+        try {
+            work();
+        } catch (const CallAbandoned &) {
+            return;  // its place was taken (replace_worker); `this` may be gone
+        }
+        std::lock_guard lock(workers->mutex);
+        --workers->running;
+        workers->all_ended.notify_all();
+    }).detach();
+}
+
+// The abandoned worker's place goes to a new one, unless the runner is stopping.
+void DestinationRunner::replace_worker() {
+    std::lock_guard lock(workers_->mutex);
+    if (!stopping_) return launch_worker();
+    --workers_->running;
+    workers_->all_ended.notify_all();
 }
 
 void DestinationRunner::stop() {
     stopping_ = true;
     jobs_added_->notify();  // ends the idle waits (a replacing runner of the key claims once more, harmlessly)
-    for (std::thread &worker : workers_)
-        if (worker.joinable()) worker.join();
-    workers_.clear();
+    {
+        std::unique_lock lock(workers_->mutex);
+        workers_->all_ended.wait(lock, [this] { return workers_->running == 0; });
+    }
+    watchdog_.stop();
 }
 
 void DestinationRunner::work() {
     while (!stopping_) {
         const uint64_t seen = jobs_added_->generation();
         std::shared_ptr<const LiveDestination> live = live_();
+        if (live && hung_->full(*live)) live.reset();  // until a reload brings a new instance
         std::vector<Job> jobs;
         if (live) {
             try {
@@ -129,7 +161,7 @@ std::vector<Job> DestinationRunner::claim() {
     }
     std::lock_guard lock(claim_mutex_);
     auto busy = [this](std::string_view user) { return busy_users_.find(user) != busy_users_.end(); };
-    std::vector<Job> jobs = store_.claim(key_, policy_.batch_size, now, busy);
+    std::vector<Job> jobs = store_.claim(key_, hung_->one_at_a_time() ? 1 : policy_.batch_size, now, busy);
     for (const Job &job : jobs) busy_users_.insert(job.user_key);
     return jobs;
 }
@@ -153,41 +185,68 @@ std::shared_ptr<Pacer> DestinationRunner::pacer_for(const std::shared_ptr<const 
 // for the destination, whatever the instance: the API's limits are the destination's.
 void DestinationRunner::deliver(const LiveDestination &live, const std::vector<Job> &jobs) {
     const std::shared_ptr<Pacer> pacer = pacer_for(live.instance);
-    if (live.connections.empty()) return deliver(live.instance, *pacer, jobs);
+    const Claimed claimed{live, jobs};
+    if (live.connections.empty()) return deliver(live.instance, *pacer, jobs, claimed);
     const ConnectionSplit split = split_by_connection(
         jobs, [&](const Job &job) { return live.connections.contains(job.source) ? job.source : std::string(); });
     for (const ConnectionBatch &batch : split.batches) {
         std::vector<Job> part;
         part.reserve(batch.jobs.size());
         for (size_t i : batch.jobs) part.push_back(jobs[i]);
-        deliver(live.instance_for(batch.connection), *pacer, part);
+        deliver(live.instance_for(batch.connection), *pacer, part, claimed);
     }
 }
 
 void DestinationRunner::deliver(const std::shared_ptr<const Destination> &destination, Pacer &pacer,
-                                const std::vector<Job> &jobs) {
+                                const std::vector<Job> &jobs, const Claimed &claimed) {
     std::vector<EventOutcome> outcomes;
     {
-        const CrashJournalEntry in_plugin_calls(store_, key_, jobs, destination->in_this_process());
-        outcomes = transform_and_send(*destination, pacer, jobs);
+        const bool here = destination->in_this_process();
+        CrashJournalEntry in_plugin_calls(store_, key_, jobs, here);
+        const WatchedCalls calls(*destination, here ? &watchdog_ : nullptr, claimed.live.config.containment.deadlines(),
+                                 [&](const std::string &reason) {
+                                     in_plugin_calls.end();  // its jobs are handed back now
+                                     abandon(destination, jobs, claimed.jobs, reason);
+                                 },
+                                 hung_);
+        outcomes = transform_and_send(calls, pacer, jobs);
     }
     settle(jobs, outcomes);
+}
+
+// On the watchdog's thread while the worker is stuck in the plugin: its batch is settled and its
+// claim's users freed as if it had returned, the destination is marked degraded, and another
+// worker takes the stuck one's place.
+void DestinationRunner::abandon(const std::shared_ptr<const Destination> &destination, const std::vector<Job> &jobs,
+                                const std::vector<Job> &claimed, const std::string &reason) {
+    const size_t stuck = hung_->stuck_in(destination.get());
+    std::string degraded = "A plugin call did not return within its deadline (in-process): " + std::to_string(stuck) +
+                           " worker thread(s) stuck in the plugin";
+    degraded += stuck >= hung_->most_stuck()
+                    ? ", the most allowed: delivery stopped until a reload replaces the instance."
+                    : "; a reload replaces the instance.";
+    log::error("router:" + key_, "Abandoned a worker: " + reason + "; its " + std::to_string(jobs.size()) +
+                                     " events are handed back. " + degraded);
+    settle(jobs, hung_->timed_out(jobs, reason));
+    release_users(claimed);
+    health_->degrade(degraded, destination);
+    replace_worker();
 }
 
 // When the plugin's worker ends during the transform (a crash, or killed at the deadline), the
 // batch is split in halves, each delivered on its own, until the event that ends it is alone:
 // its batch-mates are delivered, and a lone event that ends the worker twice (the first time may
 // have been another destination's call in the same worker) is dead-lettered with the crash.
-std::vector<EventOutcome> DestinationRunner::transform_and_send(const Destination &destination, Pacer &pacer,
+std::vector<EventOutcome> DestinationRunner::transform_and_send(const WatchedCalls &calls, Pacer &pacer,
                                                                 std::span<const Job> jobs, bool lone_retry) {
     std::vector<sy_borrowed_str> events;
     events.reserve(jobs.size());
     for (const Job &job : jobs) events.push_back({job.payload.data(), job.payload.size()});
-    const TransformResult result = destination.transform(events, destination.plugin().max_events_per_request());
+    const TransformResult result = calls.transform(events, calls.destination().plugin().max_events_per_request());
     if (result) {
         std::vector<uint32_t> alone;
-        std::vector<EventOutcome> outcomes = send_all(destination, pacer, *result, jobs.size(), alone);
-        for (const uint32_t i : alone) outcomes[i] = transform_and_send(destination, pacer, jobs.subspan(i, 1)).at(0);
+        std::vector<EventOutcome> outcomes = send_all(calls, pacer, *result, jobs.size(), alone);
+        for (const uint32_t i : alone) outcomes[i] = transform_and_send(calls, pacer, jobs.subspan(i, 1)).at(0);
         return outcomes;
     }
     if (result.crash().empty() || stopping_) {
@@ -195,20 +254,20 @@ std::vector<EventOutcome> DestinationRunner::transform_and_send(const Destinatio
         return std::vector<EventOutcome>(jobs.size(), EventOutcome{SY_RETRY, 0, result.problem(), 0, true, false});
     }
     if (jobs.size() == 1) {
-        if (!lone_retry) return transform_and_send(destination, pacer, jobs, true);
+        if (!lone_retry) return transform_and_send(calls, pacer, jobs, true);
         log::error("router:" + key_, "Job " + std::to_string(jobs[0].id) + " is dead-lettered: the plugin " +
                                          result.crash() + " transforming it, twice.");
         return {EventOutcome{SY_ABORT, 0, "plugin " + result.crash() + " transforming this event", 0, true, false}};
     }
     const size_t half = jobs.size() / 2;
-    std::vector<EventOutcome> outcomes = transform_and_send(destination, pacer, jobs.first(half));
+    std::vector<EventOutcome> outcomes = transform_and_send(calls, pacer, jobs.first(half));
     const bool hold_back = std::any_of(outcomes.begin(), outcomes.end(), [](const EventOutcome &o) {
         return o.outcome == SY_RETRY || o.outcome == SY_THROTTLED;
     });
     if (hold_back)  // as after a failed request: a later event of a user must not overtake its earlier one
         outcomes.resize(jobs.size(), EventOutcome{SY_RETRY, 0, std::string(kHeldBack), 0, true, false});
     else
-        std::ranges::move(transform_and_send(destination, pacer, jobs.subspan(half)), std::back_inserter(outcomes));
+        std::ranges::move(transform_and_send(calls, pacer, jobs.subspan(half)), std::back_inserter(outcomes));
     return outcomes;
 }
 
@@ -217,7 +276,7 @@ std::vector<EventOutcome> DestinationRunner::transform_and_send(const Destinatio
 // the earlier one succeeds would break that order. A request of several events that ends the
 // plugin's worker at every send holds back the rest too, and its events go into `alone`: the
 // caller delivers each by itself, so that only the one that ends the worker is dead-lettered.
-std::vector<EventOutcome> DestinationRunner::send_all(const Destination &destination, Pacer &pacer,
+std::vector<EventOutcome> DestinationRunner::send_all(const WatchedCalls &calls, Pacer &pacer,
                                                       const TransformRead &result, size_t event_count,
                                                       std::vector<uint32_t> &alone) {
     std::vector<EventOutcome> outcomes = outcomes_from_transform(result, event_count);
@@ -229,7 +288,7 @@ std::vector<EventOutcome> DestinationRunner::send_all(const Destination &destina
         }
         const std::string_view rate_key = text(request.fields.rate_key);
         std::this_thread::sleep_until(pacer.reserve(rate_key));
-        const SendResult sent = send_through_crashes(destination, request);
+        const SendResult sent = send_through_crashes(calls, request);
         const sy_outcome outcome = sent ? sent->fields.outcome : SY_RETRY;
         if (outcome == SY_THROTTLED) pacer.on_throttled(rate_key, std::chrono::milliseconds(sent->fields.retry_after_ms));
         if (outcome == SY_OK) pacer.on_success(rate_key);
@@ -258,12 +317,12 @@ std::vector<EventOutcome> DestinationRunner::send_all(const Destination &destina
 
 // A request whose send ends the plugin's worker is sent again (to the restarted worker), up to
 // kSendCrashesToDeadLetter times in all; the last answer, or loss, is returned.
-SendResult DestinationRunner::send_through_crashes(const Destination &destination, const RequestRead &request) {
-    SendResult sent = destination.send(request.to_send());
+SendResult DestinationRunner::send_through_crashes(const WatchedCalls &calls, const RequestRead &request) {
+    SendResult sent = calls.send(request.to_send());
     for (unsigned tries = 1; !sent && !sent.crash().empty() && tries < kSendCrashesToDeadLetter && !stopping_; ++tries) {
         log::warn("router:" + key_, "The plugin " + sent.crash() + " sending a \"" + std::string(text(request.fields.kind)) +
                                         "\" request; it is sent again.");
-        sent = destination.send(request.to_send());
+        sent = calls.send(request.to_send());
     }
     return sent;
 }
@@ -291,6 +350,7 @@ void DestinationRunner::settle(const std::vector<Job> &jobs, const std::vector<E
         std::this_thread::sleep_for(kStoreErrorPause);
         return;
     }
+    hung_->settled(settlements);
     count(jobs, outcomes, settlements, now);
     health_->record(settled_batch(outcomes, settlements), now);
 }

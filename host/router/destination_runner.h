@@ -17,7 +17,10 @@
 #include "host/delivery/pacer.h"
 #include "host/metrics/metrics.h"
 #include "host/plugin/destination.h"
+#include "host/router/call_watchdog.h"
 #include "host/router/delivery_health.h"
+#include "host/router/hung_calls.h"
+#include "host/router/watched_calls.h"
 #include "host/router/wake_signal.h"
 #include "host/routing/snapshot.h"
 #include "host/store/store.h"
@@ -37,21 +40,40 @@ class DestinationRunner {
     ~DestinationRunner();
 
     void start();
-    // Stops claiming new work, lets every in-flight batch finish, joins the workers.
+    // Stops claiming new work, lets every in-flight batch finish (or be abandoned at its plugin
+    // call's deadline), and waits for the workers.
     void stop();
 
    private:
+    // Workers are detached threads, counted here: one abandoned in a plugin call (call_watchdog.h)
+    // cannot be joined, and may return after the runner has gone.
+    struct Workers {
+        std::mutex mutex;
+        std::condition_variable all_ended;
+        size_t running = 0;
+    };
+    // A claimed batch, as its parts (per connection instance) are delivered.
+    struct Claimed {
+        const LiveDestination &live;
+        const std::vector<Job> &jobs;
+    };
+
+    void launch_worker();
+    void replace_worker();
     void work();
     void idle(uint64_t seen, std::chrono::steady_clock::time_point found_nothing_at);
     void remember_retry(int64_t next_attempt_ms);
     std::vector<Job> claim();
     void deliver(const LiveDestination &live, const std::vector<Job> &jobs);
-    void deliver(const std::shared_ptr<const Destination> &destination, Pacer &pacer, const std::vector<Job> &jobs);
-    std::vector<EventOutcome> transform_and_send(const Destination &destination, Pacer &pacer, std::span<const Job> jobs,
+    void deliver(const std::shared_ptr<const Destination> &destination, Pacer &pacer, const std::vector<Job> &jobs,
+                 const Claimed &claimed);
+    void abandon(const std::shared_ptr<const Destination> &destination, const std::vector<Job> &jobs,
+                 const std::vector<Job> &claimed, const std::string &reason);
+    std::vector<EventOutcome> transform_and_send(const WatchedCalls &calls, Pacer &pacer, std::span<const Job> jobs,
                                                  bool lone_retry = false);
-    std::vector<EventOutcome> send_all(const Destination &destination, Pacer &pacer, const TransformRead &result,
+    std::vector<EventOutcome> send_all(const WatchedCalls &calls, Pacer &pacer, const TransformRead &result,
                                        size_t event_count, std::vector<uint32_t> &alone);
-    SendResult send_through_crashes(const Destination &destination, const RequestRead &request);
+    SendResult send_through_crashes(const WatchedCalls &calls, const RequestRead &request);
     void settle(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes);
     void count(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes,
                const std::vector<JobSettlement> &settlements, int64_t now);
@@ -73,7 +95,9 @@ class DestinationRunner {
     const std::shared_ptr<DeliveryHealth> health_;
     std::atomic<int64_t> next_retry_ms_{INT64_MAX};  // earliest retry this runner scheduled, not yet claimed
     std::atomic<bool> stopping_{false};
-    std::vector<std::thread> workers_;
+    const std::shared_ptr<Workers> workers_ = std::make_shared<Workers>();
+    const std::shared_ptr<HungCalls> hung_;
+    CallWatchdog watchdog_;  // for instances in this process; stopped after the workers
 };
 
 }  // namespace switchyard

@@ -16,6 +16,8 @@ void declare_delivery_metrics(Metrics &metrics) {
     metrics.declare("switchyard_queue_depth", T::gauge, "Jobs waiting for delivery, per destination.");
     metrics.declare("switchyard_queue_oldest_age_seconds", T::gauge, "Age of the oldest waiting job, per destination.");
     metrics.declare("switchyard_dead_letters", T::gauge, "Dead letters kept, per destination (falls after purge or replay).");
+    metrics.declare("switchyard_plugin_calls_running", T::gauge,
+                    "Delivery workers' plugin calls running now, abandoned in-process ones included.");
 }
 
 Router::Router(Store &store, Metrics &metrics) : store_(store), metrics_(metrics) { declare_delivery_metrics(metrics); }
@@ -77,6 +79,14 @@ std::map<std::string, LastError> Router::last_errors() const {
     for (const auto &[key, health] : health_)
         if (auto error = health->last_error()) errors.emplace(key, std::move(*error));
     return errors;
+}
+
+std::map<std::string, Degradation> Router::degradations() const {
+    std::lock_guard lock(health_mutex_);
+    std::map<std::string, Degradation> degraded;
+    for (const auto &[key, health] : health_)
+        if (auto degradation = health->degradation()) degraded.emplace(key, std::move(*degradation));
+    return degraded;
 }
 
 void Router::jobs_added(std::span<const std::string_view> destinations) {

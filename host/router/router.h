@@ -34,6 +34,8 @@ class Router {
 
     // The last delivery error of each destination that had one since the host started (redacted).
     std::map<std::string, LastError> last_errors() const;
+    // The destinations whose instance had a plugin call abandoned at its deadline, and why.
+    std::map<std::string, Degradation> degradations() const;
 
    private:
     std::shared_ptr<const LiveDestination> live_of(const std::string &key) const;

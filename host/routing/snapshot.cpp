@@ -76,11 +76,8 @@ std::shared_ptr<Destination> make_instance(const DestinationConfig &d, const std
     }
     if (workers == nullptr || d.containment.isolation == Containment::Isolation::in_process)
         return Destination::create(plugin, d.key(), settings_json, error, metrics);
-    const CallDeadlines deadlines = d.containment.call_timeout
-                                        ? CallDeadlines{*d.containment.call_timeout, *d.containment.call_timeout}
-                                        : CallDeadlines{};
     return IsolatedDestination::create(workers->worker_for(plugin, d.containment.memory_limit), plugin, d.key(),
-                                       settings_json, deadlines, error, metrics);
+                                       settings_json, d.containment.deadlines(), error, metrics);
 }
 
 // A new instance from `d`'s settings, or null with its problems added to `build`.

@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -12,12 +13,21 @@
 #include "host/log/utc_time.h"
 #include "host/metrics/process_metrics.h"
 #include "host/router/crash_journal.h"
+#include "host/router/watched_calls.h"
 #include "host/service/regulation_endpoints.h"
 #include "host/store/lost_database.h"
 #include "switchyard/plugin.h"
 
 namespace switchyard {
 namespace {
+
+// Whether `instance` is one the running snapshot delivers `live` through.
+bool in_force(const std::shared_ptr<const Destination> &instance, const LiveDestination &live) {
+    if (!instance) return false;
+    if (instance == live.instance) return true;
+    return std::any_of(live.connections.begin(), live.connections.end(),
+                       [&](const auto &connection) { return connection.second.instance == instance; });
+}
 
 // Where plugins are copied before loading; the filesystem must allow mapping code.
 constexpr const char *kPluginCopies = "plugin-copies";
@@ -176,15 +186,18 @@ void Service::update_scraped_metrics() {
     }
     for (const auto &[destination, letters] : store_->dead_letter_counts())
         metrics_.set("switchyard_dead_letters", {{"destination", destination}}, static_cast<double>(letters));
+    metrics_.set("switchyard_plugin_calls_running", {}, static_cast<double>(plugin_calls_running()));
     update_process_metrics(metrics_);
 }
 
-// Each destination with its queue depth and, when it had one since the host started, its last
-// delivery error (redacted) and when it happened.
+// Each destination with its queue depth; when it had one since the host started, its last
+// delivery error (redacted) and when it happened; and whether its instance in force is degraded
+// (a plugin call abandoned at its deadline; a reload that replaces the instance clears it).
 nlohmann::json Service::destinations_json(const Snapshot &running) const {
     std::map<std::string, uint64_t> depths;
     for (const QueueStats &q : store_->queue_stats()) depths[q.destination] = q.depth;
     const std::map<std::string, LastError> errors = router_->last_errors();
+    const std::map<std::string, Degradation> degraded = router_->degradations();
     nlohmann::json destinations = nlohmann::json::array();
     for (const auto &[key, live] : running.destinations) {
         nlohmann::json destination = {{"key", key},
@@ -192,11 +205,14 @@ nlohmann::json Service::destinations_json(const Snapshot &running) const {
                                       {"plugin_version", live.instance->plugin().version()},
                                       {"queue_depth", depths[key]},
                                       {"last_error", nullptr},
-                                      {"last_error_at", nullptr}};
+                                      {"last_error_at", nullptr},
+                                      {"degraded", nullptr}};
         if (auto error = errors.find(key); error != errors.end()) {
             destination["last_error"] = error->second.reason;
             destination["last_error_at"] = log::rfc3339_utc(error->second.at_ms);
         }
+        if (auto it = degraded.find(key); it != degraded.end() && in_force(it->second.instance.lock(), live))
+            destination["degraded"] = it->second.why;
         destinations.push_back(std::move(destination));
     }
     return destinations;
