@@ -7,7 +7,7 @@
 
 #include "host/cli/command.h"
 #include "host/cli/existing_store.h"
-#include "host/config/env_expand.h"
+#include "host/config/quantities.h"
 #include "host/json/json_text.h"
 #include "host/log/utc_time.h"
 #include "host/store/store.h"

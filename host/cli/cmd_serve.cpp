@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "host/cli/command.h"
-#include "host/config/env_expand.h"
+#include "host/config/quantities.h"
 #include "host/http/tls_context.h"
 #include "host/log/log.h"
 #include "host/router/watched_calls.h"

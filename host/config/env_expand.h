@@ -1,4 +1,4 @@
-// ${NAME} and ${file:PATH} references in configuration values, and durations.
+// ${NAME} and ${file:PATH} references in configuration values.
 #pragma once
 
 #include <filesystem>
@@ -28,9 +28,6 @@ struct Expansion {
 // references comes back unchanged.
 std::optional<Expansion> expand_references(std::string_view text, const ReferenceSources &sources, std::string &error);
 
-// "250ms", "30s", "90m", "3h", "1d"; nullopt when unreadable.
-std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
-// "512MiB", "1GiB", "64KiB" or a plain number of bytes; nullopt for anything else (or 0).
-std::optional<uint64_t> parse_byte_size(std::string_view text);
+
 
 }  // namespace switchyard

@@ -16,6 +16,7 @@
 
 #include "host/config/allowed_origins.h"
 #include "host/config/env_expand.h"
+#include "host/config/quantities.h"
 #include "host/config/yaml_json.h"
 #include "host/config/yaml_strict.h"
 #include "host/log/log.h"

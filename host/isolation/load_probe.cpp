@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <optional>
 
+#include "host/config/quantities.h"
 #include "host/isolation/child_process.h"
 #include "host/isolation/probe_answer.h"
 #include "host/isolation/worker_executable.h"
@@ -23,10 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-std::string duration_text(std::chrono::milliseconds d) {
-    if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + " s";
-    return std::to_string(d.count()) + " ms";
-}
 
 int milliseconds_until(Clock::time_point deadline) {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -126,7 +123,7 @@ ProbeOutcome probe_plugin(const fs::path &file, const fs::path &named_as, const 
     if (!status) {
         child->kill();
         const std::string doing = !lines.empty() && lines.front() == kLoadedLine ? "initialising" : "loading";
-        outcome.refusal = name + ": did not finish " + doing + " within " + duration_text(deadline) +
+        outcome.refusal = name + ": did not finish " + doing + " within " + describe_duration(deadline) +
                           " (its plugin worker was killed)";
         return outcome;
     }

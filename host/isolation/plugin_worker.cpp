@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "host/config/quantities.h"
 #include "host/isolation/worker_executable.h"
 #include "host/log/log.h"
 
@@ -20,9 +21,6 @@ constexpr auto kFirstBackoff = std::chrono::milliseconds(50);  // restarts after
 constexpr auto kLongestBackoff = std::chrono::seconds(5);
 constexpr auto kMemoryCheckSpacing = std::chrono::milliseconds(100);
 
-std::string duration_text(std::chrono::milliseconds d) {
-    return d.count() % 1000 == 0 ? std::to_string(d.count() / 1000) + " s" : std::to_string(d.count()) + " ms";
-}
 
 wire::Deadline deadline_in(std::chrono::milliseconds timeout) { return std::chrono::steady_clock::now() + timeout; }
 
@@ -157,7 +155,7 @@ std::string PluginWorker::loading_problem(ChildProcess &child) {
     if (wire::read_frame(child.socket(), hello, deadline_in(kLoadDeadline)) != wire::Io::done) {
         const std::optional<int> status = child.wait_for_exit(std::chrono::seconds(1));
         return status ? "crashed while loading (" + describe_exit(*status) + ")"
-                      : "did not load the plugin within " + duration_text(kLoadDeadline);
+                      : "did not load the plugin within " + describe_duration(kLoadDeadline);
     }
     wire::Reader said(hello);
     if (said.get<uint8_t>() == 0) return "refused the plugin: " + std::string(said.bytes());
@@ -222,7 +220,7 @@ std::string PluginWorker::lost(Channel channel, bool timed_out, std::chrono::mil
     std::string how;
     if (timed_out) {
         child_->kill();
-        how = "timed out after " + duration_text(timeout);
+        how = "timed out after " + describe_duration(timeout);
     } else {
         std::optional<int> status = child_->wait_for_exit(std::chrono::seconds(2));
         if (!status) status = child_->kill();  // it closed the channel but lives on: not to be trusted

@@ -1,6 +1,8 @@
 // Counting and watching a delivery worker's plugin calls.
 #include "host/router/watched_calls.h"
 
+#include "host/config/quantities.h"
+
 #include <atomic>
 
 namespace switchyard {
@@ -15,9 +17,6 @@ struct CountedCall {
     CountedCall &operator=(const CountedCall &) = delete;
 };
 
-std::string duration_text(std::chrono::milliseconds d) {
-    return d.count() % 1000 == 0 ? std::to_string(d.count() / 1000) + " s" : std::to_string(d.count()) + " ms";
-}
 
 }  // namespace
 
@@ -47,7 +46,7 @@ Result WatchedCalls::watched(std::chrono::milliseconds timeout, std::string_view
     if (watchdog_ == nullptr) return call();
     const std::shared_ptr<CallWatchdog::Call> watch = watchdog_->begin(timeout, [this, timeout, doing] {
         hung_->stuck(&destination_);
-        overdue_("the plugin did not return within " + duration_text(timeout) + " " + std::string(doing) +
+        overdue_("the plugin did not return within " + describe_duration(timeout) + " " + std::string(doing) +
                  " (in-process); the worker was abandoned");
     });
     auto came_back = [&] {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "host/config/env_expand.h"
+#include "host/config/quantities.h"
 #include "host/config/workspace.h"
 
 namespace switchyard {
