@@ -69,11 +69,6 @@ class DestinationRunner {
                  const Claimed &claimed);
     void abandon(const std::shared_ptr<const Destination> &destination, const std::vector<Job> &jobs,
                  const std::vector<Job> &claimed, const std::string &reason);
-    std::vector<EventOutcome> transform_and_send(const WatchedCalls &calls, Pacer &pacer, std::span<const Job> jobs,
-                                                 bool lone_retry = false);
-    std::vector<EventOutcome> send_all(const WatchedCalls &calls, Pacer &pacer, const TransformRead &result,
-                                       size_t event_count, std::vector<uint32_t> &alone);
-    SendResult send_through_crashes(const WatchedCalls &calls, const RequestRead &request);
     void settle(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes);
     void count(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes,
                const std::vector<JobSettlement> &settlements, int64_t now);
