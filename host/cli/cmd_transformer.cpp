@@ -27,7 +27,8 @@ constexpr Flag kFlags[] = {
     {"listen", "HOST:PORT", "where rudder-server reaches it (its DEST_TRANSFORM_URL); port 0 picks one", kDefaultListen},
     kPluginDirFlag,
     {"max-body-bytes", "N", "largest accepted request body; larger gets 413", kDefaultMaxBody},
-    {"max-connections", "N", "connections open at once, each on its own thread (transforms run one per core); one more is answered 503", "256"},
+    {"max-connections", "N",
+     "connections open at once, each on its own thread (transforms run one per core); one more is answered 503", "256"},
 };
 
 struct Listen {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -53,6 +54,19 @@ bool read_body(const httplib::Request &req, const httplib::ContentReader &read, 
     return whole;
 }
 
+using Transform = std::function<Answer(simdjson::padded_string_view body, EnvelopeParsers &parsers)>;
+
+// A transform call: a worker taken, the body read into its workspace, the transform run on the
+// worker's thread, the answer written before the worker is given back.
+void serve_transform(TransformWorkers &workers, const httplib::Request &req, httplib::Response &res,
+                     const httplib::ContentReader &read, const Transform &transform) {
+    TransformWorkers::Lease lease = workers.acquire();
+    if (!read_body(req, read, *lease)) return;
+    Answer answer;
+    lease->thread.run([&] { answer = transform(lease->padded_body(), lease->parsers); });
+    reply_holding(res, std::move(answer), std::move(lease));
+}
+
 }  // namespace
 
 TransformerApi::TransformerApi(std::vector<std::shared_ptr<const PluginLibrary>> plugins, size_t workers)
@@ -73,21 +87,15 @@ std::string TransformerApi::features() const {
 void TransformerApi::install(httplib::Server &server) {
     using httplib::ContentReader;
     server.Post(R"(/v0/destinations/([^/]+))", [this](const httplib::Request &req, httplib::Response &res, const ContentReader &read) {
-        TransformWorkers::Lease lease = workers_.acquire();
-        if (!read_body(req, read, *lease)) return;
         const std::string name = req.matches[1];
-        Answer answer;
-        lease->thread.run([&] {
-            answer = processor_transform(plugins_.find(name), name, cache_, lease->padded_body(), lease->parsers);
+        serve_transform(workers_, req, res, read, [&](simdjson::padded_string_view body, EnvelopeParsers &parsers) {
+            return processor_transform(plugins_.find(name), name, cache_, body, parsers);
         });
-        reply_holding(res, std::move(answer), std::move(lease));
     });
     server.Post("/routerTransform", [this](const httplib::Request &req, httplib::Response &res, const ContentReader &read) {
-        TransformWorkers::Lease lease = workers_.acquire();
-        if (!read_body(req, read, *lease)) return;
-        Answer answer;
-        lease->thread.run([&] { answer = router_transform(plugins_, cache_, lease->padded_body(), lease->parsers); });
-        reply_holding(res, std::move(answer), std::move(lease));
+        serve_transform(workers_, req, res, read, [&](simdjson::padded_string_view body, EnvelopeParsers &parsers) {
+            return router_transform(plugins_, cache_, body, parsers);
+        });
     });
     server.Post(R"(/v1/destinations/([^/]+)/proxy)", [this](const httplib::Request &req, httplib::Response &res) {
         const std::string name = req.matches[1];
