@@ -7,7 +7,7 @@ namespace switchyard::transformer {
 namespace {
 
 // A workspace keeps buffers up to this size between calls (rudder-server's processor batches of
-// 100 events are ~0.3 MB); a larger body's buffers are freed after its call.
+// 100 events are ~0.25 MB here); a larger body's buffers are freed after its call.
 constexpr size_t kKeptBytes = 4 * 1024 * 1024;
 
 }  // namespace
