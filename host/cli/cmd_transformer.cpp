@@ -6,6 +6,8 @@
 #include <iostream>
 #include <thread>
 
+#include <sched.h>
+
 #include "host/cli/command.h"
 #include "host/http/guarded_server.h"
 #include "host/log/log.h"
@@ -25,7 +27,8 @@ constexpr Flag kFlags[] = {
     {"listen", "HOST:PORT", "where rudder-server reaches it (its DEST_TRANSFORM_URL); port 0 picks one", kDefaultListen},
     kPluginDirFlag,
     {"max-body-bytes", "N", "largest accepted request body; larger gets 413", kDefaultMaxBody},
-    {"max-connections", "N", "connections served at once, each on its own thread; one more is answered 503", "256"},
+    {"max-connections", "N",
+     "connections open at once, each on its own thread (transforms run one per core); one more is answered 503", "256"},
 };
 
 struct Listen {
@@ -57,6 +60,10 @@ int run_transformer(const Args &args) {
         std::cerr << "switchyard transformer: no plugin loaded from " << plugin_dir.string() << "\n";
         return kExitUsage;
     }
+    // Transforms are batch work: a connection thread woken by the next request must not preempt a
+    // transform in progress (it would only wait for a worker), nor take the core's caches from it.
+    const sched_param batch{};
+    sched_setscheduler(0, SCHED_BATCH, &batch);  // before any thread starts: all inherit it; best effort
     sigset_t signals;
     sigemptyset(&signals);
     sigaddset(&signals, SIGTERM);
@@ -69,6 +76,8 @@ int run_transformer(const Args &args) {
     limits.max_connections = limits.max_connections_per_client = *max_connections;
     http::GuardedServer server(limits, metrics);
     server.set_payload_max_length(*max_body);
+    // rudder-server keeps its connections open; httplib's default closes one after every 5th request.
+    server.set_keep_alive_max_count(100'000);
     transformer::TransformerApi api(std::move(loaded.plugins));
     api.install(server);
     const int port = listen->port == 0 ? server.bind_to_any_port(listen->host)

@@ -11,15 +11,22 @@ std::vector<DestinationGroup> group_by_destination(const std::vector<EnvelopeIte
                                                    DestinationCache &cache) {
     std::vector<DestinationGroup> groups;
     std::unordered_map<std::string, size_t> group_of;  // "<ID>\0<Config>" → index in groups
+    const EnvelopeItem *last = nullptr;                 // the previous grouped item
+    size_t last_group = 0;
     for (size_t i = 0; i < items.size(); ++i) {
         const EnvelopeItem &item = items[i];
         if (!item.problem.empty()) continue;
-        std::string key = item.destination_id;
-        key += '\0';
-        key += item.config;
-        auto [it, added] = group_of.try_emplace(std::move(key), groups.size());
-        if (added) groups.push_back({{}, cache.get(plugin, item.destination_id, item.config)});
-        groups[it->second].positions.push_back(i);
+        // rudder-server sends runs of items of one destination: the envelope gives them one Config slice.
+        if (last == nullptr || item.config.data() != last->config.data() || item.destination_id != last->destination_id) {
+            std::string key = item.destination_id;
+            key += '\0';
+            key += item.config;
+            auto [it, added] = group_of.try_emplace(std::move(key), groups.size());
+            if (added) groups.push_back({{}, cache.get(plugin, item.destination_id, item.config)});
+            last_group = it->second;
+        }
+        groups[last_group].positions.push_back(i);
+        last = &item;
     }
     return groups;
 }

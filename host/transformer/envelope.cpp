@@ -1,5 +1,4 @@
-// Reading rudder-server's envelopes (see envelope.h). Parsers are per thread: requests are
-// served in parallel and a simdjson parser keeps its buffers between documents.
+// Reading rudder-server's envelopes (see envelope.h).
 #include "host/transformer/envelope.h"
 
 #include <nlohmann/json.hpp>
@@ -9,15 +8,9 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-od::parser &thread_parser() {
-    thread_local od::parser parser;
-    return parser;
-}
-
 // The ID and Config of a destination object: read once per distinct destination text (a call's
 // items usually share one), from the slice, which the request's padding lets simdjson read.
-void read_destination(std::string_view destination, const char *text_end, EnvelopeItem &item) {
-    thread_local od::parser parser;
+void read_destination(std::string_view destination, const char *text_end, od::parser &parser, EnvelopeItem &item) {
     const size_t capacity = static_cast<size_t>(text_end - destination.data()) + simdjson::SIMDJSON_PADDING;
     od::document doc;
     od::object object;
@@ -44,7 +37,17 @@ bool object_text(od::value value, std::string_view &text) {
     return !value.get_object().get(object) && !object.raw_json().get(text);
 }
 
-EnvelopeItem read_item(od::value value, size_t position, const EnvelopeItem *previous, const char *text_end) {
+// The items of a call, read one after the other.
+struct ItemReader {
+    const char *text_end;  // of the body, whose padding follows
+    od::parser &destination_parser;
+    Envelope &envelope;
+
+    EnvelopeItem read(od::value value, size_t position, const EnvelopeItem *previous) const;
+    std::string read_all(od::array array) const;
+};
+
+EnvelopeItem ItemReader::read(od::value value, size_t position, const EnvelopeItem *previous) const {
     EnvelopeItem item;
     item.config = "{}";
     od::object object;
@@ -65,41 +68,38 @@ EnvelopeItem read_item(od::value value, size_t position, const EnvelopeItem *pre
         item.destination_id = previous->destination_id;
         item.config = previous->config;
     } else if (!item.destination.empty()) {
-        read_destination(item.destination, text_end, item);
+        read_destination(item.destination, text_end, destination_parser, item);
     }
     return item;
 }
 
-std::string read_items(od::array array, Envelope &envelope) {
-    const char *text_end = envelope.text.data() + envelope.text.size();
+std::string ItemReader::read_all(od::array array) const {
     for (auto element : array) {
         od::value value;
         if (element.get(value)) return "The request body is not valid JSON.";
         const EnvelopeItem *previous = envelope.items.empty() ? nullptr : &envelope.items.back();
-        envelope.items.push_back(read_item(value, envelope.items.size(), previous, text_end));
+        envelope.items.push_back(read(value, envelope.items.size(), previous));
     }
     return "";
 }
 
 }  // namespace
 
-std::string read_processor_items(std::string_view body, Envelope &envelope) {
-    envelope.text = simdjson::padded_string(body);
+std::string read_processor_items(simdjson::padded_string_view body, EnvelopeParsers &parsers, Envelope &envelope) {
     od::document doc;
     od::array array;
-    if (thread_parser().iterate(envelope.text).get(doc)) return "The request body is not valid JSON.";
+    if (parsers.body.iterate(body).get(doc)) return "The request body is not valid JSON.";
     if (const auto error = doc.get_array().get(array); error == simdjson::INCORRECT_TYPE)
         return "The request body must be a JSON array of {message, metadata, destination} items.";
     else if (error)
         return "The request body is not valid JSON.";
-    return read_items(array, envelope);
+    return ItemReader{body.data() + body.size(), parsers.destination, envelope}.read_all(array);
 }
 
-std::string read_router_items(std::string_view body, Envelope &envelope) {
-    envelope.text = simdjson::padded_string(body);
+std::string read_router_items(simdjson::padded_string_view body, EnvelopeParsers &parsers, Envelope &envelope) {
     od::document doc;
     od::object object;
-    if (thread_parser().iterate(envelope.text).get(doc) || doc.get_object().get(object))
+    if (parsers.body.iterate(body).get(doc) || doc.get_object().get(object))
         return "The request body must be a JSON object {input, destType} whose \"input\" is a non-empty array.";
     bool has_input = false;
     for (auto field : object) {
@@ -112,7 +112,8 @@ std::string read_router_items(std::string_view body, Envelope &envelope) {
             od::array input;
             if (field.value().get_array().get(input)) break;
             has_input = true;
-            if (std::string problem = read_items(input, envelope); !problem.empty()) return problem;
+            const ItemReader reader{body.data() + body.size(), parsers.destination, envelope};
+            if (std::string problem = reader.read_all(input); !problem.empty()) return problem;
         }
     }
     if (!has_input || envelope.items.empty())

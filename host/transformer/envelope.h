@@ -11,7 +11,7 @@
 
 namespace switchyard::transformer {
 
-// Views point into the Envelope's text.
+// Views point into the request body the Envelope was read from.
 struct EnvelopeItem {
     std::string_view message;      // a JSON object, handed to the plugin
     std::string_view metadata;     // JSON, echoed as given; empty when the item has none
@@ -22,17 +22,24 @@ struct EnvelopeItem {
 };
 
 struct Envelope {
-    simdjson::padded_string text;
     std::vector<EnvelopeItem> items;
     std::string dest_type;  // a router call's destType
 };
 
+// The parsers reading one call at a time: one for the body, one for each distinct destination
+// object. Kept between calls, they keep the buffers they grew.
+struct EnvelopeParsers {
+    simdjson::ondemand::parser body;
+    simdjson::ondemand::parser destination;
+};
+
 // A processor call (`[{message, metadata, destination}, …]`); returns why the body is not such an
-// array, one sentence, or "" (an item that is not usable gets `problem` instead).
-std::string read_processor_items(std::string_view body, Envelope &envelope);
+// array, one sentence, or "" (an item that is not usable gets `problem` instead). The body must
+// outlive the envelope.
+std::string read_processor_items(simdjson::padded_string_view body, EnvelopeParsers &parsers, Envelope &envelope);
 
 // A router call (`{input: [...], destType}`): the same per item, and destType.
-std::string read_router_items(std::string_view body, Envelope &envelope);
+std::string read_router_items(simdjson::padded_string_view body, EnvelopeParsers &parsers, Envelope &envelope);
 
 // Read only for error entries, which are rare: the message's "type" ("" when none) and the
 // metadata's destinationId and workspaceId (statTags name them).

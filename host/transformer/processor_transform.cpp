@@ -77,9 +77,9 @@ void append_outcome(std::string &out, const EnvelopeItem &item, const ItemOutcom
 }  // namespace
 
 Answer processor_transform(const std::shared_ptr<const PluginLibrary> &plugin, std::string_view name,
-                           DestinationCache &cache, std::string_view body) {
+                           DestinationCache &cache, simdjson::padded_string_view body, EnvelopeParsers &parsers) {
     Envelope envelope;
-    if (std::string problem = read_processor_items(body, envelope); !problem.empty()) return {400, problem};
+    if (std::string problem = read_processor_items(body, parsers, envelope); !problem.empty()) return {400, problem};
     const std::vector<EnvelopeItem> &items = envelope.items;
     std::vector<ItemOutcome> outcomes(items.size());
     for (size_t i = 0; i < items.size(); ++i)

@@ -84,9 +84,10 @@ struct RouterCall {
 
 }  // namespace
 
-Answer router_transform(const ServedPlugins &plugins, DestinationCache &cache, std::string_view body) {
+Answer router_transform(const ServedPlugins &plugins, DestinationCache &cache, simdjson::padded_string_view body,
+                        EnvelopeParsers &parsers) {
     Envelope envelope;
-    if (std::string problem = read_router_items(body, envelope); !problem.empty()) return {400, problem};
+    if (std::string problem = read_router_items(body, parsers, envelope); !problem.empty()) return {400, problem};
     const std::vector<EnvelopeItem> &items = envelope.items;
     const std::string &dest_type = envelope.dest_type;
     const std::shared_ptr<const PluginLibrary> plugin = plugins.find(dest_type);

@@ -3,6 +3,10 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "host/transformer/endpoints.h"
@@ -19,10 +23,54 @@ void reply(httplib::Response &res, Answer &&answer) {
     res.body = std::move(answer.body);
 }
 
+// A transform's answer is written while its call still holds the worker: answers waiting for
+// their client to read them would otherwise pile up, one per connection.
+void reply_holding(httplib::Response &res, Answer &&answer, TransformWorkers::Lease lease) {
+    if (answer.status != 200) return reply(res, std::move(answer));
+    auto body = std::make_shared<std::string>(std::move(answer.body));
+    const size_t size = body->size();
+    res.set_content_provider(size, "application/json",
+                             [body, lease = std::move(lease)](size_t offset, size_t length, httplib::DataSink &sink) {
+                                 return sink.write(body->data() + offset, length);
+                             });
+}
+
+// Buffers are sized from Content-Length up to this; a larger body grows its buffer as it arrives,
+// so that a false length cannot make the transformer reserve memory no body fills.
+constexpr size_t kMostReservedBytes = 16 * 1024 * 1024;
+
+// The body into the workspace, read only now that a core is free for it. False when httplib
+// refused it (over --max-body-bytes: 413) and answers on its own.
+bool read_body(const httplib::Request &req, const httplib::ContentReader &read, Workspace &workspace) {
+    std::string &body = workspace.body;
+    body.clear();
+    const size_t declared = std::strtoull(req.get_header_value("Content-Length").c_str(), nullptr, 10);
+    body.reserve(std::min(declared, kMostReservedBytes) + simdjson::SIMDJSON_PADDING);
+    const bool whole = read([&body](const char *data, size_t length) {
+        body.append(data, length);
+        return true;
+    });
+    body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+    return whole;
+}
+
+using Transform = std::function<Answer(simdjson::padded_string_view body, EnvelopeParsers &parsers)>;
+
+// A transform call: a worker taken, the body read into its workspace, the transform run on the
+// worker's thread, the answer written before the worker is given back.
+void serve_transform(TransformWorkers &workers, const httplib::Request &req, httplib::Response &res,
+                     const httplib::ContentReader &read, const Transform &transform) {
+    TransformWorkers::Lease lease = workers.acquire();
+    if (!read_body(req, read, *lease)) return;
+    Answer answer;
+    lease->thread.run([&] { answer = transform(lease->padded_body(), lease->parsers); });
+    reply_holding(res, std::move(answer), std::move(lease));
+}
+
 }  // namespace
 
-TransformerApi::TransformerApi(std::vector<std::shared_ptr<const PluginLibrary>> plugins)
-    : plugins_(std::move(plugins)) {}
+TransformerApi::TransformerApi(std::vector<std::shared_ptr<const PluginLibrary>> plugins, size_t workers)
+    : plugins_(std::move(plugins)), workers_(workers) {}
 
 std::string TransformerApi::features() const {
     nlohmann::json features = {{"routerTransform", nlohmann::json::object()},
@@ -37,12 +85,17 @@ std::string TransformerApi::features() const {
 }
 
 void TransformerApi::install(httplib::Server &server) {
-    server.Post(R"(/v0/destinations/([^/]+))", [this](const httplib::Request &req, httplib::Response &res) {
+    using httplib::ContentReader;
+    server.Post(R"(/v0/destinations/([^/]+))", [this](const httplib::Request &req, httplib::Response &res, const ContentReader &read) {
         const std::string name = req.matches[1];
-        reply(res, processor_transform(plugins_.find(name), name, cache_, req.body));
+        serve_transform(workers_, req, res, read, [&](simdjson::padded_string_view body, EnvelopeParsers &parsers) {
+            return processor_transform(plugins_.find(name), name, cache_, body, parsers);
+        });
     });
-    server.Post("/routerTransform", [this](const httplib::Request &req, httplib::Response &res) {
-        reply(res, router_transform(plugins_, cache_, req.body));
+    server.Post("/routerTransform", [this](const httplib::Request &req, httplib::Response &res, const ContentReader &read) {
+        serve_transform(workers_, req, res, read, [&](simdjson::padded_string_view body, EnvelopeParsers &parsers) {
+            return router_transform(plugins_, cache_, body, parsers);
+        });
     });
     server.Post(R"(/v1/destinations/([^/]+)/proxy)", [this](const httplib::Request &req, httplib::Response &res) {
         const std::string name = req.matches[1];

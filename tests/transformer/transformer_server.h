@@ -26,8 +26,9 @@ struct Reply {
 
 class TransformerServer {
    public:
-    explicit TransformerServer(std::vector<std::shared_ptr<const switchyard::PluginLibrary>> plugins)
-        : server_({}, metrics_), api_(std::move(plugins)) {
+    explicit TransformerServer(std::vector<std::shared_ptr<const switchyard::PluginLibrary>> plugins,
+                               size_t workers = switchyard::transformer::usable_cores())
+        : server_({}, metrics_), api_(std::move(plugins), workers) {
         api_.install(server_);
         port_ = server_.bind_to_any_port("127.0.0.1");
         // A bound socket already queues connections; listening starts on the thread.
