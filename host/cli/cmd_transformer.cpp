@@ -32,7 +32,7 @@ constexpr Flag kFlags[] = {
 };
 
 struct Listen {
-    std::string host;
+    std::string host;  // cppcheck-suppress unusedStructMember
     int port = 0;
 };
 

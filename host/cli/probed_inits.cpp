@@ -14,9 +14,9 @@ namespace {
 
 // One init to try: whose settings they are, and what they are.
 struct Trial {
-    std::string destination_key;
-    std::string source_id;  // "" for the destination's own settings, else the source whose override it is
-    std::string where;      // "<file>:<line>: destination \"<id>\": "
+    std::string destination_key;  // cppcheck-suppress unusedStructMember
+    std::string source_id;  // cppcheck-suppress unusedStructMember ; "" for the destination's own settings, else the source whose override it is
+    std::string where;      // cppcheck-suppress unusedStructMember ; "<file>:<line>: destination \"<id>\": "
     std::string settings_json;
 };
 

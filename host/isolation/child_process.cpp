@@ -54,8 +54,8 @@ std::optional<ChildProcess> ChildProcess::spawn(const std::filesystem::path &exe
         posix_spawn_file_actions_adddup2(&actions, child_end, STDIN_FILENO);
         posix_spawn_file_actions_adddup2(&actions, child_end, STDOUT_FILENO);
     }
-    pid_t pid = -1;
-    const int failed = ::posix_spawn(&pid, executable.c_str(), &actions, nullptr, argv.data(), environ);
+    pid_t spawned = -1;
+    const int failed = ::posix_spawn(&spawned, executable.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(child_end);
     if (failed != 0) {
@@ -63,7 +63,7 @@ std::optional<ChildProcess> ChildProcess::spawn(const std::filesystem::path &exe
         error = "cannot start " + executable.string() + ": " + errno_text(failed);
         return std::nullopt;
     }
-    return ChildProcess(pid, ends[0]);
+    return ChildProcess(spawned, ends[0]);
 }
 
 ChildProcess::ChildProcess(ChildProcess &&other) noexcept { *this = std::move(other); }

@@ -85,7 +85,7 @@ Answer processor_transform(const std::shared_ptr<const PluginLibrary> &plugin, s
     for (size_t i = 0; i < items.size(); ++i)
         if (!items[i].problem.empty()) fail(outcomes[i], {400, items[i].problem, ErrorKind::invalid_event});
         else if (!plugin) fail(outcomes[i], {400, "Invalid destination: " + std::string(name), ErrorKind::configuration});
-    std::vector<TransformResult> results;  // held while the answer points into them
+    std::vector<TransformResult> results;  // cppcheck-suppress variableScope ; held while the answer points into them
     if (plugin) {
         const std::vector<DestinationGroup> groups = group_by_destination(items, plugin, cache);
         results.reserve(groups.size());

@@ -81,7 +81,7 @@ ItemError no_output_error() {
 }
 
 void append_stat_tags(std::string &out, ErrorKind kind, const StatTagsSource &source) {
-    const KindTags *tags = &kKindTags[0];
+    const KindTags *tags = kKindTags.data();
     for (const KindTags &row : kKindTags)
         if (row.kind == kind) tags = &row;
     out += '{';

@@ -8,7 +8,7 @@ namespace {
 
 // A workspace keeps buffers up to this size between calls (rudder-server's processor batches of
 // 100 events are ~0.25 MB here); a larger body's buffers are freed after its call.
-constexpr size_t kKeptBytes = 4 * 1024 * 1024;
+constexpr size_t kKeptBytes = size_t{4} << 20;
 
 }  // namespace
 

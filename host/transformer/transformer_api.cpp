@@ -37,7 +37,7 @@ void reply_holding(httplib::Response &res, Answer &&answer, TransformWorkers::Le
 
 // Buffers are sized from Content-Length up to this; a larger body grows its buffer as it arrives,
 // so that a false length cannot make the transformer reserve memory no body fills.
-constexpr size_t kMostReservedBytes = 16 * 1024 * 1024;
+constexpr size_t kMostReservedBytes = size_t{16} << 20;
 
 // The body into the workspace, read only now that a core is free for it. False when httplib
 // refused it (over --max-body-bytes: 413) and answers on its own.

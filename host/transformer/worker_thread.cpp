@@ -20,7 +20,7 @@ void WorkerThread::run(const std::function<void()> &job) {
     thrown_ = nullptr;
     changed_.notify_all();
     changed_.wait(lock, [this] { return job_ == nullptr; });
-    if (thrown_) std::rethrow_exception(thrown_);
+    if (thrown_) std::rethrow_exception(thrown_);  // cppcheck-suppress knownConditionTrueFalse ; set by the worker thread
 }
 
 void WorkerThread::loop() {

@@ -19,7 +19,7 @@ namespace switchyard::worker {
 namespace {
 
 struct ProbeRequest {
-    std::string file, named_as;
+    std::string file, named_as;  // cppcheck-suppress unusedStructMember
     bool init = false;
 };
 

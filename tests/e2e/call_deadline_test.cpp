@@ -111,7 +111,7 @@ TEST_F(CallDeadline, InProcessAHangingSendIsAbandonedAndItsEventDeadLetteredAfte
 
 struct Isolation {
     const char *name;
-    const char *keys;  // the chaos destination's containment keys
+    const char *keys;  // cppcheck-suppress unusedStructMember ; the chaos destination's containment keys
 };
 void PrintTo(const Isolation &isolation, std::ostream *out) { *out << isolation.name; }
 

@@ -165,7 +165,7 @@ TEST(TransformerCommand, ServesTheApiWithItsBodyLimitAndStopsOnSigterm) {
     const pid_t pid = std::stoi(line);
     int port = 0;
     while (port == 0 && fgets(line, sizeof line, out) != nullptr)
-        if (const char *at = strstr(line, "Listening on 127.0.0.1:")) port = std::atoi(at + strlen("Listening on 127.0.0.1:"));
+        if (const char *at = strstr(line, "Listening on 127.0.0.1:")) port = static_cast<int>(std::strtol(at + strlen("Listening on 127.0.0.1:"), nullptr, 10));
     ASSERT_GT(port, 0);
     httplib::Client client("127.0.0.1", port);
     auto health = client.Get("/health");
