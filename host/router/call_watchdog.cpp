@@ -67,10 +67,13 @@ void CallWatchdog::stop() {
 void CallWatchdog::watch() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-        if (calls_.empty())
+        if (calls_.empty()) {
             changed_.wait(lock);
-        else
-            changed_.wait_until(lock, calls_.begin()->first);
+        } else {
+            // A copy: the wait reads it again after waking, when the call may have been forgotten.
+            const TimePoint earliest = calls_.begin()->first;
+            changed_.wait_until(lock, earliest);
+        }
         lock.unlock();
         check();
         lock.lock();
