@@ -223,12 +223,14 @@ TEST(IterableSend, PacedFloodStaysUnderIterablesLimits) {
 
 // Runs `switchyard send` with the Iterable plugin against the mock; returns exit code and output.
 std::pair<int, std::string> run_send(const MockIterable &mock, const std::string &api_key, const std::string &events) {
-    const std::string dir = ::testing::TempDir();
-    std::ofstream(dir + "send-settings.json") << nlohmann::json{{"apiKey", api_key}, {"endpoint", mock.base_url()}}.dump();
-    std::ofstream(dir + "send-events.ndjson") << events;
+    // Named after the test: ctest runs the tests of this file in parallel processes.
+    const std::string prefix =
+        ::testing::TempDir() + ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-send-";
+    std::ofstream(prefix + "settings.json") << nlohmann::json{{"apiKey", api_key}, {"endpoint", mock.base_url()}}.dump();
+    std::ofstream(prefix + "events.ndjson") << events;
     const std::string command = std::string(SWITCHYARD_BIN) + " send --plugin-dir " PLUGIN_DIR
-                                " --plugin iterable --settings " + dir + "send-settings.json --mode router < " + dir +
-                                "send-events.ndjson 2>&1";
+                                " --plugin iterable --settings " + prefix + "settings.json --mode router < " + prefix +
+                                "events.ndjson 2>&1";
     FILE *pipe = ::popen(command.c_str(), "r");
     std::string output;
     char buffer[4096];

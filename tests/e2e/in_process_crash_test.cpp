@@ -1,6 +1,6 @@
-// A plugin that crashes the host in-process on one event (the chaos plugin's crashOn): restarted
-// as systemd would, the host dies at most twice, then dead-letters that event with the reason,
-// delivers every other event to both destinations, and stays up.
+// A plugin that crashes the host in-process on one event (the chaos plugin's crashOn, abortOn or
+// sendCrashOn): restarted as systemd would, the host dies at most twice, then dead-letters that
+// event with the reason, delivers every other event to both destinations, and stays up.
 #include <signal.h>
 
 #include <algorithm>
@@ -24,7 +24,14 @@ constexpr const char *kPoison = "Boom";
 constexpr const char *kReason =
     "plugin crashed the host twice while this event was in flight (in-process; consider isolation: process)";
 
-class InProcessCrash : public EndToEnd {
+// A way of crashing the host: the chaos setting naming the poison event, and the signal it ends in.
+struct HostCrash {
+    const char *setting;
+    int signal;
+};
+void PrintTo(const HostCrash &crash, std::ostream *out) { *out << crash.setting; }
+
+class InProcessCrash : public EndToEnd, public ::testing::WithParamInterface<HostCrash> {
    protected:
     void SetUp() override {
         mock_.start();
@@ -35,7 +42,7 @@ class InProcessCrash : public EndToEnd {
     std::filesystem::path plugin_dir() const { return root_ / "plugins"; }
     std::string workspace() const {
         const std::string chaos = "  - id: chaos\n    plugin: chaos\n    isolation: in-process\n    settings:\n      url: " + receiver_.url() +
-                                  "\n      crashOn: " + kPoison + "\n" + fast_retries();
+                                  "\n      " + GetParam().setting + ": " + kPoison + "\n" + fast_retries();
         return workspace_yaml({"chaos", "iterable"}, chaos + iterable_destination("iterable", mock_.base_url()));
     }
     // The `seq` of every event the receiver got (one object per request, or arrays).
@@ -54,7 +61,7 @@ class InProcessCrash : public EndToEnd {
     Receiver receiver_;
 };
 
-TEST_F(InProcessCrash, ThePoisonEventIsDeadLetteredAfterTwoCrashesAndEverythingElseDelivered) {
+TEST_P(InProcessCrash, ThePoisonEventIsDeadLetteredAfterTwoCrashesAndEverythingElseDelivered) {
     start_host(workspace(), plugin_dir());
     json batch = {{"batch", json::array()}};
     std::set<int> innocent, everything;
@@ -80,7 +87,7 @@ TEST_F(InProcessCrash, ThePoisonEventIsDeadLetteredAfterTwoCrashesAndEverythingE
             ASSERT_TRUE(delivered) << "after " << crashes << " crash(es)\n" << host_->log();
             break;
         }
-        ASSERT_EQ(*ended, SIGSEGV) << host_->log();
+        ASSERT_EQ(*ended, GetParam().signal) << host_->log();
         ASSERT_LT(++crashes, kCrashesAtMost + 1) << host_->log();
         host_->start();  // as systemd's Restart=on-failure would
     }
@@ -100,6 +107,13 @@ TEST_F(InProcessCrash, ThePoisonEventIsDeadLetteredAfterTwoCrashesAndEverythingE
     EXPECT_EQ(get("/healthz"), "ok\n");
     EXPECT_FALSE(host_->ended().has_value());
 }
+
+// In transform (the batch is in flight), and in send (the request carries the poison and its
+// batch-mates, who are then suspects too and go alone).
+INSTANTIATE_TEST_SUITE_P(Faults, InProcessCrash,
+                         ::testing::Values(HostCrash{"crashOn", SIGSEGV}, HostCrash{"abortOn", SIGABRT},
+                                           HostCrash{"sendCrashOn", SIGSEGV}),
+                         [](const ::testing::TestParamInfo<HostCrash> &info) { return std::string(info.param.setting); });
 
 }  // namespace
 }  // namespace switchyard::testing
