@@ -27,7 +27,7 @@ constexpr const char *kReason =
 // A way of crashing the host: the chaos setting naming the poison event, and the signal it ends in.
 struct HostCrash {
     const char *setting;
-    int signal;
+    int signal;  // cppcheck-suppress unusedStructMember ; GetParam().signal
 };
 void PrintTo(const HostCrash &crash, std::ostream *out) { *out << crash.setting; }
 

@@ -22,9 +22,9 @@ void *volatile g_kept_blocks = nullptr;
 
 // rt_sigaction's own argument: the kernel's struct, not glibc's sigaction.
 struct KernelSigaction {
-    void (*handler)(int);
-    unsigned long flags;
-    void (*restorer)();
+    void (*handler)(int);  // cppcheck-suppress unusedStructMember ; read by the kernel
+    unsigned long flags;   // cppcheck-suppress unusedStructMember ; read by the kernel
+    void (*restorer)();    // cppcheck-suppress unusedStructMember ; read by the kernel
     uint64_t mask;
 };
 
