@@ -5,64 +5,28 @@
 // acknowledged event.
 #include <set>
 
-#include "tests/e2e/e2e_fixture.h"
-#include "tests/support/cli_run.h"
-#include "tests/webhook/receiver.h"
+#include "tests/e2e/chaos_fixture.h"
 
 namespace switchyard::testing {
 namespace {
 
 using nlohmann::json;
-using webhook::testing::Received;
-using webhook::testing::Receiver;
 
 constexpr int kEvents = 30;
 constexpr int kPoisonSeq = 13;
 constexpr const char *kPoison = "Hang";
 
-class CallDeadline : public EndToEnd {
+class CallDeadline : public ChaosBesideIterable {
    protected:
-    void SetUp() override {
-        mock_.start();
-        std::filesystem::create_directory(plugin_dir());
-        std::filesystem::copy_file(CHAOS_PLUGIN, plugin_dir() / "chaos.so");
-        std::filesystem::copy_file(std::filesystem::path(PLUGIN_DIR) / "iterable.so", plugin_dir() / "iterable.so");
-    }
-    std::filesystem::path plugin_dir() const { return root_ / "plugins"; }
     // `containment`: the chaos destination's isolation keys (indented YAML); `hang`: whether it hangs.
     std::string workspace(const std::string &containment, bool hang) const {
-        const std::string chaos = "  - id: chaos\n    plugin: chaos\n" + containment + "    settings:\n      url: " +
-                                  receiver_.url() + "\n" + (hang ? std::string("      hangOn: ") + kPoison + "\n" : "") +
-                                  fast_retries();
-        return workspace_yaml({"chaos", "iterable"}, chaos + iterable_destination("iterable", mock_.base_url()));
-    }
-    std::set<int> received_seqs() const {
-        std::set<int> seqs;
-        for (const Received &request : receiver_.received()) {
-            const json body = json::parse(request.body);
-            for (const json &event : body.is_array() ? body : json::array({body}))
-                seqs.insert(event["properties"]["seq"].get<int>());
-        }
-        return seqs;
-    }
-    std::set<int> mock_seqs() const {
-        const std::vector<int> seqs = recorded_seqs(mock_);
-        return {seqs.begin(), seqs.end()};
+        return chaos_workspace(containment, hang ? std::string("      hangOn: ") + kPoison + "\n" : "");
     }
     void send_events() {
         json batch = {{"batch", json::array()}};
         for (int seq = 0; seq < kEvents; ++seq)
             batch["batch"].push_back(track("user" + std::to_string(seq % 4), seq, seq == kPoisonSeq ? kPoison : "Loaded"));
         ASSERT_EQ(post("batch", batch), 200);
-    }
-    std::vector<json> dead_letters() const {
-        const CliRun letters =
-            run_command(std::string(SWITCHYARD_BIN) + " dead-letter list --data-dir " + data_dir().string());
-        std::vector<json> out;
-        std::istringstream lines(letters.output);
-        for (std::string line; std::getline(lines, line);)
-            if (!line.empty()) out.push_back(json::parse(line));
-        return out;
     }
     // The destination `key` of /admin/status.
     json status_of(const std::string &key) {
@@ -83,9 +47,6 @@ class CallDeadline : public EndToEnd {
             if (with_poison || seq != kPoisonSeq) seqs.insert(seq);
         return seqs;
     }
-
-    MockIterable mock_{MockOptions{}};
-    Receiver receiver_;
 };
 
 TEST_F(CallDeadline, InProcessAHangingSendIsAbandonedAndItsEventDeadLetteredAfterThreeTimeouts) {

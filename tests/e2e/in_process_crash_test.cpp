@@ -6,16 +6,12 @@
 #include <algorithm>
 #include <set>
 
-#include "tests/e2e/e2e_fixture.h"
-#include "tests/support/cli_run.h"
-#include "tests/webhook/receiver.h"
+#include "tests/e2e/chaos_fixture.h"
 
 namespace switchyard::testing {
 namespace {
 
 using nlohmann::json;
-using webhook::testing::Received;
-using webhook::testing::Receiver;
 
 constexpr int kEvents = 30;
 constexpr int kPoisonSeq = 13;
@@ -31,34 +27,12 @@ struct HostCrash {
 };
 void PrintTo(const HostCrash &crash, std::ostream *out) { *out << crash.setting; }
 
-class InProcessCrash : public EndToEnd, public ::testing::WithParamInterface<HostCrash> {
+class InProcessCrash : public ChaosBesideIterable, public ::testing::WithParamInterface<HostCrash> {
    protected:
-    void SetUp() override {
-        mock_.start();
-        std::filesystem::create_directory(plugin_dir());
-        std::filesystem::copy_file(CHAOS_PLUGIN, plugin_dir() / "chaos.so");
-        std::filesystem::copy_file(std::filesystem::path(PLUGIN_DIR) / "iterable.so", plugin_dir() / "iterable.so");
-    }
-    std::filesystem::path plugin_dir() const { return root_ / "plugins"; }
     std::string workspace() const {
-        const std::string chaos = "  - id: chaos\n    plugin: chaos\n    isolation: in-process\n    settings:\n      url: " + receiver_.url() +
-                                  "\n      " + GetParam().setting + ": " + kPoison + "\n" + fast_retries();
-        return workspace_yaml({"chaos", "iterable"}, chaos + iterable_destination("iterable", mock_.base_url()));
-    }
-    // The `seq` of every event the receiver got (one object per request, or arrays).
-    std::set<int> received_seqs() const {
-        std::set<int> seqs;
-        for (const Received &request : receiver_.received()) {
-            const json body = json::parse(request.body);
-            for (const json &event : body.is_array() ? body : json::array({body}))
-                seqs.insert(event["properties"]["seq"].get<int>());
-        }
-        return seqs;
+        return chaos_workspace("    isolation: in-process\n", "      " + std::string(GetParam().setting) + ": " + kPoison + "\n");
     }
     bool poison_dead_lettered() { return get("/metrics").find("switchyard_dead_letters{destination=\"e2e/chaos\"} 1") != std::string::npos; }
-
-    MockIterable mock_{MockOptions{}};
-    Receiver receiver_;
 };
 
 TEST_P(InProcessCrash, ThePoisonEventIsDeadLetteredAfterTwoCrashesAndEverythingElseDelivered) {
