@@ -58,13 +58,14 @@ std::optional<uint64_t> PluginWorker::create(const std::string &id, const std::s
         error = plugin_->path().string() + ": the plugin worker " + error;
         return std::nullopt;
     }
+    const Made made{id, settings_json};
     uint64_t key = 0;
     {
         std::lock_guard lock(mutex_);
         key = next_key_++;
-        made_[key] = {id, settings_json};  // before the call: a worker started meanwhile makes it too
+        made_[key] = made;  // before the call: a worker started meanwhile makes it too
     }
-    const CallReply reply = exchange(*channel, create_request(key, made_at(key)), kInitDeadline, "init", id);
+    const CallReply reply = exchange(*channel, create_request(key, made), kInitDeadline, "init", id);
     if (reply.message) {
         wire::Reader in(*reply.message);
         const bool made = in.get<uint8_t>() != 0;
@@ -78,11 +79,6 @@ std::optional<uint64_t> PluginWorker::create(const std::string &id, const std::s
     std::lock_guard lock(mutex_);
     made_.erase(key);
     return std::nullopt;
-}
-
-PluginWorker::Made PluginWorker::made_at(uint64_t key) const {
-    std::lock_guard lock(mutex_);
-    return made_.at(key);
 }
 
 std::string PluginWorker::create_request(uint64_t key, const Made &made) {

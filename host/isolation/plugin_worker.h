@@ -62,7 +62,6 @@ class PluginWorker {
     CallReply exchange(Channel channel, const std::string &request, std::chrono::milliseconds timeout,
                        std::string_view what, std::string_view destination);
     void give_back(Channel channel);
-    Made made_at(uint64_t key) const;
     static std::string create_request(uint64_t key, const Made &made);
     bool make_instances_again(std::string &error);
     static std::string loading_problem(ChildProcess &child);

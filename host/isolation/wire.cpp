@@ -30,35 +30,47 @@ Io wait_for(int fd, short events, Deadline deadline) {
     }
 }
 
-Io write_all(int fd, const char *data, size_t size, Deadline deadline) {
-    while (size > 0) {
-        const ssize_t wrote = ::send(fd, data, size, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (wrote > 0) {
-            data += wrote;
-            size -= static_cast<size_t>(wrote);
-        } else if (wrote < 0 && (errno == EAGAIN || errno == EINTR)) {
-            if (Io waited = wait_for(fd, POLLOUT, deadline); waited != Io::done) return waited;
+// Moves `size` bytes by `step(offset)` (one non-blocking send or recv of the rest), waiting for
+// `events` whenever the socket is not ready.
+template <class Step>
+Io move_all(int fd, size_t size, short events, Deadline deadline, Step step) {
+    for (size_t moved = 0; moved < size;) {
+        const ssize_t now = step(moved);
+        if (now > 0) {
+            moved += static_cast<size_t>(now);
+        } else if (now < 0 && (errno == EAGAIN || errno == EINTR)) {
+            if (Io waited = wait_for(fd, events, deadline); waited != Io::done) return waited;
         } else {
-            return Io::closed;
+            return Io::closed;  // recv's 0: the other end closed (a worker that died)
         }
     }
     return Io::done;
 }
 
-Io read_all(int fd, char *data, size_t size, Deadline deadline) {
-    while (size > 0) {
-        const ssize_t got = ::recv(fd, data, size, MSG_DONTWAIT);
-        if (got > 0) {
-            data += got;
-            size -= static_cast<size_t>(got);
-        } else if (got < 0 && (errno == EAGAIN || errno == EINTR)) {
-            if (Io waited = wait_for(fd, POLLIN, deadline); waited != Io::done) return waited;
-        } else {
-            return Io::closed;  // 0: the other end closed (a worker that died)
-        }
-    }
-    return Io::done;
+Io write_all(int fd, const char *data, size_t size, Deadline deadline) {
+    return move_all(fd, size, POLLOUT, deadline,
+                    [&](size_t at) { return ::send(fd, data + at, size - at, MSG_NOSIGNAL | MSG_DONTWAIT); });
 }
+
+Io read_all(int fd, char *data, size_t size, Deadline deadline) {
+    return move_all(fd, size, POLLIN, deadline, [&](size_t at) { return ::recv(fd, data + at, size - at, MSG_DONTWAIT); });
+}
+
+// One byte of data carrying room for one descriptor: what both ends of a descriptor pass use.
+struct DescriptorMessage {
+    char byte = 'c';
+    iovec data{&byte, 1};
+    alignas(cmsghdr) char space[CMSG_SPACE(sizeof(int))] = {};
+    msghdr header{};
+    DescriptorMessage() {
+        header.msg_iov = &data;
+        header.msg_iovlen = 1;
+        header.msg_control = space;
+        header.msg_controllen = sizeof space;
+    }
+    DescriptorMessage(const DescriptorMessage &) = delete;  // it points into itself
+    DescriptorMessage &operator=(const DescriptorMessage &) = delete;
+};
 
 }  // namespace
 
@@ -95,39 +107,26 @@ Io read_frame(int fd, std::string &message, Deadline deadline) {
 }
 
 bool send_descriptor(int control, int fd) {
-    char byte = 'c';
-    iovec data{&byte, 1};
-    alignas(cmsghdr) char space[CMSG_SPACE(sizeof(int))] = {};
-    msghdr message{};
-    message.msg_iov = &data;
-    message.msg_iovlen = 1;
-    message.msg_control = space;
-    message.msg_controllen = sizeof space;
-    cmsghdr *header = CMSG_FIRSTHDR(&message);
+    DescriptorMessage message;
+    cmsghdr *header = CMSG_FIRSTHDR(&message.header);
     header->cmsg_level = SOL_SOCKET;
     header->cmsg_type = SCM_RIGHTS;
     header->cmsg_len = CMSG_LEN(sizeof(int));
     std::memcpy(CMSG_DATA(header), &fd, sizeof fd);
     ssize_t sent;
-    do sent = ::sendmsg(control, &message, MSG_NOSIGNAL);
+    do sent = ::sendmsg(control, &message.header, MSG_NOSIGNAL);
     while (sent < 0 && errno == EINTR);
     return sent == 1;
 }
 
 int receive_descriptor(int control) {
-    char byte = 0;
-    iovec data{&byte, 1};
-    alignas(cmsghdr) char space[CMSG_SPACE(sizeof(int))] = {};
-    msghdr message{};
-    message.msg_iov = &data;
-    message.msg_iovlen = 1;
-    message.msg_control = space;
-    message.msg_controllen = sizeof space;
+    DescriptorMessage message;
     ssize_t got;
-    do got = ::recvmsg(control, &message, MSG_CMSG_CLOEXEC);
+    do got = ::recvmsg(control, &message.header, MSG_CMSG_CLOEXEC);
     while (got < 0 && errno == EINTR);
     if (got <= 0) return -1;
-    for (cmsghdr *header = CMSG_FIRSTHDR(&message); header != nullptr; header = CMSG_NXTHDR(&message, header))
+    for (cmsghdr *header = CMSG_FIRSTHDR(&message.header); header != nullptr;
+         header = CMSG_NXTHDR(&message.header, header))
         if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) {
             int fd = -1;
             std::memcpy(&fd, CMSG_DATA(header), sizeof fd);

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <csignal>
 #include <string>
 #include <thread>
@@ -27,12 +28,13 @@ bool parse(std::span<const std::string_view> words, ServeOptions &options) {
     if (words.empty()) return false;
     options.file = words[0];
     for (size_t i = 1; i + 1 < words.size(); i += 2) {
-        if (words[i] == "--named-as")
-            options.named_as = words[i + 1];
-        else if (words[i] == "--memory-limit")
-            options.memory_limit = std::stoull(std::string(words[i + 1]));
-        else
+        const std::string_view value = words[i + 1];
+        if (words[i] == "--named-as") {
+            options.named_as = value;
+        } else if (words[i] != "--memory-limit" ||
+                   std::from_chars(value.data(), value.data() + value.size(), options.memory_limit).ec != std::errc()) {
             return false;
+        }
     }
     return words.size() % 2 == 1;
 }
