@@ -68,10 +68,10 @@ std::optional<uint64_t> PluginWorker::create(const std::string &id, const std::s
     const CallReply reply = exchange(*channel, create_request(key, made), kInitDeadline, "init", id);
     if (reply.message) {
         wire::Reader in(*reply.message);
-        const bool made = in.get<uint8_t>() != 0;
+        const bool initialised = in.get<uint8_t>() != 0;
         error = in.bytes();
         effects = wire::get_effects(in);
-        if (made && in.at_end()) return key;
+        if (initialised && in.at_end()) return key;
         if (error.empty()) error = plugin_->path().string() + ": the plugin worker's answer to init was garbled";
     } else {
         error = plugin_->path().string() + ": the plugin worker " + reply.crash + " during init";
