@@ -8,6 +8,8 @@ set(SWITCHYARD_DOC_DIR share/doc/switchyard)
 install(TARGETS switchyard RUNTIME DESTINATION bin)
 # The plugin worker: only the host runs it, so it is not on PATH (host/isolation/worker_executable.h).
 install(TARGETS switchyard-worker RUNTIME DESTINATION lib/switchyard)
+# What `switchyard transformer` runs in its place (host/cli/cmd_transformer.cpp); beside the plugins.
+install(TARGETS switchyard-transformer RUNTIME DESTINATION lib/switchyard)
 include(SwitchyardPluginPackage)
 install(FILES README.md DESTINATION ${SWITCHYARD_DOC_DIR})
 install(DIRECTORY docs/ DESTINATION ${SWITCHYARD_DOC_DIR})

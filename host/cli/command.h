@@ -37,6 +37,10 @@ extern const Command kVerifyCommand;
 // from there, where `cmake --install` and the Debian package put them (no prefix is baked in).
 std::filesystem::path default_plugin_dir();
 
+// A program installed with `switchyard`, found by the same rule: beside the executable, else in
+// ../lib/switchyard from it.
+std::filesystem::path companion_executable(std::string_view name);
+
 // The `--plugin-dir` flag of every command that loads plugins.
 inline constexpr Flag kPluginDirFlag{"plugin-dir", "DIR", "directory of plugin *.so files",
                                      "plugins/ beside the executable, else ../lib/switchyard/plugins from it"};

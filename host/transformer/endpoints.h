@@ -14,7 +14,7 @@ namespace switchyard::transformer {
 
 struct Answer {
     int status = 200;
-    std::string body;  // JSON; a sentence (text/plain) when status is 400
+    std::string body;  // JSON; a sentence (text/plain) when status is not 200
 };
 
 // POST /v0/destinations/NAME: `[{message, metadata, destination}]` → one or more entries per

@@ -25,7 +25,7 @@ done
 grep -q '^ Suggests: .*libsimdjson-dev' <<<"$info" || fail "Suggests does not name the SDK's build dependencies: $info"
 
 contents=$(dpkg-deb -c "$deb")
-for path in usr/bin/switchyard usr/lib/switchyard/switchyard-worker usr/lib/switchyard/plugins/iterable.so usr/include/switchyard/plugin.h \
+for path in usr/bin/switchyard usr/lib/switchyard/switchyard-worker usr/lib/switchyard/switchyard-transformer usr/lib/switchyard/plugins/iterable.so usr/include/switchyard/plugin.h \
     usr/include/switchyard/plugin.hpp usr/include/switchyard/sdk/http_client.h usr/lib/libswitchyard_plugin_sdk.a \
     usr/lib/cmake/SwitchyardPlugin/SwitchyardPluginConfig.cmake usr/lib/pkgconfig/switchyard-plugin.pc \
     usr/lib/systemd/system/switchyard.service usr/share/doc/switchyard/README.md; do

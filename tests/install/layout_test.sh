@@ -14,7 +14,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 plugins=$(cd "$BUILD_DIR/plugins" && ls -- *.so | grep -vx template.so)
 [ -n "$plugins" ] || fail "no plugin is built in $BUILD_DIR/plugins"
 {
-    printf '%s\n' bin/switchyard lib/switchyard/switchyard-worker lib/systemd/system/switchyard.service \
+    printf '%s\n' bin/switchyard lib/switchyard/switchyard-worker lib/switchyard/switchyard-transformer lib/systemd/system/switchyard.service \
         share/doc/switchyard/README.md share/doc/switchyard/examples/acme.yaml \
         lib/libswitchyard_plugin_sdk.a lib/pkgconfig/switchyard-plugin.pc
     printf 'lib/switchyard/plugins/%s\n' $plugins

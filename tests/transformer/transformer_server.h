@@ -10,9 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "host/http/guarded_server.h"
-#include "host/metrics/metrics.h"
-#include "host/transformer/transformer_api.h"
+#include "host/transformer/http_server.h"
 
 namespace transformer_test {
 
@@ -27,19 +25,20 @@ struct Reply {
 class TransformerServer {
    public:
     explicit TransformerServer(std::vector<std::shared_ptr<const switchyard::PluginLibrary>> plugins,
-                               size_t workers = switchyard::transformer::usable_cores())
-        : server_({}, metrics_), api_(std::move(plugins), workers) {
-        api_.install(server_);
-        port_ = server_.bind_to_any_port("127.0.0.1");
-        // A bound socket already queues connections; listening starts on the thread.
-        serving_ = std::thread([this] { server_.listen_after_bind(); });
+                               size_t threads = switchyard::transformer::usable_cores(),
+                               switchyard::transformer::ServerLimits limits = {})
+        : api_(std::move(plugins)), server_(api_, limits, threads) {
+        std::string error;
+        port_ = server_.listen("127.0.0.1", 0, error);
+        // A listening socket already queues connections; serving starts on the thread.
+        serving_ = std::thread([this] { server_.run(); });
     }
     ~TransformerServer() {
-        // httplib's stop() is a no-op until its listen loop runs.
-        while (!server_.is_running()) std::this_thread::yield();
         server_.stop();
         serving_.join();
     }
+
+    int port() const { return port_; }
 
     Reply post(const std::string &path, const std::string &body) const {
         httplib::Client client("127.0.0.1", port_);
@@ -54,9 +53,8 @@ class TransformerServer {
     }
 
    private:
-    switchyard::Metrics metrics_;
-    switchyard::http::GuardedServer server_;
     switchyard::transformer::TransformerApi api_;
+    switchyard::transformer::HttpServer server_;
     int port_ = 0;
     std::thread serving_;
 };
