@@ -168,12 +168,11 @@ void BulkPlanner::cut_to_limits(uint32_t kind, const std::vector<uint32_t> &step
     }
 }
 
-size_t BulkPlanner::lower_bound() const {
-    const UserRuns runs = runs_of(items_, user_ids_.size());
+std::vector<size_t> BulkPlanner::lower_bounds() const {
     const size_t kind_count = kinds_.size();
     std::vector<size_t> runs_per_user_kind(user_ids_.size() * kind_count, 0);
-    for (uint32_t i = 0; i < items_.size(); ++i)
-        if (runs.runs[runs.run_of_item[i]].first_item == i) ++runs_per_user_kind[items_[i].user * kind_count + items_[i].kind];
+    for (const Run &run : runs_of(items_, user_ids_.size()).runs)
+        ++runs_per_user_kind[items_[run.first_item].user * kind_count + run.kind];
     std::vector<size_t> bound(kind_count, 0), items(kind_count, 0), bytes(kind_count, 0);
     for (size_t k = 0; k < runs_per_user_kind.size(); ++k)
         bound[k % kind_count] = std::max(bound[k % kind_count], runs_per_user_kind[k]);
@@ -181,13 +180,12 @@ size_t BulkPlanner::lower_bound() const {
         ++items[item.kind];
         bytes[item.kind] += std::min(item.bytes, kinds_[item.kind].max_bytes);  // one over the limit goes alone
     }
-    size_t total = 0;
     for (size_t kind = 0; kind < kind_count; ++kind) {
         const BulkLimits &limits = kinds_[kind];
         const size_t by_bytes = limits.max_bytes == SIZE_MAX ? 0 : (bytes[kind] + limits.max_bytes - 1) / limits.max_bytes;
-        total += std::max({bound[kind], (items[kind] + limits.max_items - 1) / limits.max_items, by_bytes});
+        bound[kind] = std::max({bound[kind], (items[kind] + limits.max_items - 1) / limits.max_items, by_bytes});
     }
-    return total;
+    return bound;
 }
 
 }  // namespace sy::sdk

@@ -42,10 +42,11 @@ class BulkPlanner {
 
     // The requests in sending order, each filled up to its kind's limits.
     std::vector<PlannedRequest> plan() const;
-    // The fewest requests any plan keeping every user's order can make: per kind, the most runs
-    // (consecutive items of that kind) any one user has, or what the limits need for all of the
-    // kind's items, whichever is larger.
-    size_t lower_bound() const;
+    // Per kind, the fewest requests of that kind any plan keeping every user's order can make:
+    // the most runs (consecutive items of that kind) any one user has, or what the limits need
+    // for all of the kind's items, whichever is larger. Their sum is not always reachable (users
+    // with runs u,e,u,e and e,u,e,u need 5 requests, not 4), but a good plan stays close to it.
+    std::vector<size_t> lower_bounds() const;
 
     size_t size() const { return items_.size(); }
     size_t kind_count() const { return kinds_.size(); }
