@@ -105,12 +105,12 @@ std::vector<size_t> streaming_batcher_counts(const std::vector<TestItem> &items,
 
 // Events from `users` users drawn at random, kinds in the differential sample's mix: 30%
 // identify (users/bulkUpdate), 54% track/page/screen (events/trackBulk), 16% commerce (unbatched).
-std::vector<TestItem> sample_mix(std::mt19937 &random, size_t events, size_t users) {
+std::vector<TestItem> sample_mix(std::mt19937 &generator, size_t events, size_t users) {
     std::vector<TestItem> items;
     for (size_t i = 0; i < events; ++i) {
-        const uint32_t percent = random() % 100;
+        const uint32_t percent = generator() % 100;
         const uint32_t kind = percent < 30 ? kUsers : percent < 84 ? kEvents : kUnbatched;
-        items.push_back({"user-" + std::to_string(random() % users), kind, 500 + random() % 2000});
+        items.push_back({"user-" + std::to_string(generator() % users), kind, 500 + generator() % 2000});
     }
     return items;
 }
@@ -144,22 +144,22 @@ void expect_near_bound(const char *corpus, const Totals &totals) {
 }
 
 TEST(BulkPlanner, FewBusyUsersStayWithin125PercentOfTheLowerBound) {
-    std::mt19937 random(16);
-    expect_near_bound("10 users, 20,000 events, batches of 1000", plan_in_batches(sample_mix(random, 20'000, 10), 1000));
-    expect_near_bound("3 users, 5,000 events, batches of 200", plan_in_batches(sample_mix(random, 5'000, 3), 200));
+    std::mt19937 generator(16);
+    expect_near_bound("10 users, 20,000 events, batches of 1000", plan_in_batches(sample_mix(generator, 20'000, 10), 1000));
+    expect_near_bound("3 users, 5,000 events, batches of 200", plan_in_batches(sample_mix(generator, 5'000, 3), 200));
 }
 
 TEST(BulkPlanner, ManyLightUsersStayWithin125PercentOfTheLowerBound) {
-    std::mt19937 random(17);
+    std::mt19937 generator(17);
     expect_near_bound("5,000 users, 20,000 events, batches of 1000",
-                      plan_in_batches(sample_mix(random, 20'000, 5'000), 1000));
-    expect_near_bound("100 users, 10,000 events, batches of 200", plan_in_batches(sample_mix(random, 10'000, 100), 200));
+                      plan_in_batches(sample_mix(generator, 20'000, 5'000), 1000));
+    expect_near_bound("100 users, 10,000 events, batches of 200", plan_in_batches(sample_mix(generator, 10'000, 100), 200));
 }
 
 // The issue's corpus shape: 2,000 events from 376 users in batches of 200.
 TEST(BulkPlanner, IssueCorpusOf2000EventsFrom376Users) {
-    std::mt19937 random(376);
-    const Totals totals = plan_in_batches(sample_mix(random, 2'000, 376), 200);
+    std::mt19937 generator(376);
+    const Totals totals = plan_in_batches(sample_mix(generator, 2'000, 376), 200);
     expect_near_bound("376 users, 2,000 events, batches of 200", totals);
     EXPECT_LT(totals.planned * 2, totals.streaming);
 }

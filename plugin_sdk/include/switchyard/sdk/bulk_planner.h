@@ -28,10 +28,9 @@ struct PlannedRequest {
     std::vector<uint32_t> items;
 };
 
-// Collects a batch's items, then plans its requests. The contract the host relies on: a user's
-// items are spread over the requests in that user's order (a request never carries an item of a
-// user that comes before one of the same user in an earlier request), so the host can hold a
-// user's later requests back until the earlier ones succeed.
+// Collects a batch's items, then plans its requests. The contract the host relies on: read in
+// sending order, the requests carry every user's items in that user's input order, so the host
+// can hold a user's later requests back until the earlier ones succeed.
 class BulkPlanner {
    public:
     // Declares a kind of request; returns the id add() takes.
@@ -43,14 +42,10 @@ class BulkPlanner {
     // The requests in sending order, each filled up to its kind's limits.
     std::vector<PlannedRequest> plan() const;
     // Per kind, the fewest requests of that kind any plan keeping every user's order can make:
-    // the most runs (consecutive items of that kind) any one user has, or what the limits need
+    // the most runs (a user's consecutive items of that kind) any one user has, or what the limits need
     // for all of the kind's items, whichever is larger. Their sum is not always reachable (users
     // with runs u,e,u,e and e,u,e,u need 5 requests, not 4), but a good plan stays close to it.
     std::vector<size_t> lower_bounds() const;
-
-    size_t size() const { return items_.size(); }
-    size_t kind_count() const { return kinds_.size(); }
-    const BulkLimits &limits(uint32_t kind) const { return kinds_.at(kind); }
 
    private:
     struct Item {
