@@ -1,26 +1,27 @@
-// Router-mode batching (see batch.h). Walks events in input order keeping a few open
-// buckets; before a user's event enters a bucket or leaves unbatched, any other bucket
-// already holding that user's events is emitted first, so per-user order holds.
+// Router-mode batching (see batch.h). Each built event becomes a planner item of its kind (the
+// bulk call of its bucket, its catalog's URL, or unbatched: one request each); the planner
+// decides the requests, and this file writes their bodies.
 #include "batch.h"
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace iterable {
 
-struct RouterBatcher::Bucket {
-    iterable::Bucket kind;
-    std::string url;                       // catalogs: the catalog's own URL (difference 3)
-    std::vector<uint32_t> indexes;         // aligned with items (users/events)
-    std::string items;                     // comma-joined item JSON
-    size_t bytes = 0;
-    // Hashes of the users it holds: a collision only costs an early flush, never order.
-    std::unordered_set<size_t> users;
-    std::vector<sy::Request> registrations;  // sent right after the bulk call
-    std::vector<std::pair<std::string, std::string>> documents;  // catalog: key → document
-    std::unordered_map<std::string, size_t> document_slot;
+struct RouterBatcher::Kind {
+    iterable::Bucket bucket;
+    std::string url;  // catalogs: the catalog's own URL (difference 3)
+};
+
+struct RouterBatcher::Pending {
+    uint32_t index;
+    size_t item_begin = 0, item_size = 0;  // bulk: the item's JSON in items_
+    // Unbatched: the event's request. Bulk: its token registration, sent right after the bulk call.
+    std::optional<sy::Request> request;
+    std::string catalog_key, catalog_document;  // catalogs, when has_catalog_document
+    bool has_catalog_document = false;
 };
 
 size_t bulk_item_size(std::string_view item_json) {
@@ -60,114 +61,108 @@ RouterBatcher::RouterBatcher(const Settings &settings, size_t max_items, sy::Tra
 
 RouterBatcher::~RouterBatcher() = default;
 
-RouterBatcher::Bucket &RouterBatcher::open_bucket(const BuiltEvent &event) {
-    iterable::Bucket kind = event.category->bucket;
-    for (const auto &bucket : open_)
-        if (bucket->kind == kind && (kind != iterable::Bucket::kCatalog || bucket->url == event.url)) return *bucket;
-    auto bucket = std::make_unique<Bucket>();
-    bucket->kind = kind;
-    if (kind == iterable::Bucket::kCatalog) bucket->url = event.url;
-    open_.push_back(std::move(bucket));
-    return *open_.back();
-}
-
-void RouterBatcher::flush_others_holding(const std::string &user, const Bucket *keep) {
-    const size_t user_hash = std::hash<std::string>{}(user);
-    for (size_t i = 0; i < open_.size();) {
-        if (open_[i].get() != keep && open_[i]->users.contains(user_hash)) {
-            flush(*open_[i]);  // cppcheck-suppress shadowVariable ; no declaration here: cppcheck misparses the call
-            open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(i));
-        } else {
-            ++i;
-        }
+uint32_t RouterBatcher::kind_of(const BuiltEvent &event) {
+    const iterable::Bucket bucket = event.category->bucket;
+    const bool catalog = bucket == iterable::Bucket::kCatalog;
+    for (uint32_t kind = 0; kind < kinds_.size(); ++kind)
+        if (kinds_[kind].bucket == bucket && (!catalog || kinds_[kind].url == event.url)) return kind;
+    kinds_.push_back({bucket, catalog ? event.url : std::string()});
+    switch (bucket) {
+        case iterable::Bucket::kNone: return planner_.add_kind({.max_items = 1});
+        case iterable::Bucket::kCatalog: return planner_.add_kind({.max_items = std::min(kMaxCatalogDocuments, max_items_)});
+        default: return planner_.add_kind({.max_items = std::min(kMaxBulkItems, max_items_), .max_bytes = kMaxBulkBytes});
     }
 }
 
 void RouterBatcher::add(uint32_t index, BuiltEvent &event) {
     const Category &category = *event.category;
-    if (category.bucket == iterable::Bucket::kNone) {
-        flush_others_holding(event.user_key, nullptr);
-        output_.add(make_request(settings_, category, std::move(event.url), std::move(event.body), {index},
-                                 category.rate_key));
-        return;
-    }
-    bool catalog = category.bucket == iterable::Bucket::kCatalog;
-    size_t size = catalog ? 0 : bulk_item_size(event.body);
+    const bool bulk = category.bucket == iterable::Bucket::kUsers || category.bucket == iterable::Bucket::kEvents;
+    const size_t size = bulk ? bulk_item_size(event.body) : 0;
     if (size > kMaxBulkBytes) {  // difference 2: an error, never an empty batch
         output_.add_error(index, SY_ABORT, 400, "Event is larger than the " + std::to_string(kMaxBulkBytes) +
                                           "-byte limit of " + std::string(bulk_call(category.bucket).path) + ".");
         return;
     }
-    Bucket *bucket = &open_bucket(event);
-    flush_others_holding(event.user_key, bucket);
-    // cppcheck-suppress duplicateValueTernary ; two limits of Iterable's that happen to be equal today
-    size_t limit = std::min(catalog ? kMaxCatalogDocuments : kMaxBulkItems, max_items_);
-    if (bucket->indexes.size() >= limit || bucket->bytes + size > kMaxBulkBytes) {
-        flush(*bucket);
-        bucket->indexes.clear(), bucket->items.clear(), bucket->bytes = 0, bucket->users.clear();
-        bucket->registrations.clear(), bucket->documents.clear(), bucket->document_slot.clear();
+    planner_.add(event.user_key, kind_of(event), size);
+    Pending &pending = pending_.emplace_back();
+    pending.index = index;
+    if (category.bucket == iterable::Bucket::kNone) {
+        pending.request = make_request(settings_, category, std::move(event.url), std::move(event.body), {index},
+                                       category.rate_key);
+    } else if (category.bucket == iterable::Bucket::kCatalog) {
+        pending.has_catalog_document = event.has_catalog_document;
+        pending.catalog_key = std::move(event.catalog_key);
+        pending.catalog_document = std::move(event.catalog_document);
+    } else {
+        pending.item_begin = items_.size(), pending.item_size = event.body.size();
+        items_ += event.body;  // copied, so the caller's BuiltEvent keeps its buffers for the next event
+        if (event.registration != nullptr)
+            pending.request = make_request(settings_, *event.registration, std::move(event.registration_url),
+                                           std::move(event.registration_body), {index}, event.registration->rate_key);
     }
-    bucket->indexes.push_back(index);
-    bucket->users.insert(std::hash<std::string>{}(event.user_key));
-    bucket->bytes += size;
-    if (catalog) {
-        if (!event.has_catalog_document) return;
-        auto [slot, inserted] = bucket->document_slot.try_emplace(event.catalog_key, bucket->documents.size());
-        if (inserted) bucket->documents.emplace_back(event.catalog_key, std::move(event.catalog_document));
-        else bucket->documents[slot->second].second = std::move(event.catalog_document);  // later wins
-        return;
-    }
-    if (!bucket->items.empty()) bucket->items += ',';
-    bucket->items += event.body;
-    if (event.registration != nullptr)
-        bucket->registrations.push_back(make_request(settings_, *event.registration, std::move(event.registration_url),
-                                                     std::move(event.registration_body), {index},
-                                                     event.registration->rate_key));
 }
 
-void RouterBatcher::flush(Bucket &bucket) {
-    if (bucket.indexes.empty()) return;
-    if (bucket.kind == iterable::Bucket::kCatalog) emit_catalog(bucket);
-    else emit_bulk(bucket);
+void RouterBatcher::emit(const sy::sdk::PlannedRequest &planned) {
+    const Kind &kind = kinds_[planned.kind];
+    if (kind.bucket == iterable::Bucket::kCatalog) return emit_catalog(kind.url, planned.items);
+    if (kind.bucket != iterable::Bucket::kNone) return emit_bulk(kind.bucket, planned.items);
+    for (uint32_t item : planned.items) output_.add(std::move(*pending_[item].request));
 }
 
-void RouterBatcher::emit_bulk(Bucket &bucket) {
-    const BulkCall &call = bulk_call(bucket.kind);
+void RouterBatcher::emit_bulk(iterable::Bucket bucket, const std::vector<uint32_t> &items) {
+    const BulkCall &call = bulk_call(bucket);
     std::string body;
-    body.reserve(bucket.items.size() + call.array_key.size() + 8);
+    size_t items_size = 0;
+    for (uint32_t item : items) items_size += pending_[item].item_size + 1;
+    body.reserve(items_size + call.array_key.size() + 8);
     body += "{\"";
     body += call.array_key;
     body += "\":[";
-    body += bucket.items;
+    std::vector<uint32_t> indexes;
+    indexes.reserve(items.size());
+    for (uint32_t item : items) {
+        if (!indexes.empty()) body += ',';
+        body.append(items_, pending_[item].item_begin, pending_[item].item_size);
+        indexes.push_back(pending_[item].index);
+    }
     body += "]}";
     output_.add(make_request(settings_, categories::kIdentify, settings_.base_url + std::string(call.path),
-                             std::move(body), std::move(bucket.indexes), call.rate_key));
-    for (sy::Request &registration : bucket.registrations) output_.add(std::move(registration));
+                             std::move(body), std::move(indexes), call.rate_key));
+    for (uint32_t item : items)
+        if (pending_[item].request) output_.add(std::move(*pending_[item].request));
 }
 
-void RouterBatcher::emit_catalog(Bucket &bucket) {
+void RouterBatcher::emit_catalog(const std::string &url, const std::vector<uint32_t> &items) {
+    std::vector<const Pending *> documents;  // first occurrence of each key, holding the last document
+    std::unordered_map<std::string_view, size_t> document_slot;
+    std::vector<uint32_t> indexes;
+    for (uint32_t item : items) {
+        const Pending &pending = pending_[item];
+        indexes.push_back(pending.index);
+        if (!pending.has_catalog_document) continue;
+        auto [slot, inserted] = document_slot.try_emplace(pending.catalog_key, documents.size());
+        if (inserted) documents.push_back(&pending);
+        else documents[slot->second] = &pending;  // later wins, in the first one's place
+    }
     std::string body;
     sy::sdk::JsonWriter writer(body);
     writer.begin_object();
     writer.key("documents");
     writer.begin_object();
-    for (auto &[key, document] : bucket.documents) {
-        writer.key(key);
-        writer.raw(document);
+    for (const Pending *pending : documents) {
+        writer.key(pending->catalog_key);
+        writer.raw(pending->catalog_document);
     }
     writer.end_object();
     writer.key("replaceUploadedFieldsOnly");
     writer.boolean(true);
     writer.end_object();
-    output_.add(make_request(settings_, categories::kCatalog, bucket.url, std::move(body), std::move(bucket.indexes),
+    output_.add(make_request(settings_, categories::kCatalog, url, std::move(body), std::move(indexes),
                              categories::kCatalog.rate_key));
 }
 
 void RouterBatcher::finish() {
-    auto first_index = [](const auto &bucket) { return bucket->indexes.empty() ? UINT32_MAX : bucket->indexes.front(); };
-    std::sort(open_.begin(), open_.end(), [&](const auto &a, const auto &b) { return first_index(a) < first_index(b); });
-    for (const auto &bucket : open_) flush(*bucket);
-    open_.clear();
+    for (const sy::sdk::PlannedRequest &planned : planner_.plan()) emit(planned);
 }
 
 }  // namespace iterable

@@ -5,11 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "switchyard/plugin.hpp"
+#include "switchyard/sdk/bulk_planner.h"
 #include "transform.h"
 
 namespace iterable {
@@ -33,6 +33,8 @@ size_t bulk_item_size(std::string_view item_json);
 sy::Request make_request(const Settings &settings, const Category &category, std::string url, std::string body,
                          std::vector<uint32_t> event_indexes, std::string_view rate_key);
 
+// Router mode: collects a call's built events, then lets sy::sdk::BulkPlanner choose which share
+// a request and the order requests leave in (each user's in that user's event order).
 class RouterBatcher {
    public:
     // A bulk call carries at most `max_items` events (the host's cap; Iterable's own is lower or equal).
@@ -40,21 +42,24 @@ class RouterBatcher {
     ~RouterBatcher();
     // Feeds successfully built events in input order.
     void add(uint32_t index, BuiltEvent &event);
-    // Emits every open bucket, in order of its first event.
+    // Emits every request, in the planner's order.
     void finish();
 
    private:
-    struct Bucket;
-    Bucket &open_bucket(const BuiltEvent &event);
-    void flush_others_holding(const std::string &user, const Bucket *keep);
-    void flush(Bucket &bucket);
-    void emit_bulk(Bucket &bucket);
-    void emit_catalog(Bucket &bucket);
+    struct Kind;     // what the planner groups by: a bulk call, one catalog's URL, or unbatched
+    struct Pending;  // one added event's share of its request
+    uint32_t kind_of(const BuiltEvent &event);
+    void emit(const sy::sdk::PlannedRequest &planned);
+    void emit_bulk(iterable::Bucket bucket, const std::vector<uint32_t> &items);
+    void emit_catalog(const std::string &url, const std::vector<uint32_t> &items);
 
     const Settings &settings_;
     size_t max_items_;
     sy::TransformOutput &output_;
-    std::vector<std::unique_ptr<Bucket>> open_;
+    sy::sdk::BulkPlanner planner_;
+    std::vector<Kind> kinds_;       // by the planner's kind id
+    std::vector<Pending> pending_;  // by the planner's item position
+    std::string items_;             // the bulk items' JSON, back to back (Pending says where)
 };
 
 }  // namespace iterable

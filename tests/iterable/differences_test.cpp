@@ -56,6 +56,20 @@ TEST(IterableDifference1, OtherUsersStayBatchedAndUnbatchedCallsWaitForTheirUser
     EXPECT_EQ(out[2]["indexes"], json::array({2, 4}));
 }
 
+TEST(IterableDifference1, AUserMovingBetweenBulkCallsDoesNotCutOtherUsersBatches) {
+    // u0 goes identify, track, identify; u1 and u2 identify and u3 tracks in between. Sending a
+    // batch whenever u0 moves on would take 4 bulk calls; the planner needs 3, u0's in order.
+    std::vector<json> out =
+        router({identify("u0"), identify("u1"), track("u0"), identify("u2"), identify("u0"), track("u3")});
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(endpoint_of(out[0]), "https://api.iterable.com/api/users/bulkUpdate");
+    EXPECT_EQ(out[0]["indexes"], json::array({0, 1, 3}));
+    EXPECT_EQ(endpoint_of(out[1]), "https://api.iterable.com/api/events/trackBulk");
+    EXPECT_EQ(out[1]["indexes"], json::array({2, 5}));
+    EXPECT_EQ(endpoint_of(out[2]), "https://api.iterable.com/api/users/bulkUpdate");
+    EXPECT_EQ(out[2]["indexes"], json::array({4}));
+}
+
 // Difference 2: an item over 4,000,000 bytes on its own is an error, never an empty batch.
 TEST(IterableDifference2, OversizedItemIsAnErrorNotAnEmptyBatch) {
     std::string huge(4'000'100, 'x');
