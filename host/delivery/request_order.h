@@ -28,7 +28,6 @@ class RequestOrder {
     // `user_of` are ignored.
     RequestOrder(std::span<const std::span<const uint32_t>> events_of, std::span<const std::string_view> user_of);
 
-    size_t size() const { return states_.size(); }
     State state(size_t request) const { return states_[request]; }
     // The earlier requests `request` waits for, ascending.
     const std::vector<size_t> &waits_for(size_t request) const { return waits_for_[request]; }
