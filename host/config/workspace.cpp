@@ -130,7 +130,7 @@ DeliveryPolicy read_delivery(const FileReader &r, const YAML::Node &map, const s
     r.check_keys(map, path + ".", kDeliveryKeys);
     if (map["workers"]) policy.workers = read_count(r, map["workers"], path + ".workers", 64).value_or(policy.workers);
     if (map["batch_size"])
-        policy.batch_size = read_count(r, map["batch_size"], path + ".batch_size", 10000).value_or(policy.batch_size);
+        policy.batch_size = read_count(r, map["batch_size"], path + ".batch_size", 10000);
     const std::pair<const char *, std::chrono::milliseconds *> durations[] = {
         {"retry_window", &policy.retry_window}, {"backoff_base", &policy.backoff_base}, {"backoff_cap", &policy.backoff_cap}};
     for (const auto &[key, target] : durations) {

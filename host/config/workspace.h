@@ -19,10 +19,16 @@ struct ConfigOrigin {
     std::string where() const { return file + ":" + std::to_string(line); }
 };
 
+// The default batch size's floor, for plugins that send few events per request: a batch that
+// small would pay a claim, a transform call and a commit for every few events.
+inline constexpr size_t kLeastDefaultBatchSize = 200;
+
 // How the host delivers to one destination (all optional in YAML, under `delivery:`).
 struct DeliveryPolicy {
     size_t workers = 4;                                  // concurrent batches
-    size_t batch_size = 200;                             // events per transform call
+    // Events per claim and transform call; by default the plugin's max_events_per_request (at
+    // least kLeastDefaultBatchSize), so that a backlog fills bulk requests.
+    std::optional<size_t> batch_size;
     std::chrono::milliseconds retry_window = std::chrono::hours(3);
     std::chrono::milliseconds backoff_base = std::chrono::seconds(1);
     std::chrono::milliseconds backoff_cap = std::chrono::minutes(5);

@@ -1,22 +1,32 @@
 // Per-event settlement of transform and send results.
 #include "host/delivery/event_outcome.h"
 
+#include <algorithm>
+
 namespace switchyard {
 namespace {
 
 std::string text(sy_str_view v) { return {v.ptr ? v.ptr : "", v.len}; }
 
-void merge(EventOutcome &event, sy_outcome outcome, uint32_t status, std::string message, uint32_t retry_after_ms) {
+// Severity with room for "held back" between OK and THROTTLED: sent and delivered by one request
+// but not sent by another, an event is not delivered; sent and failed, it was attempted.
+int rank(sy_outcome outcome, bool held_back) { return held_back ? 2 * severity(SY_OK) + 1 : 2 * severity(outcome); }
+
+void merge(EventOutcome &event, sy_outcome outcome, uint32_t status, std::string message, uint32_t retry_after_ms,
+           bool held_back = false) {
     const bool first = !event.carried;
     event.carried = true;
-    if (!first && severity(outcome) <= severity(event.outcome)) return;  // the first of equals stays
+    if (!first && rank(outcome, held_back) <= rank(event.outcome, event.held_back)) return;  // the first of equals stays
     event.outcome = outcome;
+    event.held_back = held_back;
     event.status = status;
     event.message = std::move(message);
     event.retry_after_ms = retry_after_ms;
 }
 
 }  // namespace
+
+EventOutcome held_back_event() { return {SY_RETRY, 0, std::string(kHeldBack), 0, true, false, true}; }
 
 int severity(sy_outcome outcome) {
     switch (outcome) {
@@ -69,6 +79,17 @@ void settle_request(const RequestRead &request, const SendRead &sent, std::vecto
 void retry_request(const RequestRead &request, std::string_view why, std::vector<EventOutcome> &events) {
     for (const uint32_t index : request.event_indexes)
         if (index < events.size()) merge(events[index], SY_RETRY, 0, std::string(why), 0);
+}
+
+void hold_back_request(const RequestRead &request, std::vector<EventOutcome> &events) {
+    for (const uint32_t index : request.event_indexes)
+        if (index < events.size()) merge(events[index], SY_RETRY, 0, std::string(kHeldBack), 0, /*held_back=*/true);
+}
+
+bool holds_back_its_users(const RequestRead &request, const std::vector<EventOutcome> &events) {
+    return std::ranges::any_of(request.event_indexes, [&](uint32_t index) {
+        return index < events.size() && (events[index].outcome == SY_RETRY || events[index].outcome == SY_THROTTLED);
+    });
 }
 
 void abort_request(const RequestRead &request, std::string_view why, std::vector<EventOutcome> &events) {

@@ -19,9 +19,20 @@ struct EventOutcome {
     uint32_t retry_after_ms = 0;
     bool carried = false;  // some request or error accounted for this event
     bool skipped_by_host = false;  // SY_SKIPPED for its message type, not by the plugin
+    // Not attempted (outcome SY_RETRY, message kHeldBack): it stays queued as it is, no attempt
+    // counted and no retry window started. Worse than SY_OK, better than any outcome of a send.
+    bool held_back = false;
 };
 
-// SKIPPED < OK < THROTTLED < RETRY < ABORT: what an event becomes when two requests disagree.
+// The message of events held back.
+inline constexpr std::string_view kHeldBack =
+    "not sent: an earlier request of its user must be retried first, or the host is stopping";
+
+// An event not sent (held back).
+EventOutcome held_back_event();
+
+// SKIPPED < OK < THROTTLED < RETRY < ABORT: what an event becomes when two requests disagree
+// (held back ranks between OK and THROTTLED).
 int severity(sy_outcome outcome);
 
 // "skipped", "ok", "retry", "throttled", "abort"
@@ -36,6 +47,13 @@ void settle_request(const RequestRead &request, const SendRead &sent, std::vecto
 
 // The request's events are to be retried for `why` (not sent, or no usable send result).
 void retry_request(const RequestRead &request, std::string_view why, std::vector<EventOutcome> &events);
+
+// The request's events were not sent (held back), unless a send already settled them worse.
+void hold_back_request(const RequestRead &request, std::vector<EventOutcome> &events);
+
+// Whether the request's events are settled so that their users' later events must wait: one of
+// them must be retried, was throttled or was held back.
+bool holds_back_its_users(const RequestRead &request, const std::vector<EventOutcome> &events);
 
 // The request's events are dead letters for `why` (it ended the plugin's worker every time).
 void abort_request(const RequestRead &request, std::string_view why, std::vector<EventOutcome> &events);

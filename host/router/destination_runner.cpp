@@ -36,19 +36,18 @@ Trouble trouble_of(const EventOutcome &outcome, const JobSettlement &settlement)
     return outcome.outcome == SY_THROTTLED ? Trouble::throttled : Trouble::retried;
 }
 
-// Per kind of trouble, the reason of an event that was really sent: those held back behind
-// a failed request only say so.
-SettledBatch settled_batch(const std::vector<EventOutcome> &outcomes, const std::vector<JobSettlement> &settlements) {
+// Per kind of trouble, the reason of the last event that had it.
+SettledBatch settled_batch(const std::vector<EventOutcome> &outcomes, std::span<const size_t> attempted,
+                           const std::vector<JobSettlement> &settlements) {
     SettledBatch batch;
-    for (size_t i = 0; i < settlements.size(); ++i) {
-        if (settlements[i].kind == Settlement::delivered) {
+    for (size_t k = 0; k < settlements.size(); ++k) {
+        if (settlements[k].kind == Settlement::delivered) {
             ++batch.delivered;
             continue;
         }
-        const auto kind = static_cast<size_t>(trouble_of(outcomes[i], settlements[i]));
+        const auto kind = static_cast<size_t>(trouble_of(outcomes[attempted[k]], settlements[k]));
         ++batch.troubles.at(kind);
-        if (batch.reasons.at(kind).empty() || outcomes[i].message != kHeldBack)
-            batch.reasons.at(kind) = settlements[i].reason;
+        batch.reasons.at(kind) = settlements[k].reason;
     }
     return batch;
 }
@@ -117,9 +116,10 @@ void DestinationRunner::work() {
         std::shared_ptr<const LiveDestination> live = live_();
         if (live && hung_->full(*live)) live.reset();  // until a reload brings a new instance
         std::vector<Job> jobs;
+        const size_t limit = live ? batch_size(*live) : 0;
         if (live) {
             try {
-                jobs = claim();
+                jobs = claim(limit);
             } catch (const std::exception &e) {
                 log::error("router:" + key_, std::string("Could not claim jobs: ") + e.what());
                 std::this_thread::sleep_for(kStoreErrorPause);
@@ -131,7 +131,7 @@ void DestinationRunner::work() {
             idle(seen, std::chrono::steady_clock::now());
             continue;
         }
-        if (jobs.size() == policy_.batch_size) jobs_added_->notify();  // likely more: idle peers claim too
+        if (jobs.size() == limit) jobs_added_->notify();  // likely more: idle peers claim too
         deliver(*live, jobs);
         release_users(jobs);
     }
@@ -151,14 +151,22 @@ void DestinationRunner::remember_retry(int64_t next_attempt_ms) {
     }
 }
 
-std::vector<Job> DestinationRunner::claim() {
+// With a backlog a claim fills the plugin's bulk requests; a trickle goes as it comes (a claim
+// takes what is there).
+size_t DestinationRunner::batch_size(const LiveDestination &live) const {
+    if (hung_->one_at_a_time()) return 1;
+    return policy_.batch_size.value_or(
+        std::max<size_t>(live.instance->plugin().max_events_per_request(), kLeastDefaultBatchSize));
+}
+
+std::vector<Job> DestinationRunner::claim(size_t limit) {
     // Retries due by now are among what this claim sees: forget them (later ones set it again).
     const int64_t now = now_ms();
     for (int64_t due = next_retry_ms_.load(); due <= now && !next_retry_ms_.compare_exchange_weak(due, INT64_MAX);) {
     }
     std::lock_guard lock(claim_mutex_);
     auto busy = [this](std::string_view user) { return busy_users_.find(user) != busy_users_.end(); };
-    std::vector<Job> jobs = store_.claim(key_, hung_->one_at_a_time() ? 1 : policy_.batch_size, now, busy);
+    std::vector<Job> jobs = store_.claim(key_, limit, now, busy);
     for (const Job &job : jobs) busy_users_.insert(job.user_key);
     return jobs;
 }
@@ -230,13 +238,18 @@ void DestinationRunner::abandon(const std::shared_ptr<const Destination> &destin
     replace_worker();
 }
 
+// Held-back events were not attempted: they stay queued as they are (no attempt, no retry
+// window); the store keeps each behind its user's earlier job that waits for a retry.
 void DestinationRunner::settle(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes) {
     thread_local std::mt19937_64 random{std::random_device{}()};
     const int64_t now = now_ms();
+    std::vector<size_t> attempted;
     std::vector<JobSettlement> settlements;
     settlements.reserve(jobs.size());
     for (size_t i = 0; i < jobs.size(); ++i) {
         const EventOutcome &outcome = outcomes[i];
+        if (outcome.held_back) continue;
+        attempted.push_back(i);
         if (outcome.outcome == SY_OK || outcome.outcome == SY_SKIPPED)  // skipped: done, nothing to deliver
             settlements.push_back({jobs[i].id, Settlement::delivered, 0, {}});
         else if (outcome.outcome == SY_ABORT)
@@ -254,16 +267,20 @@ void DestinationRunner::settle(const std::vector<Job> &jobs, const std::vector<E
         return;
     }
     hung_->settled(settlements);
-    count(jobs, outcomes, settlements, now);
-    health_->record(settled_batch(outcomes, settlements), now);
+    count(jobs, outcomes, attempted, settlements, now);
+    health_->record(settled_batch(outcomes, attempted, settlements), now);
 }
 
 // Metrics follow the store: what they count is recorded, so /metrics and the queue agree.
 void DestinationRunner::count(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes,
-                              const std::vector<JobSettlement> &settlements, int64_t now) {
+                              std::span<const size_t> attempted, const std::vector<JobSettlement> &settlements,
+                              int64_t now) {
     const Labels labels = {{"destination", key_}};
-    for (size_t i = 0; i < jobs.size(); ++i) {
-        switch (settlements[i].kind) {
+    if (const size_t held_back = jobs.size() - attempted.size(); held_back > 0)
+        metrics_.add("switchyard_events_held_back_total", labels, static_cast<double>(held_back));
+    for (size_t k = 0; k < attempted.size(); ++k) {
+        const size_t i = attempted[k];
+        switch (settlements[k].kind) {
             case Settlement::delivered:
                 if (outcomes[i].outcome == SY_SKIPPED) {
                     metrics_.add(filtering::kEventsFilteredMetric,

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -63,14 +64,15 @@ class DestinationRunner {
     void work();
     void idle(uint64_t seen, std::chrono::steady_clock::time_point found_nothing_at);
     void remember_retry(int64_t next_attempt_ms);
-    std::vector<Job> claim();
+    size_t batch_size(const LiveDestination &live) const;
+    std::vector<Job> claim(size_t limit);
     void deliver(const LiveDestination &live, const std::vector<Job> &jobs);
     void deliver(const std::shared_ptr<const Destination> &destination, Pacer &pacer, const std::vector<Job> &jobs,
                  const Claimed &claimed);
     void abandon(const std::shared_ptr<const Destination> &destination, const std::vector<Job> &jobs,
                  const std::vector<Job> &claimed, const std::string &reason);
     void settle(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes);
-    void count(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes,
+    void count(const std::vector<Job> &jobs, const std::vector<EventOutcome> &outcomes, std::span<const size_t> attempted,
                const std::vector<JobSettlement> &settlements, int64_t now);
     void release_users(const std::vector<Job> &jobs);
     std::shared_ptr<Pacer> pacer_for(const std::shared_ptr<const Destination> &destination);

@@ -10,6 +10,9 @@ void declare_delivery_metrics(Metrics &metrics) {
     metrics.declare("switchyard_events_delivered_total", T::counter, "Events delivered, per destination.");
     metrics.declare("switchyard_events_retried_total", T::counter, "Delivery attempts that will be retried.");
     metrics.declare("switchyard_events_dead_lettered_total", T::counter, "Events moved to the dead-letter table.");
+    metrics.declare("switchyard_events_held_back_total", T::counter,
+                    "Events not sent because an earlier event of their user must be retried first, or the host was "
+                    "stopping; they stay queued, no attempt counted.");
     filtering::declare_filtered_events_metric(metrics);
     metrics.declare("switchyard_requests_total", T::counter, "Requests sent to destinations, by outcome.");
     metrics.declare("switchyard_delivery_latency_seconds", T::histogram, "From acceptance to delivery, per event.");

@@ -1,5 +1,6 @@
 // Mock faults (503s, cut connections, 429s, refused events, an outage longer than the retry
 // window): every event ends delivered or dead-lettered with a reason; each user's order holds.
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -109,6 +110,44 @@ TEST_F(FaultyMock, EachUsersOrderHoldsThroughRetries) {
         EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end())) << "u" << user;
     }
     EXPECT_GE(mock_.stats().by_status[503], 3u);
+}
+
+// The first users/bulkUpdate fails: only A's identify is attempted and retried. A's later track
+// waits for it without an attempt (held back, not retried), B's and C's tracks are delivered on
+// their first attempt, and A's track reaches the mock after A's identify.
+TEST_F(FaultyMock, AFailedRequestHoldsBackOnlyItsUsersLaterEventsWithoutAnAttempt) {
+    start_host_with_retry_window("10m");
+    mock_.queue_response("/api/users/bulkUpdate", 503, R"({"msg":"down"})");
+    const nlohmann::json identify = {{"type", "identify"}, {"userId", "A"}, {"traits", {{"plan", "pro"}}}};
+    const nlohmann::json batch = {{"batch", {identify, track("B", 1), track("A", 2), track("C", 3)}}};
+    ASSERT_EQ(post("batch", batch), 200);
+    ASSERT_TRUE(eventually([&] { return recorded_seqs(mock_).size() >= 3 && queue_empty(); })) << host_->log();
+    const std::string metrics = get("/metrics");
+    ASSERT_EQ(host_->terminate(), 0);
+
+    EXPECT_EQ(mock_.stats().by_status[503], 1u);
+    EXPECT_NE(metrics.find("switchyard_events_retried_total{destination=\"e2e/iterable\"} 1\n"), std::string::npos)
+        << metrics;
+    EXPECT_NE(metrics.find("switchyard_events_delivered_total{destination=\"e2e/iterable\"} 4\n"), std::string::npos)
+        << metrics;
+    EXPECT_NE(metrics.find("switchyard_events_held_back_total{destination=\"e2e/iterable\"}"), std::string::npos)
+        << metrics;
+    EXPECT_TRUE(dead_letter_reasons().empty());
+    std::vector<int> seqs = recorded_seqs(mock_);
+    std::ranges::sort(seqs);
+    EXPECT_EQ(seqs, (std::vector<int>{1, 2, 3}));  // each once
+    // Where A's identify and A's track landed among the requests the mock accepted.
+    std::optional<size_t> identified, tracked;
+    const nlohmann::json requests = mock_.state()["requests"];
+    for (size_t i = 0; i < requests.size(); ++i) {
+        const nlohmann::json &body = requests[i]["body"];
+        for (const auto &user : body.value("users", nlohmann::json::array()))
+            if (user.value("userId", "") == "A") identified = i;
+        for (const auto &event : body.value("events", nlohmann::json::array()))
+            if (event.value("userId", "") == "A") tracked = i;
+    }
+    ASSERT_TRUE(identified && tracked) << requests.dump();
+    EXPECT_LT(*identified, *tracked);
 }
 
 }  // namespace

@@ -84,6 +84,30 @@ TEST(EventOutcome, AnUnsentRequestRetriesItsEventsWithTheReason) {
     EXPECT_EQ(events[0].message, "send returned no result: out of memory");
 }
 
+TEST(EventOutcome, AHeldBackEventWasNotAttemptedUnlessASendSettledItWorse) {
+    std::vector<EventOutcome> events(3);
+    settle_request(carrying({0, 1}), answered(SY_OK, 200), events);
+    hold_back_request(carrying({0, 1, 2}), events);  // delivered by one request, not sent by another
+    settle_request(carrying({1}), answered(SY_RETRY, 503, "unavailable"), events);
+    for (const EventOutcome &event : {events[0], events[2]}) {
+        EXPECT_TRUE(event.held_back);
+        EXPECT_EQ(event.message, kHeldBack);
+    }
+    EXPECT_FALSE(events[1].held_back);  // sent and failed: an attempt
+    EXPECT_EQ(events[1].outcome, SY_RETRY);
+    EXPECT_EQ(events[1].status, 503u);
+    EXPECT_TRUE(holds_back_its_users(carrying({0}), events));
+    EXPECT_TRUE(holds_back_its_users(carrying({1}), events));
+}
+
+TEST(EventOutcome, ADeliveredRequestHoldsBackNoUser) {
+    std::vector<EventOutcome> events(2);
+    settle_request(carrying({0, 1}), answered(SY_OK, 200), events);
+    EXPECT_FALSE(holds_back_its_users(carrying({0, 1}), events));
+    settle_request(carrying({1}), answered(SY_ABORT, 400, "bad"), events);  // a dead letter does not hold back
+    EXPECT_FALSE(holds_back_its_users(carrying({0, 1}), events));
+}
+
 TEST(EventOutcome, SeverityOrder) {
     EXPECT_LT(severity(SY_SKIPPED), severity(SY_OK));
     EXPECT_LT(severity(SY_OK), severity(SY_THROTTLED));

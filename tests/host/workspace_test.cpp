@@ -68,7 +68,18 @@ TEST(Workspace, ACompleteExampleLoads) {
     EXPECT_EQ(d.settings_json, R"({"apiKey":"0123","dataCenter":"USDC","trackNamedPages":true})");
     EXPECT_EQ(d.delivery.workers, 2u);
     EXPECT_EQ(d.delivery.retry_window, std::chrono::minutes(90));
+    EXPECT_EQ(d.delivery.batch_size, std::nullopt);  // unset: the plugin's max_events_per_request
     EXPECT_EQ(d.origin.line, 7);
+}
+
+TEST(Workspace, AnExplicitBatchSizeWins) {
+    WorkspaceDir dir;
+    std::string example = kDesignExample;
+    example.replace(example.find("      workers: 2"), 16, "      batch_size: 300");
+    dir.write("acme.yaml", example);
+    ConfigLoad load = load_config_dir(dir.path(), env_of({{"ACME_IOS_WRITE_KEY", "wk1"}, {"ACME_ITERABLE_KEY", "0123"}}));
+    ASSERT_TRUE(load.problems.empty()) << load.problems[0];
+    EXPECT_EQ(load.config.destinations.at(0).delivery.batch_size, 300u);
 }
 
 TEST(Workspace, AMissingEnvironmentVariableIsNamedWithFileLineAndKey) {
