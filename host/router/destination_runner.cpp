@@ -226,7 +226,7 @@ void DestinationRunner::abandon(const std::shared_ptr<const Destination> &destin
                                      " events are handed back. " + degraded);
     settle(jobs, hung_->timed_out(jobs, reason));
     release_users(claimed);
-    health_->degrade(degraded, destination);
+    if (health_) health_->degrade(degraded, destination);
     replace_worker();
 }
 
@@ -255,7 +255,8 @@ void DestinationRunner::settle(const std::vector<Job> &jobs, const std::vector<E
     }
     hung_->settled(settlements);
     count(jobs, outcomes, settlements, now);
-    health_->record(settled_batch(outcomes, settlements), now);
+    if (health_) health_->record(settled_batch(outcomes, settlements), now);
+    if (settled_listener_) settled_listener_(jobs, outcomes, settlements);
 }
 
 // Metrics follow the store: what they count is recorded, so /metrics and the queue agree.
