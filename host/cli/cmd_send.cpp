@@ -32,10 +32,12 @@ int64_t now_ms() {
         .count();
 }
 
-// Processor mode claims one event at a time, so each transform (and request) carries one event.
+// Processor mode: one event per request, as `transform --mode processor` shows them (the plugin's
+// single-event endpoints); several go at once, in per-user order.
 DeliveryPolicy send_policy(const DestinationFlags &opened, uint32_t retries) {
     DeliveryPolicy policy;
     policy.batch_size = opened.router_mode ? opened.batch_size : 1;
+    policy.events_per_request = opened.router_mode ? 0 : 1;
     policy.max_attempts = retries + 1;
     policy.backoff_base = kBackoffBase;
     policy.backoff_cap = kBackoffCap;

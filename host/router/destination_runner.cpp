@@ -205,7 +205,7 @@ void DestinationRunner::deliver(const std::shared_ptr<const Destination> &destin
                                      in_plugin_calls.end();  // its jobs are handed back now
                                      abandon(destination, jobs, claimed.jobs, reason);
                                  },
-                                 hung_);
+                                 hung_, policy_.events_per_request);
         outcomes = BatchDelivery(key_, metrics_, stopping_, calls, pacer).run(jobs);
     }
     settle(jobs, outcomes);
