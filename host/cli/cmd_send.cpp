@@ -45,6 +45,15 @@ DeliveryPolicy send_policy(const DestinationFlags &opened, uint32_t retries) {
     return policy;
 }
 
+// The one destination the runner delivers to: the opened instance, no reload, no connections.
+std::shared_ptr<const LiveDestination> live_destination(const DestinationFlags &opened, const DeliveryPolicy &policy) {
+    auto live = std::make_shared<LiveDestination>();
+    live->config.id = kQueueKey;
+    live->config.delivery = policy;
+    live->instance = opened.destination;
+    return live;
+}
+
 // A line without userId or anonymousId (or not JSON) belongs to no user: a key of its own, which
 // no identifier can equal (they are trimmed), lets it go beside every other.
 std::vector<IncomingEvent> queued(const EventBatch &batch) {
@@ -68,10 +77,7 @@ int run_send(const Args &args) {
     auto opened = open_destination(args);
     if (!opened) return kExitUsage;
     const DeliveryPolicy policy = send_policy(*opened, static_cast<uint32_t>(*retries));
-    auto live = std::make_shared<LiveDestination>();
-    live->config.id = kQueueKey;
-    live->config.delivery = policy;
-    live->instance = opened->destination;
+    const std::shared_ptr<const LiveDestination> live = live_destination(*opened, policy);
     MemoryStore queue;
     Metrics metrics;
     declare_delivery_metrics(metrics);
@@ -79,11 +85,12 @@ int run_send(const Args &args) {
     queue.on_jobs_added([jobs_added](std::span<const std::string_view>) { jobs_added->notify(); });
     SendOutcomes outcomes;
     // No health: every outcome is printed, so the runner's trouble log lines would only repeat them.
-    DestinationRunner runner(kQueueKey, policy, queue, metrics, [live] { return std::shared_ptr<const LiveDestination>(live); }, jobs_added, nullptr);
+    DestinationRunner runner(kQueueKey, policy, queue, metrics, [live] { return live; }, jobs_added, nullptr);
     runner.on_settled([&outcomes](std::span<const Job> jobs, std::span<const EventOutcome> settled,
                                   std::span<const JobSettlement> settlements) {
         for (size_t i = 0; i < jobs.size(); ++i)  // job ids count from 1 in input order (memory_store.h)
-            if (settlements[i].kind != Settlement::retry) outcomes.record(static_cast<size_t>(jobs[i].id - 1), settled[i]);
+            if (settlements[i].kind != Settlement::retry)
+                outcomes.record(static_cast<size_t>(jobs[i].id - 1), settled[i]);
     });
     runner.start();
     for_each_event_batch(opened->batch_size, [&](const EventBatch &batch) {

@@ -16,7 +16,8 @@ void MemoryStore::append(std::span<const IncomingEvent> events, int64_t now_ms) 
         for (const IncomingEvent &event : events)
             for (const std::string &destination : event.destinations) {
                 const int64_t id = next_job_id_++;
-                pending_.emplace(id, Pending{Job{id, destination, event.user_key, event.payload, 0, now_ms, 0, event.source}, 0});
+                Job job{id, destination, event.user_key, event.payload, 0, now_ms, 0, event.source};
+                pending_.emplace(id, Pending{std::move(job), 0});
                 added.insert(destination);
             }
     }
@@ -36,7 +37,8 @@ std::vector<Job> MemoryStore::claim(std::string_view destination, size_t limit, 
         const Pending &pending = it->second;
         if (pending.job.destination != destination) continue;
         auto verdict = may_go.find(pending.job.user_key);
-        if (verdict == may_go.end()) verdict = may_go.emplace(pending.job.user_key, !user_busy(pending.job.user_key)).first;
+        if (verdict == may_go.end())
+            verdict = may_go.emplace(pending.job.user_key, !user_busy(pending.job.user_key)).first;
         if (verdict->second && pending.next_attempt_ms > now_ms) verdict->second = false;
         if (verdict->second) jobs.push_back(pending.job);
     }
