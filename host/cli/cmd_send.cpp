@@ -1,75 +1,71 @@
-// `switchyard send`: transform NDJSON events from stdin and deliver each request once through
-// the plugin's send hook (paced under the plugin's rate limits, retried only as --retries asks).
-// One NDJSON line per input event, in input order.
+// `switchyard send`: transform NDJSON events from stdin and deliver them through the plugin with
+// `serve`'s delivery runner (per-user order, pacing, hold-back, grading, retry policy) over an
+// in-memory queue; retried only as --retries asks. One NDJSON line per input event, in input order.
 #include <iostream>
-#include <random>
-#include <thread>
 
 #include "host/cli/command.h"
 #include "host/cli/destination_flags.h"
-#include "host/delivery/event_outcome.h"
-#include "host/delivery/pacer.h"
-#include "host/json/json_text.h"
-#include "host/log/log.h"
+#include "host/cli/send_outcomes.h"
+#include "host/ingest/normalize.h"
+#include "host/router/destination_runner.h"
+#include "host/router/router.h"
+#include "host/store/memory_store.h"
 
 namespace switchyard::cli {
 namespace {
 
+// A CLI waits seconds, not `serve`'s minutes, between attempts; the attempts alone end a send.
 constexpr auto kBackoffBase = std::chrono::milliseconds(200);
 constexpr auto kBackoffCap = std::chrono::seconds(10);
+constexpr auto kRetryWindow = std::chrono::hours(24);  // longer than 101 attempts of kBackoffCap
+// Events read ahead of the first one still without its outcome: a long input is not held in memory whole.
+constexpr size_t kMostUnprinted = 10'000;
+const std::string kQueueKey = "cli";  // the destination's key in the queue, logs and metrics
 
 constexpr Flag kFlags[] = {
     kDestinationFlags[0], kDestinationFlags[1], kDestinationFlags[2], kDestinationFlags[3], kDestinationFlags[4],
     {"retries", "N", "extra attempts for a request that answers retry or throttled", "0"},
 };
 
-// Exponential backoff with full jitter, never shorter than the server's Retry-After.
-std::chrono::milliseconds backoff(int attempt, uint32_t retry_after_ms) {
-    thread_local std::mt19937 random{std::random_device{}()};
-    const auto ceiling = std::min<std::chrono::milliseconds>(kBackoffCap, kBackoffBase * (1 << std::min(attempt, 16)));
-    std::uniform_int_distribution<long> jitter(0, ceiling.count());
-    return std::max(std::chrono::milliseconds(jitter(random)), std::chrono::milliseconds(retry_after_ms));
+int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
-SendResult send_paced(const Destination &destination, Pacer &pacer, const RequestRead &request, int retries) {
-    const std::string_view rate_key(request.fields.rate_key.ptr ? request.fields.rate_key.ptr : "",
-                                    request.fields.rate_key.len);
-    for (int attempt = 0;; ++attempt) {
-        std::this_thread::sleep_until(pacer.reserve(rate_key));
-        SendResult sent = destination.send(request.to_send());
-        const sy_outcome outcome = sent ? sent->fields.outcome : SY_RETRY;
-        const uint32_t retry_after = sent ? sent->fields.retry_after_ms : 0;
-        if (outcome == SY_THROTTLED) pacer.on_throttled(rate_key, std::chrono::milliseconds(retry_after));
-        if (outcome == SY_OK) pacer.on_success(rate_key);
-        if ((outcome != SY_RETRY && outcome != SY_THROTTLED) || attempt >= retries) return sent;
-        std::this_thread::sleep_for(backoff(attempt, retry_after));
-    }
+// Processor mode: one event per request, as `transform --mode processor` shows them (the plugin's
+// single-event endpoints); several go at once, in per-user order.
+DeliveryPolicy send_policy(const DestinationFlags &opened, uint32_t retries) {
+    DeliveryPolicy policy;
+    policy.batch_size = opened.router_mode ? opened.batch_size : 1;
+    policy.events_per_request = opened.router_mode ? 0 : 1;
+    policy.max_attempts = retries + 1;
+    policy.backoff_base = kBackoffBase;
+    policy.backoff_cap = kBackoffCap;
+    policy.retry_window = kRetryWindow;
+    return policy;
 }
 
-void write_line(std::string &out, size_t index, const EventOutcome &event) {
-    out += "{\"index\":" + std::to_string(index) + ",\"outcome\":\"" + std::string(outcome_name(event.outcome)) +
-           "\",\"status\":" + std::to_string(event.status);
-    if (event.outcome != SY_OK) {  // skipped too: say why it needed no delivery
-        out += ",\"error\":";
-        json::append_string(out, log::redact(event.message));  // a destination's answer may quote the key
-    }
-    out += "}\n";
+// The one destination the runner delivers to: the opened instance, no reload, no connections.
+std::shared_ptr<const LiveDestination> live_destination(const DestinationFlags &opened, const DeliveryPolicy &policy) {
+    auto live = std::make_shared<LiveDestination>();
+    live->config.id = kQueueKey;
+    live->config.delivery = policy;
+    live->instance = opened.destination;
+    return live;
 }
 
-std::vector<EventOutcome> deliver_batch(const Destination &destination, Pacer &pacer,
-                                        std::span<const sy_borrowed_str> events, uint32_t max_events, int retries) {
-    const TransformResult result = destination.transform(events, max_events);
-    if (!result) return std::vector<EventOutcome>(events.size(), EventOutcome{SY_RETRY, 0, result.problem(), 0, true, false});
-    std::vector<EventOutcome> outcomes = outcomes_from_transform(*result, events.size());
-    for (const RequestRead &request : result->requests) {
-        const SendResult sent = send_paced(destination, pacer, request, retries);
-        if (sent)
-            settle_request(request, *sent, outcomes);
-        else
-            retry_request(request, sent.problem(), outcomes);
+// A line without userId or anonymousId (or not JSON) belongs to no user: a key of its own, which
+// no identifier can equal (they are trimmed), lets it go beside every other.
+std::vector<IncomingEvent> queued(const EventBatch &batch) {
+    std::vector<IncomingEvent> events;
+    events.reserve(batch.events.size());
+    for (size_t i = 0; i < batch.events.size(); ++i) {
+        const std::string_view line(batch.events[i].ptr, batch.events[i].len);
+        std::string user = ingest::user_key_of_text(line);
+        if (user.empty()) user = "\n" + std::to_string(batch.first_index + i);
+        events.push_back(IncomingEvent{std::string(line), std::move(user), {kQueueKey}});
     }
-    abort_uncarried(outcomes);
-    return outcomes;
+    return events;
 }
 
 int run_send(const Args &args) {
@@ -80,20 +76,29 @@ int run_send(const Args &args) {
     }
     auto opened = open_destination(args);
     if (!opened) return kExitUsage;
-    Pacer pacer(opened->destination->rate_limits());
-    const uint32_t max_events = opened->router_mode ? opened->destination->plugin().max_events_per_request() : 1;
-    bool all_ok = true;
-    for_each_event_batch(opened->batch_size, [&](const EventBatch &batch) {
-        const auto outcomes =
-            deliver_batch(*opened->destination, pacer, batch.events, max_events, static_cast<int>(*retries));
-        std::string out;
-        for (size_t i = 0; i < outcomes.size(); ++i) {
-            write_line(out, batch.first_index + i, outcomes[i]);
-            all_ok = all_ok && (outcomes[i].outcome == SY_OK || outcomes[i].outcome == SY_SKIPPED);
-        }
-        std::cout << out << std::flush;
+    const DeliveryPolicy policy = send_policy(*opened, static_cast<uint32_t>(*retries));
+    const std::shared_ptr<const LiveDestination> live = live_destination(*opened, policy);
+    MemoryStore queue;
+    Metrics metrics;
+    declare_delivery_metrics(metrics);
+    auto jobs_added = std::make_shared<WakeSignal>();
+    queue.on_jobs_added([jobs_added](std::span<const std::string_view>) { jobs_added->notify(); });
+    SendOutcomes outcomes;
+    // No health: every outcome is printed, so the runner's trouble log lines would only repeat them.
+    DestinationRunner runner(kQueueKey, policy, queue, metrics, [live] { return live; }, jobs_added, nullptr);
+    runner.on_settled([&outcomes](const Job &job, const EventOutcome &outcome, const JobSettlement &settlement) {
+        if (settlement.kind != Settlement::retry)  // job ids count from 1 in input order (memory_store.h)
+            outcomes.record(static_cast<size_t>(job.id - 1), outcome);
     });
-    return all_ok ? kExitOk : kExitProblems;
+    runner.start();
+    for_each_event_batch(opened->batch_size, [&](const EventBatch &batch) {
+        outcomes.expect(batch.events.size());
+        queue.append(queued(batch), now_ms());
+        outcomes.print_until(std::cout, kMostUnprinted);
+    });
+    outcomes.print_until(std::cout, 0);
+    runner.stop();
+    return outcomes.all_ok() ? kExitOk : kExitProblems;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -32,6 +33,8 @@ struct DeliveryPolicy {
     std::chrono::milliseconds retry_window = std::chrono::hours(3);
     std::chrono::milliseconds backoff_base = std::chrono::seconds(1);
     std::chrono::milliseconds backoff_cap = std::chrono::minutes(5);
+    uint32_t events_per_request = 0;  // at most; 0: the plugin's own limit (1: `send --mode processor`)
+    uint32_t max_attempts = 0;  // sends of an event at most, then dead; 0: only the retry window (`send --retries`)
     bool operator==(const DeliveryPolicy &) const = default;
 };
 

@@ -62,6 +62,11 @@ std::string identifier(const Member &value, std::string_view name, std::string &
     return {};
 }
 
+// The per-user order key: userId, else anonymousId.
+std::string user_key(std::string user_id, std::string anonymous_id) {
+    return user_id.empty() ? std::move(anonymous_id) : std::move(user_id);
+}
+
 std::optional<int64_t> parsed_time(const Member &value) {
     if (!value || !value->is_string()) return std::nullopt;
     return parse_iso8601_ms(value->get_string().value_unsafe());
@@ -218,7 +223,7 @@ NormalizeOutcome normalize_event(element event, const EventContext &context) {
     out += '}';
     outcome.event.facts = event_facts(type, members_of_event, m.context, context.batch);
     outcome.event.facts.user_id = user_id;
-    outcome.event.user_key = user_id.empty() ? std::move(anonymous_id) : std::move(user_id);
+    outcome.event.user_key = user_key(std::move(user_id), std::move(anonymous_id));
     return outcome;
 }
 
@@ -231,6 +236,15 @@ NormalizeOutcome normalize_event_text(std::string_view json, const EventContext 
         return outcome;
     }
     return normalize_event(event, context);
+}
+
+std::string user_key_of_text(std::string_view json) {
+    thread_local simdjson::dom::parser parser;
+    object event;
+    if (parser.parse(json.data(), json.size()).get(event) != simdjson::SUCCESS) return {};
+    const Members m = find_members(event);
+    std::string error;  // an identifier of the wrong type counts as absent here
+    return user_key(identifier(m.user_id, "userId", error), identifier(m.anonymous_id, "anonymousId", error));
 }
 
 }  // namespace switchyard::ingest

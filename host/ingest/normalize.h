@@ -62,6 +62,10 @@ NormalizeOutcome normalize_event(simdjson::dom::element event, const EventContex
 // The same from JSON text (tests, tools).
 NormalizeOutcome normalize_event_text(std::string_view json, const EventContext &context);
 
+// An event's per-user order key from its JSON text, as normalisation sets it (`user_key` above);
+// empty when it has neither identifier or is not a JSON object (`switchyard send`).
+std::string user_key_of_text(std::string_view json);
+
 // True for the six message types of the RudderStack/Segment spec.
 bool is_event_type(std::string_view type);
 

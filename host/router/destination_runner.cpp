@@ -213,7 +213,7 @@ void DestinationRunner::deliver(const std::shared_ptr<const Destination> &destin
                                      in_plugin_calls.end();  // its jobs are handed back now
                                      abandon(destination, jobs, claimed.jobs, reason);
                                  },
-                                 hung_);
+                                 hung_, policy_.events_per_request);
         outcomes = BatchDelivery(key_, metrics_, stopping_, calls, pacer).run(jobs);
     }
     settle(jobs, outcomes);
@@ -234,7 +234,7 @@ void DestinationRunner::abandon(const std::shared_ptr<const Destination> &destin
                                      " events are handed back. " + degraded);
     settle(jobs, hung_->timed_out(jobs, reason));
     release_users(claimed);
-    health_->degrade(degraded, destination);
+    if (health_) health_->degrade(degraded, destination);
     replace_worker();
 }
 
@@ -268,7 +268,9 @@ void DestinationRunner::settle(const std::vector<Job> &jobs, const std::vector<E
     }
     hung_->settled(settlements);
     count(jobs, outcomes, attempted, settlements, now);
-    health_->record(settled_batch(outcomes, attempted, settlements), now);
+    if (health_) health_->record(settled_batch(outcomes, attempted, settlements), now);
+    if (settled_listener_)
+        for (size_t k = 0; k < attempted.size(); ++k) settled_listener_(jobs[attempted[k]], outcomes[attempted[k]], settlements[k]);
 }
 
 // Metrics follow the store: what they count is recorded, so /metrics and the queue agree.

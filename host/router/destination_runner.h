@@ -34,11 +34,19 @@ class DestinationRunner {
     // connections with their own settings), or null when the destination is gone; it is asked once
     // per batch, so a reload takes effect at the next batch while in-flight batches finish on the
     // instances they started with. `jobs_added`
-    // is notified when jobs arrive for the destination; `health` hears how each batch fared.
+    // is notified when jobs arrive for the destination; `health` hears how each batch fared (null:
+    // none kept, for a caller that reports every outcome itself).
     DestinationRunner(std::string key, DeliveryPolicy policy, Store &store, Metrics &metrics,
                       std::function<std::shared_ptr<const LiveDestination>()> live,
                       std::shared_ptr<WakeSignal> jobs_added, std::shared_ptr<DeliveryHealth> health);
     ~DestinationRunner();
+
+    // Hears each attempted job's outcome and settlement once the store has recorded them (held-back
+    // jobs are not settled: they come again). `switchyard send` prints every event's outcome from
+    // it. Set before start().
+    using SettledListener =
+        std::function<void(const Job &job, const EventOutcome &outcome, const JobSettlement &settlement)>;
+    void on_settled(SettledListener listener) { settled_listener_ = std::move(listener); }
 
     void start();
     // Stops claiming new work, lets every in-flight batch finish (or be abandoned at its plugin
@@ -90,6 +98,7 @@ class DestinationRunner {
     std::shared_ptr<Pacer> pacer_;
     const std::shared_ptr<WakeSignal> jobs_added_;
     const std::shared_ptr<DeliveryHealth> health_;
+    SettledListener settled_listener_;
     std::atomic<int64_t> next_retry_ms_{INT64_MAX};  // earliest retry this runner scheduled, not yet claimed
     std::atomic<bool> stopping_{false};
     const std::shared_ptr<Workers> workers_ = std::make_shared<Workers>();

@@ -18,6 +18,9 @@ JobSettlement retry_or_dead_letter(const Job &job, const EventOutcome &outcome, 
         return {job.id, Settlement::dead, 0,
                 "gave up after the retry window of " + std::to_string(policy.retry_window.count() / 1000) + " s (" +
                     std::to_string(job.attempts + 1) + " attempts); last error: " + failure_reason(outcome)};
+    if (policy.max_attempts != 0 && job.attempts + 1 >= policy.max_attempts)
+        return {job.id, Settlement::dead, 0,
+                "gave up after " + std::to_string(job.attempts + 1) + " attempts; last error: " + failure_reason(outcome)};
     int64_t wait = policy.backoff_base.count();
     if (outcome.outcome == SY_RETRY) {
         const int doublings = static_cast<int>(std::min<uint32_t>(job.attempts, 30));

@@ -1,5 +1,6 @@
 // What happens to a job whose delivery failed: retry later (exponential backoff with full
-// jitter, never before the server's Retry-After) or, past the retry window, dead-letter.
+// jitter, never before the server's Retry-After) or, past the retry window or the most attempts
+// allowed, dead-letter.
 #pragma once
 
 #include <cstdint>

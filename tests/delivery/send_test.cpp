@@ -1,5 +1,6 @@
 // The Iterable plugin's send hook over real loopback HTTP against the mock Iterable:
-// every recorded delivery case, keep-alive reuse, timeouts, pacing under the rate limits.
+// every recorded delivery case, keep-alive reuse, timeouts, pacing under the rate limits; and
+// `switchyard send` end to end: outcomes in input order, retries, per-user hold-back, bad lines.
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -221,15 +222,17 @@ TEST(IterableSend, PacedFloodStaysUnderIterablesLimits) {
     }
 }
 
-// Runs `switchyard send` with the Iterable plugin against the mock; returns exit code and output.
-std::pair<int, std::string> run_send(const MockIterable &mock, const std::string &api_key, const std::string &events) {
+// Runs `switchyard send` with the Iterable plugin against the mock, in router mode unless
+// `more_flags` says otherwise (the last --mode wins); returns exit code and output.
+std::pair<int, std::string> run_send(const MockIterable &mock, const std::string &api_key, const std::string &events,
+                                     const std::string &more_flags = "") {
     // Named after the test: ctest runs the tests of this file in parallel processes.
     const std::string prefix =
         ::testing::TempDir() + ::testing::UnitTest::GetInstance()->current_test_info()->name() + "-send-";
     std::ofstream(prefix + "settings.json") << nlohmann::json{{"apiKey", api_key}, {"endpoint", mock.base_url()}}.dump();
     std::ofstream(prefix + "events.ndjson") << events;
     const std::string command = std::string(SWITCHYARD_BIN) + " send --plugin-dir " PLUGIN_DIR
-                                " --plugin iterable --settings " + prefix + "settings.json --mode router < " + prefix +
+                                " --plugin iterable --settings " + prefix + "settings.json --mode router " + more_flags + " < " + prefix +
                                 "events.ndjson 2>&1";
     FILE *pipe = ::popen(command.c_str(), "r");
     std::string output;
@@ -278,6 +281,88 @@ TEST(SwitchyardSend, AnAnswerQuotingTheApiKeyIsPrintedRedacted) {
     EXPECT_EQ(code, 1);
     EXPECT_NE(output.find("Invalid API key [redacted]"), std::string::npos) << output;
     EXPECT_EQ(output.find("sk-echoed-key-0123456789"), std::string::npos) << output;
+}
+
+// --retries N allows N more attempts through the runner's retry policy: a 500 then a 200 is ok.
+TEST(SwitchyardSend, ARequestAnsweringRetryIsSentAgainUnderRetries) {
+    MockIterable mock({});
+    mock.start();
+    mock.queue_response("/api/users/bulkUpdate", 500, R"({"msg":"try later"})");
+    auto [code, output] = run_send(mock, "test-api-key", kSendEvents.substr(0, kSendEvents.find('\n') + 1), "--retries 1");
+    EXPECT_EQ(code, 0) << output;
+    EXPECT_EQ(output, "{\"index\":0,\"outcome\":\"ok\",\"status\":200}\n");
+    EXPECT_EQ(mock.stats().by_path.at("users/bulkUpdate"), 2u);
+}
+
+TEST(SwitchyardSend, WithoutRetriesARetryAnswerIsTheEventsOutcome) {
+    MockIterable mock({});
+    mock.start();
+    mock.queue_response("/api/users/bulkUpdate", 500, R"({"msg":"try later"})");
+    auto [code, output] = run_send(mock, "test-api-key", kSendEvents.substr(0, kSendEvents.find('\n') + 1));
+    EXPECT_EQ(code, 1);
+    EXPECT_EQ(output.rfind("{\"index\":0,\"outcome\":\"retry\",\"status\":500,\"error\":", 0), 0u) << output;
+    EXPECT_EQ(mock.stats().by_path.at("users/bulkUpdate"), 1u);
+}
+
+// A user's track waits behind their identify that failed: it is not sent until the identify has
+// succeeded, and then it is delivered too.
+TEST(SwitchyardSend, AUsersLaterEventIsHeldBackUntilTheEarlierOneSucceeds) {
+    MockIterable mock({});
+    mock.start();
+    mock.queue_response("/api/users/bulkUpdate", 500, R"({"msg":"try later"})");
+    auto [code, output] = run_send(mock, "test-api-key", kSendEvents, "--retries 1");
+    EXPECT_EQ(code, 0) << output;
+    EXPECT_EQ(output.substr(0, output.find("{\"index\":2")),
+              "{\"index\":0,\"outcome\":\"ok\",\"status\":200}\n"
+              "{\"index\":1,\"outcome\":\"ok\",\"status\":200}\n");
+    const switchyard::testing::MockStats stats = mock.stats();
+    EXPECT_EQ(stats.by_path.at("users/bulkUpdate"), 2u);
+    EXPECT_EQ(stats.by_path.at("events/trackBulk"), 1u);  // never sent beside the failed identify
+    const nlohmann::json accepted = mock.state()["requests"];  // the canned 500 is not among them
+    ASSERT_EQ(accepted.size(), 2u);
+    EXPECT_EQ(accepted[0]["path"], "/api/users/bulkUpdate");
+    EXPECT_EQ(accepted[1]["path"], "/api/events/trackBulk");
+}
+
+// A line that is not an event gets its own error line, in place; every other event is delivered.
+TEST(SwitchyardSend, BadInputLinesGetTheirOwnErrorAndLoseNothing) {
+    MockIterable mock({});
+    mock.start();
+    const std::string events = R"({"type":"track","userId":"u1","event":"A","properties":{"email":"a@x.io"}})" "\n"
+                               "not json\n"
+                               R"({"type":"track","userId":"u2","event":"B","properties":{"email":"b@x.io"}})" "\n";
+    auto [code, output] = run_send(mock, "test-api-key", events);
+    EXPECT_EQ(code, 1);
+    EXPECT_EQ(output, "{\"index\":0,\"outcome\":\"ok\",\"status\":200}\n"
+                      "{\"index\":1,\"outcome\":\"abort\",\"status\":400,\"error\":\"Event is not valid JSON: Problem "
+                      "while parsing an atom starting with the letter 'n'\"}\n"
+                      "{\"index\":2,\"outcome\":\"ok\",\"status\":200}\n");
+    EXPECT_EQ(mock.state()["events"].size(), 2u);
+}
+
+// Processor mode: one event per request, several users' requests at once, each user's in order.
+TEST(SwitchyardSend, ProcessorModeKeepsEachUsersOrder) {
+    MockIterable mock({});
+    mock.start();
+    std::string events;
+    for (int i = 0; i < 40; ++i)
+        events += R"({"type":"track","userId":"u)" + std::to_string(i % 4) + R"(","event":"e)" + std::to_string(i) +
+                  R"(","properties":{"email":"u)" + std::to_string(i % 4) + R"(@x.io"}})" "\n";
+    auto [code, output] = run_send(mock, "test-api-key", events, "--mode processor");
+    EXPECT_EQ(code, 0) << output;
+    std::string expected;
+    for (int i = 0; i < 40; ++i) expected += "{\"index\":" + std::to_string(i) + ",\"outcome\":\"ok\",\"status\":200}\n";
+    EXPECT_EQ(output, expected);
+    EXPECT_EQ(mock.stats().by_path.at("events/track"), 40u);
+    std::map<std::string, int> last_of_user;
+    const nlohmann::json state = mock.state();
+    for (const auto &event : state["events"]) {
+        const int n = std::stoi(event["eventName"].get<std::string>().substr(1));
+        const std::string user = event["userId"];
+        EXPECT_LT(last_of_user.contains(user) ? last_of_user[user] : -1, n) << user << " got e" << n << " late";
+        last_of_user[user] = n;
+    }
+    EXPECT_EQ(last_of_user.size(), 4u);
 }
 
 }  // namespace

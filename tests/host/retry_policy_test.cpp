@@ -51,5 +51,17 @@ TEST(RetryPolicy, PastTheRetryWindowTheJobIsDeadLetteredWithTheLastError) {
     EXPECT_EQ(s.reason, "gave up after the retry window of 10800 s (42 attempts); last error: retry: Couldn't connect to server");
 }
 
+// `switchyard send --retries N`: N + 1 sends at most, whatever the window.
+TEST(RetryPolicy, AtTheMostAttemptsTheJobIsDeadLetteredWithTheLastError) {
+    DeliveryPolicy policy;
+    policy.max_attempts = 2;
+    std::mt19937_64 random(4);
+    const EventOutcome failed{SY_RETRY, 500, "down", 0, true};
+    EXPECT_EQ(retry_or_dead_letter(job_with(0, 0), failed, policy, kNow, random).kind, Settlement::retry);
+    JobSettlement s = retry_or_dead_letter(job_with(1, kNow), failed, policy, kNow, random);
+    EXPECT_EQ(s.kind, Settlement::dead);
+    EXPECT_EQ(s.reason, "gave up after 2 attempts; last error: retry (status 500): down");
+}
+
 }  // namespace
 }  // namespace switchyard
