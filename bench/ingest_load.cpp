@@ -35,6 +35,8 @@ struct Options {
     size_t batch = 100;
     size_t connections = 8;
     size_t users = 10'000;
+    bool even_users = false;      // event i goes to user i % users, so each gets events / users
+    double identify_share = 0;    // share of identify events; the rest are track
     bool gzip = false;
     uint32_t seed = 7;
 };
@@ -62,6 +64,10 @@ constexpr Flag kFlags[] = {
      [](Options &o, const std::string &v) { o.connections = std::stoul(v); }},
     {"--users", "U", "distinct userIds the events are spread over (default 10000)",
      [](Options &o, const std::string &v) { o.users = std::stoul(v); }},
+    {"--even-users", nullptr, "event i goes to user i % U, so every user gets the same number of events",
+     [](Options &o, const std::string &) { o.even_users = true; }},
+    {"--identify-share", "P", "share of identify events, drawn at random (default 0: all track)",
+     [](Options &o, const std::string &v) { o.identify_share = std::stod(v); }},
     {"--gzip", nullptr, "send bodies gzip-compressed (Content-Encoding: gzip), compressed up front",
      [](Options &o, const std::string &) { o.gzip = true; }},
     {"--seed", "N", "seed of the generated events (default 7)",
@@ -129,11 +135,25 @@ std::string uuid(std::mt19937_64 &random, uint64_t unique) {
 }
 
 // A custom track event as the RudderStack JavaScript SDK sends it (~1 KB; custom names only, so
-// every event becomes an Iterable events/track or trackBulk item, its properties the dataFields).
+// every event becomes an Iterable events/track or trackBulk item, its properties the dataFields),
+// or with --identify-share an identify (a users/update or bulkUpdate item, its traits the dataFields).
 nlohmann::json track_event(std::mt19937_64 &random, uint64_t index, const Options &o) {
     static const char *const kNames[] = {"Coupon Applied", "Video Played", "Button Clicked", "Article Viewed", "Search Performed"};
-    const uint64_t user = random() % o.users;
+    const uint64_t user = o.even_users ? index % o.users : random() % o.users;
     const std::string user_id = "user-" + std::to_string(user);
+    if (o.identify_share > 0 && std::uniform_real_distribution<double>(0, 1)(random) < o.identify_share)
+        return {{"messageId", uuid(random, index)},
+                {"anonymousId", uuid(random, user)},
+                {"userId", user_id},
+                {"channel", "web"},
+                {"context", {{"library", {{"name", "RudderLabs JavaScript SDK"}, {"version", "3.0.10"}}}, {"locale", "en-GB"}}},
+                {"originalTimestamp", iso_now(-40)},
+                {"sentAt", iso_now(0)},
+                {"type", "identify"},
+                {"traits",
+                 {{"seq", index},  // as a track's: the user's order can be read back from the mock's records
+                  {"email", user_id + "@example.com"}, {"plan", random() % 2 ? "pro" : "free"},
+                  {"logins", random() % 100}}}};
     return {
         {"messageId", uuid(random, index)},
         {"anonymousId", uuid(random, user)},

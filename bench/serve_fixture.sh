@@ -1,7 +1,8 @@
 # Sourced by the macro benchmarks of `switchyard serve`: starts the mock Iterable and the host
 # on ephemeral ports with a one-workspace config and a fresh data directory, all in a temp dir
 # that an EXIT trap removes after stopping both processes.
-#   start_mock                      sets mock_url (http://127.0.0.1:P/api/)
+#   start_mock [real-limits]        sets mock_url (http://127.0.0.1:P/api/); the mock answers 429 over
+#                                   Iterable's per-endpoint limits only when asked
 #   write_workspace ENDPOINT [RATE_LIMITS_JSON] [DELIVERY_YAML]
 #   start_host                      sets host_pid, host_url (http://127.0.0.1:P); plugins from $plugin_dir
 #                                   when set, else the build's
@@ -42,7 +43,9 @@ wait_for_line() {
 }
 
 start_mock() {
-  "$build/mock-iterable" --port 0 --no-rate-limits > "$work/mock.log" 2>&1 &
+  local limits=--no-rate-limits
+  [[ ${1:-} != real-limits ]] || limits=""
+  "$build/mock-iterable" --port 0 $limits > "$work/mock.log" 2>&1 &
   mock_pid=$!
   wait_for_line "$work/mock.log" "listening on"
   mock_url=$(grep "listening on" "$work/mock.log" | awk '{print $NF}')

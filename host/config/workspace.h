@@ -20,15 +20,19 @@ struct ConfigOrigin {
     std::string where() const { return file + ":" + std::to_string(line); }
 };
 
-// The default batch size's floor, for plugins that send few events per request: a batch that
+// The default batch size: room for this many full requests of the plugin's, so that with a
+// backlog each kind of bulk request in a batch fills up (Iterable's identify and track events,
+// half and half, fill one users/bulkUpdate and one events/trackBulk only from 2,000 events)...
+inline constexpr size_t kFullRequestsPerBatch = 4;
+// ...and at least this many events, for plugins that send few events per request: a batch that
 // small would pay a claim, a transform call and a commit for every few events.
 inline constexpr size_t kLeastDefaultBatchSize = 200;
 
 // How the host delivers to one destination (all optional in YAML, under `delivery:`).
 struct DeliveryPolicy {
     size_t workers = 4;                                  // concurrent batches
-    // Events per claim and transform call; by default the plugin's max_events_per_request (at
-    // least kLeastDefaultBatchSize), so that a backlog fills bulk requests.
+    // Events per claim and transform call; by default kFullRequestsPerBatch × the plugin's
+    // max_events_per_request (at least kLeastDefaultBatchSize), so that a backlog fills bulk requests.
     std::optional<size_t> batch_size;
     std::chrono::milliseconds retry_window = std::chrono::hours(3);
     std::chrono::milliseconds backoff_base = std::chrono::seconds(1);

@@ -155,8 +155,8 @@ void DestinationRunner::remember_retry(int64_t next_attempt_ms) {
 // takes what is there).
 size_t DestinationRunner::batch_size(const LiveDestination &live) const {
     if (hung_->one_at_a_time()) return 1;
-    return policy_.batch_size.value_or(
-        std::max<size_t>(live.instance->plugin().max_events_per_request(), kLeastDefaultBatchSize));
+    return policy_.batch_size.value_or(std::max<size_t>(
+        kFullRequestsPerBatch * live.instance->plugin().max_events_per_request(), kLeastDefaultBatchSize));
 }
 
 std::vector<Job> DestinationRunner::claim(size_t limit) {
