@@ -68,21 +68,22 @@ std::string gzip(std::string_view body) {
     return out;
 }
 
-struct CurlGlobal {
-    CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
-};
+// libcurl's global init sets up OpenSSL (2 MB resident): it waits for the first request, so that
+// a process that only transforms (`switchyard transformer`, `transform`) never pays it. It is
+// thread-safe from libcurl 7.84 (CURL_VERSION_THREADSAFE), which Debian 12 has.
+void init_curl_once() {
+    static const CURLcode initialised = curl_global_init(CURL_GLOBAL_DEFAULT);
+    (void)initialised;
+}
 
 }  // namespace
 
 struct HttpClient::Handle {
-    CURL *curl = curl_easy_init();
+    CURL *curl = (init_curl_once(), curl_easy_init());
     ~Handle() { curl_easy_cleanup(curl); }
 };
 
-HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {
-    static CurlGlobal once;  // first use is from init(), on the host's control thread
-    (void)once;
-}
+HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {}
 
 HttpClient::~HttpClient() = default;
 
