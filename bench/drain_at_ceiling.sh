@@ -56,7 +56,12 @@ for r in requests:
         out_of_order += seq < seen.get(user, -1)
         seen[user] = max(seen.get(user, -1), seq)
 by_path = {p: n for p, n in stats["by_path"].items() if not p.startswith("/_mock")}
+times = [r["received_ms"] for r in requests]
+gaps = sorted(b - a for a, b in zip(times, times[1:]))
 print(json.dumps({"events": events, "items_at_mock": items, "seconds_first_to_last_request": (last - first) / 1000,
                   "events_per_s": round(events / max((last - first) / 1000, 1e-3)),
-                  "requests": by_path, "by_status": stats["by_status"], "users_out_of_order": out_of_order}))
+                  "requests": by_path, "by_status": stats["by_status"], "users_out_of_order": out_of_order,
+                  "gap_between_requests_ms": {"median": gaps[len(gaps) // 2], "max": gaps[-1]} if gaps else {}}))
+import os
+if os.environ.get("GAPS"): print([b - a for a, b in zip(times, times[1:])])
 PY

@@ -6,7 +6,7 @@
 #   RATE=N      pace ingestion to N events/s (steady state) instead of one burst
 #   PACING=iterable  keep the Iterable plugin's default rate limits (trackBulk 10 requests/s);
 #               by default they are raised so that the host, not the pacer, is measured
-#   WORKERS=N BATCH_SIZE=N  the destination's delivery settings (defaults 4 and 200)
+#   WORKERS=N BATCH_SIZE=N  the destination's delivery settings (defaults 4 and the plugin's default)
 #   ISOLATION=process|in-process  where the plugin runs (default: the workspace default, process);
 #               host CPU counts the plugin workers' too
 #   POLL=S      /metrics sampling interval in seconds (default 0.2)
@@ -19,8 +19,8 @@ source bench/machine_load.sh
 unlimited='{"events/track":1000000,"events/trackBulk":1000000,"users/update":1000000,"users/bulkUpdate":1000000}'
 [[ ${PACING:-} == iterable ]] && unlimited=""
 start_mock
-write_workspace "$mock_url" "$unlimited" "      workers: ${WORKERS:-4}
-      batch_size: ${BATCH_SIZE:-200}"
+write_workspace "$mock_url" "$unlimited" "      workers: ${WORKERS:-4}${BATCH_SIZE:+
+      batch_size: $BATCH_SIZE}"
 start_host
 
 # Timeline of "unix_ms received delivered", sampled from /metrics until every event is delivered.

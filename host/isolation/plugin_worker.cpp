@@ -19,6 +19,7 @@ constexpr auto kLoadDeadline = std::chrono::seconds(30);  // a worker that has n
 constexpr auto kInitDeadline = std::chrono::seconds(60);  // each instance made again after a restart
 constexpr auto kFirstBackoff = std::chrono::milliseconds(50);  // restarts after the second crash in a row wait
 constexpr auto kLongestBackoff = std::chrono::seconds(5);
+constexpr int kChannelBuffer = 4 << 20;  // bytes a channel end may have in flight
 constexpr auto kMemoryCheckSpacing = std::chrono::milliseconds(100);
 
 
@@ -266,6 +267,9 @@ std::optional<PluginWorker::Channel> PluginWorker::open_channel(std::string &err
         error = "could not open a channel to the plugin worker";
         return std::nullopt;
     }
+    // A batch's events and its requests (megabytes each way) then cross in a few writes, not a
+    // wake-up of each side per 200 KB; the kernel caps it at net.core.wmem_max. Best effort.
+    for (const int end : ends) ::setsockopt(end, SOL_SOCKET, SO_SNDBUF, &kChannelBuffer, sizeof kChannelBuffer);
     const bool passed = wire::send_descriptor(child_->socket(), ends[1]);
     ::close(ends[1]);
     if (!passed) {
