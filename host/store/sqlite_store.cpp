@@ -20,6 +20,7 @@ namespace {
 // backlog whose head is retrying, each claim stays a bounded index walk. Jobs beyond it wait
 // until the head moves.
 constexpr int64_t kClaimScanRows = 4096;
+constexpr size_t kSettlementsPerCommit = 500;  // see settle()
 
 // The store holds customer data: only its owner may read the directory and the file.
 constexpr mode_t kDataDirMode = 0700;
@@ -146,7 +147,10 @@ void SqliteStore::settle(std::span<const JobSettlement> settlements, int64_t now
         int64_t suspect = s.job_id;
         suspect_in_flight_.compare_exchange_strong(suspect, 0);  // its plugin call is over
     }
-    group_commit_->submit(PendingWrite{{}, settlements, now_ms});
+    // A batch's settlements go in parts: appends waiting behind one long transaction would hold
+    // back every ingestion ack.
+    for (size_t first = 0; first < settlements.size(); first += kSettlementsPerCommit)
+        group_commit_->submit(PendingWrite{{}, settlements.subspan(first, std::min(kSettlementsPerCommit, settlements.size() - first)), now_ms});
 }
 
 // Reasons quote destinations' answers, which may echo a key. They are redacted here, while this
