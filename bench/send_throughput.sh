@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Delivery throughput of `switchyard send` (one thread, sequential requests) against the local
+# Delivery throughput of `switchyard send` (the delivery runner over a queue in memory) against the local
 # mock Iterable with its rate limits off, and how many requests each TCP connection carried.
 # Usage: bench/send_throughput.sh [EVENTS] [MODE]   (default 5000 processor)
 set -euo pipefail
