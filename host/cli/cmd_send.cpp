@@ -20,7 +20,7 @@ constexpr auto kBackoffCap = std::chrono::seconds(10);
 constexpr auto kRetryWindow = std::chrono::hours(24);  // longer than 101 attempts of kBackoffCap
 // Events read ahead of the first one still without its outcome: a long input is not held in memory whole.
 constexpr size_t kMostUnprinted = 10'000;
-const std::string kQueueKey = "cli";  // the destination's key in the queue, logs and metrics
+constexpr std::string_view kQueueKey = "cli";  // the destination's key in the queue, logs and metrics
 
 constexpr Flag kFlags[] = {
     kDestinationFlags[0], kDestinationFlags[1], kDestinationFlags[2], kDestinationFlags[3], kDestinationFlags[4],
@@ -63,7 +63,7 @@ std::vector<IncomingEvent> queued(const EventBatch &batch) {
         const std::string_view line(batch.events[i].ptr, batch.events[i].len);
         std::string user = ingest::user_key_of_text(line);
         if (user.empty()) user = "\n" + std::to_string(batch.first_index + i);
-        events.push_back(IncomingEvent{std::string(line), std::move(user), {kQueueKey}});
+        events.push_back(IncomingEvent{std::string(line), std::move(user), {std::string(kQueueKey)}});
     }
     return events;
 }
@@ -85,7 +85,8 @@ int run_send(const Args &args) {
     queue.on_jobs_added([jobs_added](std::span<const std::string_view>) { jobs_added->notify(); });
     SendOutcomes outcomes;
     // No health: every outcome is printed, so the runner's trouble log lines would only repeat them.
-    DestinationRunner runner(kQueueKey, policy, queue, metrics, [live] { return live; }, jobs_added, nullptr);
+    DestinationRunner runner(std::string(kQueueKey), policy, queue, metrics,
+                             [live] { return std::shared_ptr<const LiveDestination>(live); }, jobs_added, nullptr);
     runner.on_settled([&outcomes](const Job &job, const EventOutcome &outcome, const JobSettlement &settlement) {
         if (settlement.kind != Settlement::retry)  // job ids count from 1 in input order (memory_store.h)
             outcomes.record(static_cast<size_t>(job.id - 1), outcome);

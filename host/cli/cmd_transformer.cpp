@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 #include <iostream>
 
 #include "host/cli/transformer_flags.h"
@@ -19,10 +19,11 @@ int run_transformer(const Args &args) {
     for (const Flag &flag : kTransformerFlags)
         if (const auto value = args.value(flag.name)) words.insert(words.end(), {"--" + std::string(flag.name), *value});
     std::vector<char *> argv;
+    argv.reserve(words.size() + 1);
     for (std::string &word : words) argv.push_back(word.data());
     argv.push_back(nullptr);
     execv(program.c_str(), argv.data());
-    std::cerr << "switchyard transformer: cannot run " << program.string() << ": " << std::strerror(errno)
+    std::cerr << "switchyard transformer: cannot run " << program.string() << ": " << std::generic_category().message(errno)
               << " (it is installed beside switchyard, or in ../lib/switchyard from it)\n";
     return kExitUsage;
 }

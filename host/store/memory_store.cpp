@@ -77,6 +77,7 @@ std::vector<QueueStats> MemoryStore::queue_stats() {
             stats.oldest_created_ms = pending.job.created_ms;
     }
     std::vector<QueueStats> out;
+    out.reserve(by_destination.size());
     for (auto &[destination, stats] : by_destination) out.push_back(std::move(stats));
     return out;
 }
@@ -110,7 +111,8 @@ size_t MemoryStore::replay(std::string_view destination, std::span<const int64_t
         job.attempts = 0;
         job.first_failure_ms = 0;
         job.created_ms = now_ms;
-        pending_.emplace(job.id, Pending{std::move(job), 0});
+        const int64_t id = job.id;
+        pending_.emplace(id, Pending{std::move(job), 0});
         it = dead_.erase(it);
         ++replayed;
     }

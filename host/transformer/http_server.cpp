@@ -174,7 +174,7 @@ class Session : public std::enable_shared_from_this<Session> {
                    });
     }
 
-    Answer run(Workspace &workspace) {
+    Answer run(Workspace &workspace) const {
         try {
             return endpoint_.answer(workspace);
         } catch (const std::exception &e) {
