@@ -26,14 +26,6 @@ std::optional<Listen> parse_listen(const std::string &text) {
     return Listen{text.substr(0, colon), static_cast<int>(*port)};
 }
 
-// This program sits beside the plugin directory in a build tree (build/) and when installed
-// (lib/switchyard/).
-std::filesystem::path plugins_beside_this_program() {
-    std::error_code ec;
-    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-    return ec ? std::filesystem::path("plugins") : exe.parent_path() / "plugins";
-}
-
 // SIGTERM and SIGINT, blocked in every thread (call before any starts), are waited for on a
 // thread of their own, which stops `server`.
 std::thread stop_on_signal(transformer::HttpServer &server) {
@@ -60,7 +52,7 @@ int serve(const Args &args) {
                      "positive numbers\n";
         return kExitUsage;
     }
-    const std::filesystem::path plugin_dir = args.value_or("plugin-dir", plugins_beside_this_program().string());
+    const std::filesystem::path plugin_dir = args.value_or("plugin-dir", default_plugin_dir().string());
     DirectoryLoad loaded = load_plugin_directory(plugin_dir);
     for (const std::string &refusal : loaded.refusals) log::warn("transformer", "Plugin refused: " + refusal);
     if (loaded.plugins.empty()) {

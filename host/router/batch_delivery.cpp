@@ -11,8 +11,10 @@
 namespace switchyard {
 
 BatchDelivery::BatchDelivery(const std::string &destination, Metrics &metrics, const std::atomic<bool> &stopping,
-                             const WatchedCalls &calls, Pacer &pacer)
-    : context_{destination, metrics, stopping, calls, pacer} {}
+                             const WatchedCalls &calls, Pacer &pacer, uint32_t events_per_request)
+    : context_{destination, metrics, stopping, calls, pacer},
+      events_per_request_(std::min(events_per_request == 0 ? UINT32_MAX : events_per_request,
+                                   calls.destination().plugin().max_events_per_request())) {}
 
 // When the plugin's worker ends during the transform (a crash, or killed at the deadline), the
 // batch is split in halves, each delivered on its own, until the event that ends it is alone:
@@ -22,8 +24,7 @@ std::vector<EventOutcome> BatchDelivery::transform_and_send(std::span<const Job>
     std::vector<sy_borrowed_str> events;
     events.reserve(jobs.size());
     for (const Job &job : jobs) events.push_back({job.payload.data(), job.payload.size()});
-    const WatchedCalls &calls = context_.calls;
-    const TransformResult result = calls.transform(events, calls.destination().plugin().max_events_per_request());
+    const TransformResult result = context_.calls.transform(events, events_per_request_);
     if (result) {
         std::vector<uint32_t> alone;
         std::vector<EventOutcome> outcomes = BatchSends(context_, *result, jobs).run(alone);

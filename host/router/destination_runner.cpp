@@ -213,8 +213,8 @@ void DestinationRunner::deliver(const std::shared_ptr<const Destination> &destin
                                      in_plugin_calls.end();  // its jobs are handed back now
                                      abandon(destination, jobs, claimed.jobs, reason);
                                  },
-                                 hung_, policy_.events_per_request);
-        outcomes = BatchDelivery(key_, metrics_, stopping_, calls, pacer).run(jobs);
+                                 hung_);
+        outcomes = BatchDelivery(key_, metrics_, stopping_, calls, pacer, policy_.events_per_request).run(jobs);
     }
     settle(jobs, outcomes);
 }

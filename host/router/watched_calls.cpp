@@ -3,7 +3,6 @@
 
 #include "host/config/quantities.h"
 
-#include <algorithm>
 #include <atomic>
 
 namespace switchyard {
@@ -24,16 +23,14 @@ struct CountedCall {
 size_t plugin_calls_running() { return calls_running.load(); }
 
 WatchedCalls::WatchedCalls(const Destination &destination, CallWatchdog *watchdog, CallDeadlines deadlines,
-                           Overdue overdue, std::shared_ptr<HungCalls> hung, uint32_t events_per_request)
+                           Overdue overdue, std::shared_ptr<HungCalls> hung)
     : destination_(destination),
       watchdog_(watchdog),
       deadlines_(deadlines),
       overdue_(std::move(overdue)),
-      hung_(std::move(hung)),
-      events_per_request_(events_per_request) {}
+      hung_(std::move(hung)) {}
 
 TransformResult WatchedCalls::transform(std::span<const sy_borrowed_str> events, uint32_t max_events_per_request) const {
-    if (events_per_request_ != 0) max_events_per_request = std::min(max_events_per_request, events_per_request_);
     return watched<TransformResult>(deadlines_.transform, "transforming",
                                     [&] { return destination_.transform(events, max_events_per_request); });
 }

@@ -24,10 +24,9 @@ class WatchedCalls {
    public:
     // `overdue` gets one sentence saying which call missed which deadline. With no `watchdog`,
     // calls are only counted (an isolated instance: its worker channel has the deadlines).
-    // `events_per_request`, when not 0, lowers every transform's limit (DeliveryPolicy).
     using Overdue = std::function<void(const std::string &reason)>;
     WatchedCalls(const Destination &destination, CallWatchdog *watchdog, CallDeadlines deadlines, Overdue overdue,
-                 std::shared_ptr<HungCalls> hung, uint32_t events_per_request = 0);
+                 std::shared_ptr<HungCalls> hung);
 
     const Destination &destination() const { return destination_; }
     TransformResult transform(std::span<const sy_borrowed_str> events, uint32_t max_events_per_request) const;
@@ -42,7 +41,6 @@ class WatchedCalls {
     const CallDeadlines deadlines_;
     const Overdue overdue_;
     const std::shared_ptr<HungCalls> hung_;  // outlives the runner for a thread that returns late
-    const uint32_t events_per_request_;
 };
 
 // Delivery workers' plugin calls running now, in both isolation modes, abandoned ones included.
