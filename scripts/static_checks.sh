@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Static checks: clang-tidy (.clang-tidy, tests/.clang-tidy) and cppcheck (.cppcheck-suppressions)
 # over the project's own translation units (host/, plugins/, tests/, bench/; plugin_api/ through
-# the files that include it), from the default build's compile_commands.json. Prints every
-# finding; exits non-zero on any. Configures the default build first if it is not configured.
+# the files that include it), from a build's compile_commands.json. Prints every finding; exits
+# non-zero on any. Configures the default build first if it is not configured.
+#   STATIC_CHECKS_BUILD=DIR  the build whose compile_commands.json to read (default: build)
 #   STATIC_CHECKS_JOBS=N   parallel jobs (default: nproc)
 #   STATIC_CHECKS_ONLY=clang-tidy|cppcheck   run one tool only
 set -euo pipefail
@@ -12,14 +13,15 @@ jobs=${STATIC_CHECKS_JOBS:-$(nproc)}
 only=${STATIC_CHECKS_ONLY:-}
 clang_tidy=$(command -v clang-tidy-14 || command -v clang-tidy)
 
-[[ -f build/compile_commands.json ]] || cmake --preset default >/dev/null
+build=${STATIC_CHECKS_BUILD:-build}
+[[ -f "$build/compile_commands.json" ]] || cmake --preset default >/dev/null
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The project's own translation units, once each (two targets may compile the same file), without
 # generated files under build*/ and without GCC-only flags clang does not know.
-python3 - "$root" build/compile_commands.json "$work" <<'PY'
+python3 - "$root" "$build/compile_commands.json" "$work" <<'PY'
 import json, os, re, sys
 root, db, work = sys.argv[1:4]
 own = re.compile('^' + re.escape(root) + '/(host|plugins|plugin_api|tests|bench)/')
