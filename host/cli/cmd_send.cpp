@@ -7,6 +7,7 @@
 #include "host/cli/destination_flags.h"
 #include "host/cli/send_outcomes.h"
 #include "host/ingest/normalize.h"
+#include "host/router/batch_sends.h"
 #include "host/router/destination_runner.h"
 #include "host/router/router.h"
 #include "host/store/memory_store.h"
@@ -84,21 +85,25 @@ int run_send(const Args &args) {
     auto jobs_added = std::make_shared<WakeSignal>();
     queue.on_jobs_added([jobs_added](std::span<const std::string_view>) { jobs_added->notify(); });
     SendOutcomes outcomes;
+    CallWatchdog watchdog;
+    DeliveryPool pool(policy.workers * kMaxLanes);  // every turn's lanes can have a thread
     // No health: every outcome is printed, so the runner's trouble log lines would only repeat them.
-    DestinationRunner runner(std::string(kQueueKey), policy, queue, metrics,
-                             [live] { return std::shared_ptr<const LiveDestination>(live); }, jobs_added, nullptr);
-    runner.on_settled([&outcomes](const Job &job, const EventOutcome &outcome, const JobSettlement &settlement) {
+    const auto runner = std::make_shared<DestinationRunner>(
+        std::string(kQueueKey), policy, queue, metrics, pool, watchdog,
+        [live] { return std::shared_ptr<const LiveDestination>(live); }, jobs_added, nullptr);
+    runner->on_settled([&outcomes](const Job &job, const EventOutcome &outcome, const JobSettlement &settlement) {
         if (settlement.kind != Settlement::retry)  // job ids count from 1 in input order (memory_store.h)
             outcomes.record(static_cast<size_t>(job.id - 1), outcome);
     });
-    runner.start();
+    runner->start();
     for_each_event_batch(opened->batch_size, [&](const EventBatch &batch) {
         outcomes.expect(batch.events.size());
         queue.append(queued(batch), now_ms());
         outcomes.print_until(std::cout, kMostUnprinted);
     });
     outcomes.print_until(std::cout, 0);
-    runner.stop();
+    runner->stop();
+    pool.stop();
     return outcomes.all_ok() ? kExitOk : kExitProblems;
 }
 

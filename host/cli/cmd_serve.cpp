@@ -37,6 +37,7 @@ constexpr Flag kFlags[] = {
     {"idle-timeout", "DURATION", "a connection that starts no request for this long is closed", "5s"},
     {"header-timeout", "DURATION", "a request's line and headers (and a TLS handshake) must arrive within this, else 408", "10s"},
     {"request-timeout", "DURATION", "a request's headers and body must arrive within this, else 408", "30s"},
+    {"delivery-threads", "N", "threads delivering to every destination (each destination uses at most its `workers`)", "64"},
     {"shutdown-timeout", "DURATION", "SIGTERM or SIGINT ends the process within this, even with plugin calls still running (then exit 1)", "30s"},
     {"log-level", "LEVEL", "least severe log lines written: debug, info, warn or error", "info"},
     {"log-format", "FORMAT", "log lines as logfmt or json (one object per line)", "logfmt"},
@@ -137,6 +138,12 @@ int run_serve(const Args &args) {
         std::cerr << "switchyard serve: --shutdown-timeout must be a duration like 500ms or 30s\n";
         return kExitUsage;
     }
+    const auto delivery_threads = parse_whole_number(args.value_or("delivery-threads", "64"));
+    if (!delivery_threads || *delivery_threads == 0 || *delivery_threads > 4096) {
+        std::cerr << "switchyard serve: --delivery-threads must be a whole number from 1 to 4096\n";
+        return kExitUsage;
+    }
+    options.delivery_threads = *delivery_threads;
     options.limits.max_body_bytes = *max_body;
     options.watch = !args.has("no-watch");
     options.new_store = args.has("new-store");

@@ -11,8 +11,8 @@
 namespace switchyard {
 
 BatchDelivery::BatchDelivery(const std::string &destination, Metrics &metrics, const std::atomic<bool> &stopping,
-                             const WatchedCalls &calls, Pacer &pacer, uint32_t events_per_request)
-    : context_{destination, metrics, stopping, calls, pacer},
+                             const WatchedCalls &calls, Pacer &pacer, DeliveryPool &pool, uint32_t events_per_request)
+    : context_{destination, metrics, stopping, calls, pacer, pool},
       events_per_request_(std::min(events_per_request == 0 ? UINT32_MAX : events_per_request,
                                    calls.destination().plugin().max_events_per_request())) {}
 

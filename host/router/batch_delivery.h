@@ -22,7 +22,7 @@ class BatchDelivery {
     // `destination` names it in logs and metrics; once `stopping`, what is not sent yet is held back.
     // A request carries at most `events_per_request` events (0: as many as the plugin declares).
     BatchDelivery(const std::string &destination, Metrics &metrics, const std::atomic<bool> &stopping,
-                  const WatchedCalls &calls, Pacer &pacer, uint32_t events_per_request = 0);
+                  const WatchedCalls &calls, Pacer &pacer, DeliveryPool &pool, uint32_t events_per_request = 0);
     // One outcome per job, in order. Events held back (not sent because an earlier request of
     // their user failed, or the host is stopping) are marked EventOutcome::held_back.
     std::vector<EventOutcome> run(std::span<const Job> jobs) { return transform_and_send(jobs); }

@@ -2,7 +2,6 @@
 #include "host/router/batch_sends.h"
 
 #include <algorithm>
-#include <system_error>
 #include <thread>
 
 #include "host/log/log.h"
@@ -75,16 +74,24 @@ void BatchSends::run_lanes() {
             changed_.notify_all();
         }
     };
-    std::vector<std::thread> threads;
-    try {
-        for (size_t lane = 1; lane < lanes_.size(); ++lane) threads.emplace_back(guarded, lane);
-    } catch (const std::system_error &) {  // no thread to be had: the calling thread sends it all
+    for (size_t lane = 1; lane < lanes_.size(); ++lane) {
         const std::lock_guard lock(mutex_);
-        serial_ = true;
+        ++lanes_running_;
+        const bool started = context_.pool.run_on_idle_thread([this, guarded, lane] {
+            guarded(lane);
+            const std::lock_guard ended(mutex_);
+            --lanes_running_;
+            changed_.notify_all();
+        });
+        if (started) continue;
+        --lanes_running_;
+        serial_ = true;  // no thread to spare: the calling thread sends the rest
         changed_.notify_all();
+        break;
     }
     guarded(0);
-    for (std::thread &thread : threads) thread.join();
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return lanes_running_ == 0; });
 }
 
 void BatchSends::run_lane(std::span<const size_t> mine, bool concurrent) {

@@ -4,7 +4,7 @@
 // another endpoint's. A request that must be retried or was throttled holds back only the
 // requests that wait for it; they come out not attempted (EventOutcome::held_back).
 //
-// Lanes run on threads of their own only for an isolated instance: plugin worker calls are safe
+// Lanes beyond the caller's run on idle threads of the delivery pool (delivery_pool.h), and only for an isolated instance: plugin worker calls are safe
 // from many threads, and a call past its deadline is the worker's to end. An instance in this
 // process is sent to on the calling thread alone, in the same order: its calls are watched per
 // thread (watched_calls.h), and a call abandoned at its deadline must leave no other lane of its
@@ -24,12 +24,13 @@
 #include "host/delivery/pacer.h"
 #include "host/delivery/request_order.h"
 #include "host/metrics/metrics.h"
+#include "host/router/delivery_pool.h"
 #include "host/router/watched_calls.h"
 #include "host/store/store.h"
 
 namespace switchyard {
 
-inline constexpr size_t kMaxLanes = 4;  // threads sending one batch at once
+inline constexpr size_t kMaxLanes = 4;  // threads sending one batch at once, at most
 
 // What a batch's sends need of the batch delivery that owns them.
 struct SendContext {
@@ -38,6 +39,7 @@ struct SendContext {
     const std::atomic<bool> &stopping;  // once set, what is not sent yet is held back
     const WatchedCalls &calls;
     Pacer &pacer;
+    DeliveryPool &pool;  // lends idle threads to the lanes
 };
 
 class BatchSends {
@@ -74,6 +76,7 @@ class BatchSends {
     std::vector<uint32_t> alone_;
     bool serial_ = false;  // a concurrent send ended the plugin's worker (or no thread was had): the rest go one at a time
     std::exception_ptr error_;    // thrown on a lane thread, rethrown on the caller's
+    size_t lanes_running_ = 0;    // on pool threads
 };
 
 }  // namespace switchyard

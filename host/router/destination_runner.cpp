@@ -1,5 +1,5 @@
-// A destination's delivery loop: claim due jobs in per-user order, deliver them as one batch
-// (batch_delivery.h), settle every job from its own outcome.
+// A destination's delivery turns: claim due jobs in per-user order, deliver them as one batch
+// (batch_delivery.h), settle every job from its own outcome, and post the next turn.
 #include "host/router/destination_runner.h"
 
 #include <algorithm>
@@ -17,13 +17,12 @@
 namespace switchyard {
 namespace {
 
-// An idle worker sleeps until jobs are added (appends notify), a retry it scheduled is due, or
-// this long has passed: for retries scheduled before a restart and jobs another process added
-// (`switchyard dead-letter replay`).
-constexpr auto kLongestIdle = std::chrono::milliseconds(1000);
 // Between two claims that found nothing: while a queue's head waits for retries, appends must
-// not make every worker rescan it at each commit.
+// not make the runner rescan it at each commit.
 constexpr auto kEmptyClaimSpacing = std::chrono::milliseconds(25);
+// When jobs are due but none could be claimed (their users in flight, a crash suspect waiting for
+// another's), the runner looks again after this.
+constexpr auto kBlockedLookAgain = std::chrono::milliseconds(1000);
 constexpr auto kStoreErrorPause = std::chrono::seconds(1);  // after the store failed, before trying again
 
 int64_t now_ms() {
@@ -55,6 +54,7 @@ SettledBatch settled_batch(const std::vector<EventOutcome> &outcomes, std::span<
 }  // namespace
 
 DestinationRunner::DestinationRunner(std::string key, DeliveryPolicy policy, Store &store, Metrics &metrics,
+                                     DeliveryPool &pool, CallWatchdog &watchdog,
                                      std::function<std::shared_ptr<const LiveDestination>()> live,
                                      std::shared_ptr<WakeSignal> jobs_added, std::shared_ptr<DeliveryHealth> health)
     : key_(std::move(key)),
@@ -62,6 +62,8 @@ DestinationRunner::DestinationRunner(std::string key, DeliveryPolicy policy, Sto
       store_(store),
       metrics_(metrics),
       live_(std::move(live)),
+      pool_(pool),
+      watchdog_(watchdog),
       jobs_added_(std::move(jobs_added)),
       health_(std::move(health)),
       // Enough to dead-letter one hanging event while every worker still delivers.
@@ -69,86 +71,141 @@ DestinationRunner::DestinationRunner(std::string key, DeliveryPolicy policy, Sto
 
 DestinationRunner::~DestinationRunner() { stop(); }
 
+// stop() silences the signal before the runner goes: `this` outlives every notification.
 void DestinationRunner::start() {
-    for (size_t i = 0; i < policy_.workers; ++i) {
-        {
-            std::lock_guard lock(workers_->mutex);
-            ++workers_->running;
+    jobs_added_->listen([this] { wake(); });
+    wake();
+}
+
+void DestinationRunner::wake() {
+    {
+        std::lock_guard lock(turns_mutex_);
+        if (stopping_) return;
+        if (turns_ > 0) {
+            look_again_ = true;
+            return;
         }
-        launch_worker();
+        ++turns_;
     }
+    pool_.post(turn_task());
 }
 
-void DestinationRunner::launch_worker() {
-    std::thread([this, workers = workers_] {
-        try {
-            work();
-        } catch (const CallAbandoned &) {
-            return;  // its place was taken (replace_worker); `this` may be gone
-        }
-        std::lock_guard lock(workers->mutex);
-        --workers->running;
-        workers->all_ended.notify_all();
-    }).detach();
-}
-
-// The abandoned worker's place goes to a new one, unless the runner is stopping.
-void DestinationRunner::replace_worker() {
-    std::lock_guard lock(workers_->mutex);
-    if (!stopping_) return launch_worker();
-    --workers_->running;
-    workers_->all_ended.notify_all();
+void DestinationRunner::wake_if_idle() {
+    {
+        std::lock_guard lock(turns_mutex_);
+        if (stopping_ || turns_ > 0) return;
+        ++turns_;
+    }
+    pool_.post(turn_task());
 }
 
 void DestinationRunner::stop() {
+    jobs_added_->listen(nullptr);
+    std::unique_lock lock(turns_mutex_);
     stopping_ = true;
-    jobs_added_->notify();  // ends the idle waits (a replacing runner of the key claims once more, harmlessly)
+    turns_ended_.wait(lock, [this] { return turns_ == 0; });
+}
+
+// Holds the runner weakly: a posted turn is counted, so stop() waits for it and it finds the
+// runner; a timer's turn may come after the runner has gone.
+DeliveryPool::Task DestinationRunner::turn_task() {
+    return [weak = weak_from_this()] {
+        const std::shared_ptr<DestinationRunner> self = weak.lock();
+        if (!self) return;
+        try {
+            self->turn();
+        } catch (const CallAbandoned &) {
+            DeliveryPool::retire_calling_thread();  // abandon() ended this turn and posted its successor
+        }
+    };
+}
+
+void DestinationRunner::turn() {
     {
-        std::unique_lock lock(workers_->mutex);
-        workers_->all_ended.wait(lock, [this] { return workers_->running == 0; });
+        std::lock_guard lock(turns_mutex_);
+        if (stopping_) return end_turn_locked();
+        look_again_ = false;  // the claim below sees every job committed before now
     }
-    watchdog_.stop();
-}
-
-void DestinationRunner::work() {
-    while (!stopping_) {
-        const uint64_t seen = jobs_added_->generation();
-        std::shared_ptr<const LiveDestination> live = live_();
-        if (live && hung_->full(*live)) live.reset();  // until a reload brings a new instance
-        std::vector<Job> jobs;
-        const size_t limit = live ? batch_size(*live) : 0;
-        if (live) {
-            try {
-                jobs = claim(limit);
-            } catch (const std::exception &e) {
-                log::error("router:" + key_, std::string("Could not claim jobs: ") + e.what());
-                std::this_thread::sleep_for(kStoreErrorPause);
-                continue;
-            }
+    const auto started = DeliveryPool::Clock::now();
+    std::shared_ptr<const LiveDestination> live = live_();
+    if (live && hung_->full(*live)) live.reset();  // until a reload brings a new instance
+    std::vector<Job> jobs;
+    const size_t limit = live ? batch_size(*live) : 0;
+    if (live) {
+        try {
+            jobs = claim(limit);
+        } catch (const std::exception &e) {
+            log::error("router:" + key_, std::string("Could not claim jobs: ") + e.what());
+            return post_turn_at(started + kStoreErrorPause);
         }
-        if (jobs.empty()) {
-            live.reset();  // it holds the whole snapshot: an idle worker must not keep old instances alive
-            idle(seen, std::chrono::steady_clock::now());
-            continue;
+    }
+    if (jobs.empty()) {
+        live.reset();  // it holds the whole snapshot: an idle runner must not keep old instances alive
+        return found_nothing(started);
+    }
+    if (jobs.size() == limit) add_turn();  // likely more: another turn claims alongside
+    deliver(*live, jobs);
+    release_users(jobs);
+    pool_.post(turn_task());  // behind every other destination's turn: that is what keeps it fair
+}
+
+void DestinationRunner::add_turn() {
+    {
+        std::lock_guard lock(turns_mutex_);
+        if (stopping_ || turns_ >= policy_.workers) return;
+        ++turns_;
+    }
+    pool_.post(turn_task());
+}
+
+// The turn goes on at `when` (it stays counted).
+void DestinationRunner::post_turn_at(DeliveryPool::Clock::time_point when) { pool_.post_at(when, turn_task()); }
+
+// Only the last turn running sleeps the runner: the others just end.
+void DestinationRunner::found_nothing(DeliveryPool::Clock::time_point found_nothing_at) {
+    {
+        std::lock_guard lock(turns_mutex_);
+        if (!stopping_ && look_again_) return post_turn_at(found_nothing_at + kEmptyClaimSpacing);
+        if (stopping_ || turns_ > 1) return end_turn_locked();
+    }
+    sleep_until_due();
+    std::lock_guard lock(turns_mutex_);
+    if (!stopping_ && look_again_) return post_turn_at(DeliveryPool::Clock::now() + kEmptyClaimSpacing);
+    end_turn_locked();
+}
+
+void DestinationRunner::end_turn_locked() {
+    --turns_;
+    turns_ended_.notify_all();
+}
+
+// Jobs arriving wake the runner (jobs_added); what else can make a job due is time, so a timer
+// wakes it when the earliest pending one is. One timer at a time, unless an earlier one is needed.
+void DestinationRunner::sleep_until_due() {
+    const int64_t now = now_ms();
+    std::optional<int64_t> due;
+    try {
+        due = store_.next_due_ms(key_);
+    } catch (const std::exception &e) {
+        log::error("router:" + key_, std::string("Could not read when the next job is due: ") + e.what());
+        due = now + std::chrono::milliseconds(kStoreErrorPause).count();
+    }
+    if (!due) return;  // nothing pending
+    const int64_t at = *due > now ? *due : now + kBlockedLookAgain.count();
+    {
+        std::lock_guard lock(turns_mutex_);
+        if (wake_timer_ms_ > now && wake_timer_ms_ <= at) return;  // an earlier timer is set
+        wake_timer_ms_ = at;
+    }
+    pool_.post_at(DeliveryPool::Clock::now() + std::chrono::milliseconds(at - now), [weak = weak_from_this(), at] {
+        const std::shared_ptr<DestinationRunner> self = weak.lock();
+        if (!self) return;
+        {
+            std::lock_guard lock(self->turns_mutex_);
+            if (self->wake_timer_ms_ == at) self->wake_timer_ms_ = INT64_MAX;
         }
-        if (jobs.size() == limit) jobs_added_->notify();  // likely more: idle peers claim too
-        deliver(*live, jobs);
-        release_users(jobs);
-    }
-}
-
-void DestinationRunner::idle(uint64_t seen, std::chrono::steady_clock::time_point found_nothing_at) {
-    if (stopping_) return;  // stop() sets it before notifying: a `seen` read after that notification
-    const int64_t until_retry_ms = std::clamp<int64_t>(next_retry_ms_.load() - now_ms(), 0, kLongestIdle.count());
-    const auto earliest = found_nothing_at + kEmptyClaimSpacing;
-    const auto latest = found_nothing_at + std::chrono::milliseconds(until_retry_ms);
-    if (jobs_added_->wait_until(seen, std::max(earliest, latest)) && !stopping_) std::this_thread::sleep_until(earliest);
-}
-
-void DestinationRunner::remember_retry(int64_t next_attempt_ms) {
-    for (int64_t earliest = next_retry_ms_.load();
-         next_attempt_ms < earliest && !next_retry_ms_.compare_exchange_weak(earliest, next_attempt_ms);) {
-    }
+        self->wake();
+    });
 }
 
 // With a backlog a claim fills the plugin's bulk requests; a trickle goes as it comes (a claim
@@ -160,13 +217,9 @@ size_t DestinationRunner::batch_size(const LiveDestination &live) const {
 }
 
 std::vector<Job> DestinationRunner::claim(size_t limit) {
-    // Retries due by now are among what this claim sees: forget them (later ones set it again).
-    const int64_t now = now_ms();
-    for (int64_t due = next_retry_ms_.load(); due <= now && !next_retry_ms_.compare_exchange_weak(due, INT64_MAX);) {
-    }
     std::lock_guard lock(claim_mutex_);
     auto busy = [this](std::string_view user) { return busy_users_.find(user) != busy_users_.end(); };
-    std::vector<Job> jobs = store_.claim(key_, limit, now, busy);
+    std::vector<Job> jobs = store_.claim(key_, limit, now_ms(), busy);
     for (const Job &job : jobs) busy_users_.insert(job.user_key);
     return jobs;
 }
@@ -214,14 +267,14 @@ void DestinationRunner::deliver(const std::shared_ptr<const Destination> &destin
                                      abandon(destination, jobs, claimed.jobs, reason);
                                  },
                                  hung_);
-        outcomes = BatchDelivery(key_, metrics_, stopping_, calls, pacer, policy_.events_per_request).run(jobs);
+        outcomes = BatchDelivery(key_, metrics_, stopping_, calls, pacer, pool_, policy_.events_per_request).run(jobs);
     }
     settle(jobs, outcomes);
 }
 
-// On the watchdog's thread while the worker is stuck in the plugin: its batch is settled and its
-// claim's users freed as if it had returned, the destination is marked degraded, and another
-// worker takes the stuck one's place.
+// On the watchdog's thread while a pool thread is stuck in the plugin: its batch is settled and its
+// claim's users freed as if it had returned, the destination is marked degraded, another thread
+// takes the stuck one's place in the pool, and the stuck turn's successor is posted.
 void DestinationRunner::abandon(const std::shared_ptr<const Destination> &destination, const std::vector<Job> &jobs,
                                 const std::vector<Job> &claimed, const std::string &reason) {
     const size_t stuck = hung_->stuck_in(destination.get());
@@ -235,7 +288,10 @@ void DestinationRunner::abandon(const std::shared_ptr<const Destination> &destin
     settle(jobs, hung_->timed_out(jobs, reason));
     release_users(claimed);
     if (health_) health_->degrade(degraded, destination);
-    replace_worker();
+    pool_.replace_stuck_thread();
+    std::lock_guard lock(turns_mutex_);
+    if (stopping_) return end_turn_locked();
+    pool_.post(turn_task());
 }
 
 // Held-back events were not attempted: they stay queued as they are (no attempt, no retry
@@ -256,7 +312,6 @@ void DestinationRunner::settle(const std::vector<Job> &jobs, const std::vector<E
             settlements.push_back({jobs[i].id, Settlement::dead, 0, failure_reason(outcome)});
         else
             settlements.push_back(retry_or_dead_letter(jobs[i], outcome, policy_, now, random));
-        if (settlements.back().kind == Settlement::retry) remember_retry(settlements.back().next_attempt_ms);
     }
     try {
         store_.settle(settlements, now);

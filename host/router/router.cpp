@@ -2,6 +2,7 @@
 #include "host/router/router.h"
 
 #include "host/filtering/filtered_events_metric.h"
+#include "host/log/log.h"
 
 namespace switchyard {
 
@@ -23,7 +24,23 @@ void declare_delivery_metrics(Metrics &metrics) {
                     "Delivery workers' plugin calls running now, abandoned in-process ones included.");
 }
 
-Router::Router(Store &store, Metrics &metrics) : store_(store), metrics_(metrics) { declare_delivery_metrics(metrics); }
+namespace {
+
+// How often an idle router asks the store whether anything was committed (one cheap read), for jobs
+// another process added: `switchyard dead-letter replay` while the host runs.
+constexpr auto kOutsideChangesPeriod = std::chrono::seconds(1);
+
+}  // namespace
+
+Router::Router(Store &store, Metrics &metrics, size_t delivery_threads)
+    : store_(store), metrics_(metrics), pool_(delivery_threads) {
+    declare_delivery_metrics(metrics);
+    try {
+        data_version_ = store_.data_version();
+    } catch (const std::exception &) {  // the first look then wakes every runner with jobs
+    }
+    pool_.post_at(DeliveryPool::Clock::now() + kOutsideChangesPeriod, [this] { look_for_outside_changes(); });
+}
 
 Router::~Router() { stop(); }
 
@@ -53,7 +70,7 @@ void Router::apply(const std::shared_ptr<const Snapshot> &snapshot) {
     }
     for (const auto &[key, live] : snapshot->destinations) {
         if (runners_.contains(key)) continue;
-        auto runner = std::make_unique<DestinationRunner>(key, live.config.delivery, store_, metrics_,
+        auto runner = std::make_shared<DestinationRunner>(key, live.config.delivery, store_, metrics_, pool_, watchdog_,
                                                           [this, key = key] { return live_of(key); }, signal_of(key),
                                                           health_of(key));
         runner->start();
@@ -98,11 +115,35 @@ void Router::jobs_added(std::span<const std::string_view> destinations) {
         if (auto it = signals_.find(key); it != signals_.end()) it->second->notify();
 }
 
+// A commit this process made has woken its runners already; one made elsewhere has not. Runners
+// that have nothing posted and jobs waiting take a look (cheap for the others: they are busy).
+void Router::look_for_outside_changes() {
+    try {
+        const uint64_t version = store_.data_version();
+        // A reload holds the runners while it stops some, which may wait for this thread: next time.
+        std::unique_lock lock(runners_mutex_, std::try_to_lock);
+        if (version != data_version_ && lock.owns_lock()) {
+            data_version_ = version;
+            for (const QueueStats &queue : store_.queue_stats())
+                if (auto runner = runners_.find(queue.destination); runner != runners_.end() && queue.depth > 0)
+                    runner->second->wake_if_idle();
+        }
+    } catch (const std::exception &e) {
+        log::error("router", std::string("Could not look for jobs added by another process: ") + e.what());
+    }
+    pool_.post_at(DeliveryPool::Clock::now() + kOutsideChangesPeriod, [this] { look_for_outside_changes(); });
+}
+
 void Router::stop() {
-    std::lock_guard lock(runners_mutex_);
-    stopped_ = true;
-    for (auto &[key, runner] : runners_) runner->stop();
-    runners_.clear();
+    {
+        std::lock_guard lock(runners_mutex_);
+        if (stopped_) return;
+        stopped_ = true;
+        for (auto &[key, runner] : runners_) runner->stop();
+        runners_.clear();
+    }
+    pool_.stop();
+    watchdog_.stop();
 }
 
 }  // namespace switchyard

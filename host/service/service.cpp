@@ -77,7 +77,7 @@ std::vector<std::string> Service::start() {
         for (std::string &problem : problems) problem = log::redact(problem);
         return problems;
     }
-    router_ = std::make_unique<Router>(*store_, metrics_);
+    router_ = std::make_unique<Router>(*store_, metrics_, options_.delivery_threads);
     store_->on_jobs_added([this](std::span<const std::string_view> destinations) { router_->jobs_added(destinations); });
     router_->apply(reloader_->snapshot());
     reloader_->connect([this](const std::shared_ptr<const Snapshot> &s) { router_->apply(s); },

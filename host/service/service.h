@@ -47,6 +47,7 @@ struct ServiceOptions {
     bool new_store = false;            // start empty where an earlier store's database was lost
     IngestLimits limits;
     http::ConnectionLimits connections;
+    size_t delivery_threads = kDefaultDeliveryThreads;  // the delivery pool's, for every destination
 };
 
 class Service {

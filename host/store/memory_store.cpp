@@ -13,6 +13,7 @@ void MemoryStore::append(std::span<const IncomingEvent> events, int64_t now_ms) 
     std::set<std::string, std::less<>> added;
     {
         std::lock_guard lock(mutex_);
+        ++version_;
         for (const IncomingEvent &event : events)
             for (const std::string &destination : event.destinations) {
                 const int64_t id = next_job_id_++;
@@ -47,6 +48,7 @@ std::vector<Job> MemoryStore::claim(std::string_view destination, size_t limit, 
 
 void MemoryStore::settle(std::span<const JobSettlement> settlements, int64_t now_ms) {
     std::lock_guard lock(mutex_);
+    ++version_;
     for (const JobSettlement &settlement : settlements) {
         auto it = pending_.find(settlement.job_id);
         if (it == pending_.end()) continue;  // purged while in flight
@@ -64,6 +66,19 @@ void MemoryStore::settle(std::span<const JobSettlement> settlements, int64_t now
                 break;
         }
     }
+}
+
+std::optional<int64_t> MemoryStore::next_due_ms(std::string_view destination) {
+    std::optional<int64_t> due;
+    std::lock_guard lock(mutex_);
+    for (const auto &[id, pending] : pending_)
+        if (pending.job.destination == destination) due = std::min(due.value_or(INT64_MAX), pending.next_attempt_ms);
+    return due;
+}
+
+uint64_t MemoryStore::data_version() {
+    std::lock_guard lock(mutex_);
+    return version_;
 }
 
 std::vector<QueueStats> MemoryStore::queue_stats() {
@@ -97,6 +112,7 @@ std::vector<DeadLetter> MemoryStore::dead_letters(std::string_view destination, 
 
 size_t MemoryStore::replay(std::string_view destination, std::span<const int64_t> ids, int64_t now_ms) {
     std::lock_guard lock(mutex_);
+    ++version_;
     size_t replayed = 0;
     for (auto it = dead_.begin(); it != dead_.end();) {
         const bool chosen = ids.empty() ? destination.empty() || it->second.job.destination == destination
@@ -121,6 +137,7 @@ size_t MemoryStore::replay(std::string_view destination, std::span<const int64_t
 
 size_t MemoryStore::purge(const PurgeSelection &selection) {
     std::lock_guard lock(mutex_);
+    ++version_;
     return std::erase_if(dead_, [&](const auto &entry) {
         const auto &[id, dead] = entry;
         if (!selection.destination.empty() && dead.job.destination != selection.destination) return false;
@@ -138,6 +155,7 @@ std::map<std::string, uint64_t> MemoryStore::dead_letter_counts() {
 
 size_t MemoryStore::purge_user_jobs(std::string_view destination, std::string_view user_key) {
     std::lock_guard lock(mutex_);
+    ++version_;
     return std::erase_if(pending_, [&](const auto &entry) {
         return entry.second.job.destination == destination && entry.second.job.user_key == user_key;
     });
@@ -145,6 +163,7 @@ size_t MemoryStore::purge_user_jobs(std::string_view destination, std::string_vi
 
 size_t MemoryStore::purge_user_dead_letters(std::string_view destination, std::string_view user_key) {
     std::lock_guard lock(mutex_);
+    ++version_;
     return std::erase_if(dead_, [&](const auto &entry) {
         return entry.second.job.destination == destination && entry.second.job.user_key == user_key;
     });
@@ -152,6 +171,7 @@ size_t MemoryStore::purge_user_dead_letters(std::string_view destination, std::s
 
 int64_t MemoryStore::add_regulation(std::string_view record, int64_t now_ms) {
     std::lock_guard lock(mutex_);
+    ++version_;
     const int64_t id = static_cast<int64_t>(regulations_.size()) + 1;
     regulations_.push_back({id, now_ms, std::string(record)});
     return id;
@@ -164,6 +184,7 @@ std::vector<StoredRegulation> MemoryStore::regulations() {
 
 void MemoryStore::update_regulation(int64_t id, std::string_view record) {
     std::lock_guard lock(mutex_);
+    ++version_;
     if (id < 1 || id > static_cast<int64_t>(regulations_.size()))
         throw std::runtime_error("No regulation " + std::to_string(id) + " in the in-memory store.");
     regulations_[static_cast<size_t>(id - 1)].record = record;

@@ -25,6 +25,8 @@ class MemoryStore final : public Store {
     std::vector<Job> claim(std::string_view destination, size_t limit, int64_t now_ms,
                            const std::function<bool(std::string_view user_key)> &user_busy) override;
     void settle(std::span<const JobSettlement> settlements, int64_t now_ms) override;
+    std::optional<int64_t> next_due_ms(std::string_view destination) override;
+    uint64_t data_version() override;
     std::vector<QueueStats> queue_stats() override;
     std::vector<DeadLetter> dead_letters(std::string_view destination, size_t limit) override;
     size_t replay(std::string_view destination, std::span<const int64_t> ids, int64_t now_ms) override;
@@ -56,6 +58,7 @@ class MemoryStore final : public Store {
 
     std::mutex mutex_;
     int64_t next_job_id_ = 1;
+    uint64_t version_ = 0;  // counts the changes: data_version()
     std::map<int64_t, Pending> pending_;  // by job id: arrival order
     std::map<int64_t, Dead> dead_;        // by job id
     std::vector<StoredRegulation> regulations_;

@@ -49,6 +49,9 @@ struct SqliteStore::ReaderStatements {
                           "crash_strikes "
                           "FROM jobs WHERE destination = ?1 ORDER BY id LIMIT ?2"),
           payload(c, "SELECT payload, source FROM events WHERE id = ?1"),
+          next_due(c, "SELECT COUNT(*), MIN(next_attempt_ms) FROM "
+                      "(SELECT next_attempt_ms FROM jobs WHERE destination = ?1 ORDER BY id LIMIT ?2)"),
+          data_version(c, "PRAGMA data_version"),
           queue_stats(c, "SELECT destination, jobs, (SELECT MIN(created_ms) FROM jobs WHERE jobs.destination = "
                          "queue_depth.destination) FROM queue_depth WHERE jobs > 0"),
           dead_letters_all(c, "SELECT id, destination, user_key, payload, reason, attempts, created_ms, failed_ms "
@@ -57,7 +60,7 @@ struct SqliteStore::ReaderStatements {
                              "FROM dead_letters WHERE destination = ?2 ORDER BY id LIMIT ?1"),
           dead_letter_counts(c, "SELECT destination, letters FROM dead_letter_count WHERE letters > 0") {}
 
-    sqlite::Statement pending_jobs, payload, queue_stats, dead_letters_all, dead_letters_of, dead_letter_counts;
+    sqlite::Statement pending_jobs, payload, next_due, data_version, queue_stats, dead_letters_all, dead_letters_of, dead_letter_counts;
 };
 
 // On the journal connection, under the journal mutex.

@@ -141,6 +141,25 @@ std::vector<Job> SqliteStore::claim(std::string_view destination, size_t limit, 
     return jobs;
 }
 
+// Over the rows a claim scans: a job beyond them cannot go out before the head moves either.
+std::optional<int64_t> SqliteStore::next_due_ms(std::string_view destination) {
+    std::lock_guard lock(reader_mutex_);
+    sqlite::Statement &query = read_->next_due;
+    sqlite::ResetOnExit reset(query);
+    query.bind(1, destination).bind(2, kClaimScanRows).step();
+    if (query.integer(0) == 0) return std::nullopt;
+    return query.integer(1);
+}
+
+// The reader connection never writes: every commit, the writer's or another process's, shows.
+uint64_t SqliteStore::data_version() {
+    std::lock_guard lock(reader_mutex_);
+    sqlite::Statement &query = read_->data_version;
+    sqlite::ResetOnExit reset(query);
+    query.step();
+    return static_cast<uint64_t>(query.integer(0));
+}
+
 void SqliteStore::settle(std::span<const JobSettlement> settlements, int64_t now_ms) {
     if (settlements.empty()) return;
     for (const JobSettlement &s : settlements) {

@@ -36,6 +36,8 @@ class SqliteStore final : public Store {
     std::vector<Job> claim(std::string_view destination, size_t limit, int64_t now_ms,
                            const std::function<bool(std::string_view user_key)> &user_busy) override;
     void settle(std::span<const JobSettlement> settlements, int64_t now_ms) override;
+    std::optional<int64_t> next_due_ms(std::string_view destination) override;
+    uint64_t data_version() override;
     std::vector<QueueStats> queue_stats() override;
     std::vector<DeadLetter> dead_letters(std::string_view destination, size_t limit) override;
     size_t replay(std::string_view destination, std::span<const int64_t> ids, int64_t now_ms) override;

@@ -107,6 +107,15 @@ class Store {
     virtual std::vector<Job> claim(std::string_view destination, size_t limit, int64_t now_ms,
                                    const std::function<bool(std::string_view user_key)> &user_busy) = 0;
 
+    // When the destination's next pending job is due, among the jobs a claim looks at (a job never
+    // tried is due at once, a retry at its next attempt); nullopt when none is pending. An idle
+    // runner sleeps until then instead of polling.
+    virtual std::optional<int64_t> next_due_ms(std::string_view destination) = 0;
+
+    // Changes whenever a transaction was committed, by this process or another: an idle host
+    // compares it now and then to notice jobs another process added (`dead-letter replay`).
+    virtual uint64_t data_version() = 0;
+
     // Applies settlements in one durable transaction (which may also hold other callers' writes):
     // delivered jobs are removed, retries get their next attempt time (attempts+1,
     // first_failure_ms set on the first failure), dead jobs move to the dead-letter table with

@@ -103,7 +103,7 @@ class Sending {
                                   size_t *lanes = nullptr) {
         const WatchedCalls calls(destination, nullptr, CallDeadlines{}, [](const std::string &) {},
                                  std::make_shared<HungCalls>(1));
-        const SendContext context{destination_key_, metrics_, stopping, calls, pacer_};
+        const SendContext context{destination_key_, metrics_, stopping, calls, pacer_, pool_};
         BatchSends sends(context, result_, jobs_);
         std::vector<uint32_t> left_alone;
         std::vector<EventOutcome> outcomes = sends.run(left_alone);
@@ -120,6 +120,7 @@ class Sending {
     const std::string destination_key_ = "test/fake";
     Metrics metrics_;
     Pacer pacer_{{}};
+    DeliveryPool pool_{2 * kMaxLanes};  // more than half idle: every lane gets a thread
 };
 
 TEST(BatchSends, AFailedRequestHoldsBackOnlyItsUsersLaterRequests) {

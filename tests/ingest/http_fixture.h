@@ -53,6 +53,8 @@ class FakeStore : public Store {
         return {};
     }
     void settle(std::span<const JobSettlement>, int64_t) override { ADD_FAILURE() << "ingestion settled jobs"; }
+    std::optional<int64_t> next_due_ms(std::string_view) override { return std::nullopt; }
+    uint64_t data_version() override { return 0; }
     std::vector<QueueStats> queue_stats() override { return {}; }
     std::vector<DeadLetter> dead_letters(std::string_view, size_t) override { return {}; }
     size_t replay(std::string_view, std::span<const int64_t>, int64_t) override { return 0; }
