@@ -1,5 +1,6 @@
-// The pool's threads take tasks in order; the first idle one keeps the timers (the others sleep
-// until work comes), so that an idle host's threads do not all wake at each timer.
+// The pool's threads take tasks in order; one idle thread keeps the timers (it alone waits on a
+// deadline, on a condition of its own), the others sleep until work comes: an idle host's threads
+// do not all wake at each timer.
 #include "host/router/delivery_pool.h"
 
 #include <thread>
@@ -15,7 +16,8 @@ thread_local bool retiring = false;  // set on a pool thread whose place was tak
 
 struct DeliveryPool::State {
     std::mutex mutex;
-    std::condition_variable changed;
+    std::condition_variable work;         // idle threads but the keeper wait here
+    std::condition_variable keeper_wake;  // the keeper waits here, until the earliest timer
     std::deque<Task> urgent;  // run_on_idle_thread's: taken before the queue
     std::deque<Task> queue;
     std::multimap<Clock::time_point, Task> timers;
@@ -29,6 +31,13 @@ struct DeliveryPool::State {
     // Under the mutex: the next task, waiting for one; empty when the thread must end.
     Task next(std::unique_lock<std::mutex> &lock);
     void move_due_timers();
+    // Under the mutex, after a task was queued: an idle thread takes it, the keeper only if no other is idle.
+    void wake_one_for_work() {
+        if (idle > (keeper ? 1U : 0U))
+            work.notify_one();
+        else if (keeper)
+            keeper_wake.notify_one();
+    }
 };
 
 // Returns once every thread waits for work, so that run_on_idle_thread finds them from the start.
@@ -79,17 +88,17 @@ DeliveryPool::Task DeliveryPool::State::next(std::unique_lock<std::mutex> &lock)
         };
         if (!urgent.empty() || !queue.empty()) {
             // Someone must keep the timers: the keeper may be the one taking this task.
-            if (!keeper && !timers.empty() && idle > 0) changed.notify_one();
+            if (!keeper && !timers.empty() && idle > 0) work.notify_one();
             return take(urgent.empty() ? queue : urgent);
         }
         ++idle;
         ended.notify_all();  // the constructor waits for every thread to get here
         if (!keeper && !timers.empty()) {
             keeper = true;
-            changed.wait_until(lock, timers.begin()->first);
+            keeper_wake.wait_until(lock, timers.begin()->first);
             keeper = false;
         } else {
-            changed.wait(lock);
+            work.wait(lock);
         }
         --idle;
     }
@@ -104,24 +113,23 @@ void DeliveryPool::State::move_due_timers() {
 }
 
 void DeliveryPool::post(Task task) {
-    {
-        std::lock_guard lock(state_->mutex);
-        if (state_->stopping) return;
-        state_->queue.push_back(std::move(task));
-    }
-    state_->changed.notify_one();
+    std::lock_guard lock(state_->mutex);
+    if (state_->stopping) return;
+    state_->queue.push_back(std::move(task));
+    state_->wake_one_for_work();
 }
 
+// A new earliest timer wakes the keeper to wait for it instead, or an idle thread to become keeper.
 void DeliveryPool::post_at(Clock::time_point when, Task task) {
-    bool earliest = false;
-    {
-        std::lock_guard lock(state_->mutex);
-        if (state_->stopping) return;
-        earliest = state_->timers.empty() || when < state_->timers.begin()->first;
-        state_->timers.emplace(when, std::move(task));
-    }
-    // The keeper waits for the earliest timer: a new earliest one must be seen, by it or another.
-    if (earliest) state_->changed.notify_all();
+    std::lock_guard lock(state_->mutex);
+    if (state_->stopping) return;
+    const bool earliest = state_->timers.empty() || when < state_->timers.begin()->first;
+    state_->timers.emplace(when, std::move(task));
+    if (!earliest) return;
+    if (state_->keeper)
+        state_->keeper_wake.notify_one();
+    else
+        state_->work.notify_one();
 }
 
 bool DeliveryPool::run_on_idle_thread(Task task) {
@@ -130,8 +138,8 @@ bool DeliveryPool::run_on_idle_thread(Task task) {
         const auto spare = static_cast<ptrdiff_t>(state_->idle) - static_cast<ptrdiff_t>(state_->urgent.size());
         if (state_->stopping || spare * 2 <= static_cast<ptrdiff_t>(size_)) return false;
         state_->urgent.push_back(std::move(task));
+        state_->wake_one_for_work();
     }
-    state_->changed.notify_one();
     return true;
 }
 
@@ -154,7 +162,8 @@ void DeliveryPool::stop() {
     std::swap(queue, state_->queue);
     std::swap(urgent, state_->urgent);
     std::swap(timers, state_->timers);
-    state_->changed.notify_all();
+    state_->work.notify_all();
+    state_->keeper_wake.notify_all();
     state_->ended.wait(lock, [this] { return state_->threads == state_->stuck; });
 }
 

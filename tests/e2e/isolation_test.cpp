@@ -1,34 +1,9 @@
 // A destination that hangs or is down never delays another destination of the same source.
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
+#include "tests/e2e/black_hole.h"
 #include "tests/e2e/e2e_fixture.h"
 
 namespace switchyard::testing {
 namespace {
-
-// A port that accepts TCP connections (the kernel's backlog) but never answers: requests to it
-// hang until the client's timeout.
-class BlackHole {
-   public:
-    BlackHole() : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t length = sizeof address;
-        if (::bind(fd_, reinterpret_cast<sockaddr *>(&address), length) != 0 || ::listen(fd_, 128) != 0 ||
-            ::getsockname(fd_, reinterpret_cast<sockaddr *>(&address), &length) != 0)
-            throw std::runtime_error("black hole: cannot listen");
-        port_ = ntohs(address.sin_port);
-    }
-    ~BlackHole() { ::close(fd_); }
-    std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/api/"; }
-
-   private:
-    int fd_;
-    int port_ = 0;
-};
 
 // A loopback port with nothing listening: connections are refused at once.
 std::string closed_port_url() {
