@@ -1,13 +1,16 @@
 // `--serve FILE [--named-as NAME] [--memory-limit BYTES]`: loads the plugin, says so on the
 // control socket (descriptor 3), then serves each channel the host passes over it on a thread of
 // its own: one call at a time per channel, as many channels as the host opens.
+#include <malloc.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <charconv>
 #include <csignal>
+#include <cstdio>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include "host/isolation/child_process.h"
@@ -46,8 +49,13 @@ constexpr bool kMayLimitAddressSpace = false;
 constexpr bool kMayLimitAddressSpace = true;
 #endif
 
+// glibc gives each of up to 8 × cores threads a malloc arena that reserves 64 MB of address space:
+// with dozens of channels served at once, that alone passes a 1 GB limit and threads cannot start.
+constexpr int kMallocArenas = 4;
+
 void limit_memory(uint64_t bytes) {
     if (bytes == 0 || !kMayLimitAddressSpace) return;
+    ::mallopt(M_ARENA_MAX, kMallocArenas);
     rlimit limit{bytes, bytes};
     ::setrlimit(RLIMIT_AS, &limit);
 }
@@ -150,6 +158,17 @@ class Server {
     Instances instances_;
 };
 
+// A channel is served on a thread of its own; when none can be had (the memory limit), the channel
+// closes and the host's call on it is lost and made again, instead of the whole worker ending.
+void serve_on_own_thread(Server &server, int channel) {
+    try {
+        std::thread([&server, channel] { server.serve_channel(channel); }).detach();
+    } catch (const std::system_error &e) {
+        std::fprintf(stderr, "switchyard-worker: no thread for a channel (%s); it is closed\n", e.what());
+        ::close(channel);
+    }
+}
+
 }  // namespace
 
 int serve(std::span<const std::string_view> arguments) {
@@ -167,8 +186,7 @@ int serve(std::span<const std::string_view> arguments) {
     if (wire::write_frame(control, hello.framed(), std::nullopt) != wire::Io::done || !loaded.plugin) return 1;
 
     Server server(loaded.plugin);
-    for (int channel; (channel = wire::receive_descriptor(control)) >= 0;)
-        std::thread([&server, channel] { server.serve_channel(channel); }).detach();
+    for (int channel; (channel = wire::receive_descriptor(control)) >= 0;) serve_on_own_thread(server, channel);
     // The host closed the control socket: it is done with this worker (or gone). Calls still
     // running are abandoned, and no plugin code runs at exit.
     ::_exit(0);
