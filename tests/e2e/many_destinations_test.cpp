@@ -30,23 +30,30 @@ struct Destination {
     int workspace;
     int index;
     std::string write_key() const { return "wk-" + std::to_string(workspace) + "-" + std::to_string(index); }
+    std::string api_key() const { return "key-" + std::to_string(workspace) + "-" + std::to_string(index); }
     std::string user(int u) const {
         return "w" + std::to_string(workspace) + "-d" + std::to_string(index) + "-u" + std::to_string(u);
     }
 };
 
 std::string destination_yaml(const std::string &id, const std::string &url, const std::string &delivery,
-                             const std::string &extra_settings = "") {
-    return "  - id: " + id + "\n    plugin: iterable\n    settings:\n      apiKey: " + kApiKey + "\n      endpoint: " + url +
-           "\n" + extra_settings + "    delivery:\n" + delivery;
+                             const std::string &extra_settings) {
+    return "  - id: " + id + "\n    plugin: iterable\n    settings:\n      endpoint: " + url + "\n" + extra_settings +
+           "    delivery:\n" + delivery;
+}
+
+// Every destination of the workspaces below has an API key of its own.
+MockOptions accepting(int workspaces, int per_workspace, bool rate_limits) {
+    MockOptions options;
+    options.rate_limits = rate_limits;
+    options.api_keys.clear();
+    for (int w = 0; w < workspaces; ++w)
+        for (int k = 0; k < per_workspace; ++k) options.api_keys.push_back(Destination{w, k}.api_key());
+    return options;
 }
 
 // No rate limits: the tests measure the host's fairness, not Iterable's pacing.
-MockOptions unlimited() {
-    MockOptions options;
-    options.rate_limits = false;
-    return options;
-}
+MockOptions unlimited() { return accepting(101, 3, false); }
 
 class ManyDestinations : public EndToEnd {
    protected:
@@ -60,7 +67,8 @@ class ManyDestinations : public EndToEnd {
             const Destination d{workspace, k};
             sources += "  - id: s" + std::to_string(k) + "\n    write_key: " + d.write_key() + "\n    destinations: [d" +
                        std::to_string(k) + "]\n";
-            destinations += destination_yaml("d" + std::to_string(k), urls[static_cast<size_t>(k)], delivery, extra_settings);
+            destinations += destination_yaml("d" + std::to_string(k), urls[static_cast<size_t>(k)], delivery,
+                                             "      apiKey: " + d.api_key() + "\n" + extra_settings);
         }
         std::ofstream(root_ / "config" / ("w" + std::to_string(workspace) + ".yaml"))
             << "workspace: w" << workspace << "\nsources:\n" << sources << "destinations:\n" << destinations;
@@ -111,6 +119,21 @@ TEST_F(ManyDestinations, ThreeHundredDestinationsKeepEveryUsersOrderOnABoundedSe
     for (const Destination &d : all) EXPECT_TRUE(delivered_in_order(mock_, d)) << d.user(0);
     // 16 delivery threads, whatever the number of destinations (it was 4 per destination).
     EXPECT_LT(threads_of(host_->pid()), 60u);
+}
+
+TEST_F(ManyDestinations, EachDestinationIsPacedToItsOwnApiLimitsAndNoneWaitsForAnother) {
+    constexpr int kDestinations = 50, kEvents = 150;  // per user: 30 trackBulk requests of 10 per destination
+    MockIterable limited{accepting(kDestinations, 1, true)};  // Iterable's limits per API key: trackBulk 10/s
+    limited.start();
+    for (int w = 0; w < kDestinations; ++w) write_workspace(w, {limited.base_url()}, delivery(4, 10));
+    start({"--delivery-threads", "16"});
+    for (int w = 0; w < kDestinations; ++w) send({w, 0}, kEvents);
+    // Paced apart, each takes its 30 requests' ~3.3 s at once; one pace for all would take ~170 s.
+    EXPECT_TRUE(eventually([&] { return recorded_seqs(limited).size() == kDestinations * kUsersPerDestination * kEvents; },
+                           60s))
+        << recorded_seqs(limited).size() << " delivered\n" << host_->log();
+    EXPECT_EQ(limited.stats().by_status[429], 0u);  // none went over its API key's limit
+    for (int w = 0; w < kDestinations; ++w) EXPECT_TRUE(delivered_in_order(limited, {w, 0}, kEvents));
 }
 
 TEST_F(ManyDestinations, ABacklogDoesNotStarveTheTrickleOfTheOthers) {
