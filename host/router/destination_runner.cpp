@@ -144,7 +144,16 @@ void DestinationRunner::turn() {
         return found_nothing(started);
     }
     if (jobs.size() == limit) add_turn();  // likely more: another turn claims alongside
-    deliver(*live, jobs);
+    try {
+        deliver(*live, jobs);
+    } catch (const CallAbandoned &) {
+        throw;  // abandon() has settled the batch and taken the turn over
+    } catch (const std::exception &e) {
+        // Nothing was settled: the jobs stay queued and go again, after a pause in case it repeats.
+        log::error("router:" + key_, std::string("A batch failed: ") + e.what() + "; its events stay queued.");
+        release_users(jobs);
+        return post_turn_at(DeliveryPool::Clock::now() + kStoreErrorPause);
+    }
     release_users(jobs);
     pool_.post(turn_task());  // behind every other destination's turn: that is what keeps it fair
 }
