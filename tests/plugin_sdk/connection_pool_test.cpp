@@ -1,5 +1,5 @@
-// The process's connection pool against a loopback server: many HttpClients never open more than
-// the per-host limit, share kept-alive connections, close idle ones after the timeout, wait for a
+// The process's connection pool against a loopback server and the mock Iterable: many HttpClients
+// never open more than the per-host limit, share kept-alive connections, close idle ones after the timeout, wait for a
 // free one no longer than the request's timeout, and leave no thread behind when the last goes.
 #include <algorithm>
 #include <atomic>
@@ -19,6 +19,7 @@
 #include "switchyard/sdk/connection_pool.h"
 #include "switchyard/sdk/http_client.h"
 #include "tests/plugin_sdk/loopback.h"
+#include "tests/support/mock_iterable.h"
 
 namespace sy::sdk {
 namespace {
@@ -115,6 +116,32 @@ TEST(ConnectionPool, ManyClientsNeverOpenMoreThanTheLimitToOneHost) {
     EXPECT_LE(counter.client_ports.size(), 4u);
     EXPECT_LE(counter.most_at_once, 4);
     EXPECT_EQ(open_connections_to(loopback.port()), counter.client_ports.size());
+}
+
+// 300 destinations' clients against the mock Iterable, bounded to 32 connections: everything is
+// answered, over at most 32 connections.
+TEST(ConnectionPool, HundredsOfDestinationsShareTheLimitAtTheMockIterable) {
+    switchyard::testing::MockOptions options;
+    options.rate_limits = false;
+    switchyard::testing::MockIterable mock(options);
+    mock.start();
+    const std::string url = mock.base_url() + "events/track";
+    const sy_host_api host = advising(32, 30000);
+    std::vector<std::unique_ptr<HttpClient>> destinations;
+    for (int i = 0; i < 300; ++i) destinations.push_back(std::make_unique<HttpClient>(HttpOptions{}, &host));
+    const std::vector<sy_header> headers = {{sizeof(sy_header), {"Api-Key", 7}, {"test-api-key", 12}},
+                                            {sizeof(sy_header), {"Content-Type", 12}, {"application/json", 16}}};
+    const Request track(url, "POST", R"({"eventName":"e","userId":"u"})", headers);
+    std::atomic<int> answered{0};
+    std::vector<std::thread> senders;
+    for (int t = 0; t < 64; ++t)
+        senders.emplace_back([&, t] {
+            for (size_t d = static_cast<size_t>(t); d < destinations.size(); d += 64)
+                for (int i = 0; i < 3; ++i) answered += destinations[d]->perform(track.view()).status == 200 ? 1 : 0;
+        });
+    for (std::thread &sender : senders) sender.join();
+    EXPECT_EQ(answered, 900);
+    EXPECT_LE(mock.stats().connections, 32u);
 }
 
 TEST(ConnectionPool, ClientsShareAKeptAliveConnection) {
