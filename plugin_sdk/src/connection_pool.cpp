@@ -41,7 +41,7 @@ struct HostConnections {
     std::condition_variable returned;  // one of this host's connections came back
 };
 
-// The pool's one owner: the HttpClients hold it through shared(), never this weak pointer.
+// The process's pool while an HttpClient holds it: this pointer never keeps it alive.
 std::mutex shared_mutex;
 std::weak_ptr<ConnectionPool> shared_pool;
 

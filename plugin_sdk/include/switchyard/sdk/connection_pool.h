@@ -44,7 +44,7 @@ class Lease {
     Lease() = default;
     Lease(std::shared_ptr<ConnectionPool> pool, std::string host_key, std::unique_ptr<Connection> connection);
     Lease(Lease &&) noexcept = default;
-    Lease &operator=(Lease &&) noexcept = default;
+    Lease &operator=(Lease &&) = delete;  // would drop a lent connection without giving it back
     ~Lease();
     explicit operator bool() const { return connection_ != nullptr; }
     CURL *curl() const { return connection_->curl(); }
