@@ -2,6 +2,7 @@
 // --shutdown-timeout, whatever a plugin does); SIGHUP reloads.
 #include <csignal>
 #include <iostream>
+#include <limits>
 #include <optional>
 #include <thread>
 
@@ -9,6 +10,7 @@
 #include "host/config/quantities.h"
 #include "host/http/tls_context.h"
 #include "host/log/log.h"
+#include "host/plugin/connection_advice.h"
 #include "host/router/watched_calls.h"
 #include "host/service/access_token.h"
 #include "host/service/service.h"
@@ -38,6 +40,8 @@ constexpr Flag kFlags[] = {
     {"header-timeout", "DURATION", "a request's line and headers (and a TLS handshake) must arrive within this, else 408", "10s"},
     {"request-timeout", "DURATION", "a request's headers and body must arrive within this, else 408", "30s"},
     {"delivery-threads", "N", "threads delivering to every destination (each destination uses at most its `workers`)", "64"},
+    {"connections-per-host", "N", "outbound connections each plugin process keeps open to one API host at most, shared by its destinations", "32"},
+    {"idle-connection-timeout", "DURATION", "an outbound connection unused for this long is closed", "30s"},
     {"shutdown-timeout", "DURATION", "SIGTERM or SIGINT ends the process within this, even with plugin calls still running (then exit 1)", "30s"},
     {"log-level", "LEVEL", "least severe log lines written: debug, info, warn or error", "info"},
     {"log-format", "FORMAT", "log lines as logfmt or json (one object per line)", "logfmt"},
@@ -76,6 +80,18 @@ bool parse_connection_limits(const Args &args, http::ConnectionLimits &limits) {
     limits.header_timeout = *header;
     limits.request_timeout = *request;
     return true;
+}
+
+// What every plugin instance is advised about outbound connections; nullopt when a flag is not a
+// positive number or duration (or does not fit the ABI's 32 bits).
+std::optional<ConnectionAdvice> parse_connection_advice(const Args &args) {
+    constexpr uint64_t kMost = std::numeric_limits<uint32_t>::max();
+    const auto per_host = parse_whole_number(args.value_or("connections-per-host", "32"));
+    const auto idle = parse_duration(args.value_or("idle-connection-timeout", "30s"));
+    if (!per_host || *per_host == 0 || *per_host > kMost || !idle || idle->count() <= 0 ||
+        static_cast<uint64_t>(idle->count()) > kMost)
+        return std::nullopt;
+    return ConnectionAdvice{static_cast<uint32_t>(*per_host), static_cast<uint32_t>(idle->count())};
 }
 
 // The access tokens and TLS files; false after saying why (never quoting a token). Tokens are
@@ -144,6 +160,13 @@ int run_serve(const Args &args) {
         return kExitUsage;
     }
     options.delivery_threads = *delivery_threads;
+    const auto connection_advice = parse_connection_advice(args);
+    if (!connection_advice) {
+        std::cerr << "switchyard serve: --connections-per-host must be a positive number and --idle-connection-timeout "
+                     "a duration like 500ms or 30s\n";
+        return kExitUsage;
+    }
+    advise_connections(*connection_advice);  // before any plugin instance is made
     options.limits.max_body_bytes = *max_body;
     options.watch = !args.has("no-watch");
     options.new_store = args.has("new-store");

@@ -11,6 +11,7 @@
 #include "host/config/quantities.h"
 #include "host/isolation/worker_executable.h"
 #include "host/log/log.h"
+#include "host/plugin/connection_advice.h"
 
 namespace switchyard {
 namespace {
@@ -34,6 +35,16 @@ uint64_t resident_bytes(pid_t pid) {
 }
 
 std::string mebibytes(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+// The host's connection advice, for the worker to give its instances as this process does.
+void append_connection_advice(std::vector<std::string> &arguments) {
+    const ConnectionAdvice advice = connection_advice();
+    if (advice.connections_per_host > 0)
+        arguments.insert(arguments.end(), {"--connections-per-host", std::to_string(advice.connections_per_host)});
+    if (advice.idle_connection_timeout_ms > 0)
+        arguments.insert(arguments.end(),
+                         {"--idle-connection-timeout-ms", std::to_string(advice.idle_connection_timeout_ms)});
+}
 
 }  // namespace
 
@@ -170,6 +181,7 @@ bool PluginWorker::start(std::unique_lock<std::mutex> &lock, std::string &error)
     std::vector<std::string> arguments = {"--serve", plugin_->loaded_from().string(), "--named-as",
                                           plugin_->path().string()};
     if (memory_limit_ > 0) arguments.insert(arguments.end(), {"--memory-limit", std::to_string(memory_limit_)});
+    append_connection_advice(arguments);
     std::optional<ChildProcess> child = ChildProcess::spawn(worker_executable(), arguments, error);
     if (child) error = loading_problem(*child);
     if (!error.empty()) {

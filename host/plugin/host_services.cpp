@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "host/log/log.h"
+#include "host/plugin/connection_advice.h"
 
 namespace switchyard {
 namespace {
@@ -46,6 +47,9 @@ HostServices::HostServices(std::string_view plugin, std::string destination_id, 
     api_.count = count;
     api_.gauge = gauge;
     api_.fail = fail;
+    const ConnectionAdvice advice = connection_advice();
+    api_.connections_per_host = advice.connections_per_host;
+    api_.idle_connection_timeout_ms = advice.idle_connection_timeout_ms;
 }
 
 void HostServices::clear_failure() { failure_reason.clear(); }

@@ -1,5 +1,6 @@
 // The services the host offers a plugin instance (sy_host_api): log, per-destination counters
-// and gauges in /metrics, and fail() for saying why a hook returns NULL.
+// and gauges in /metrics, fail() for saying why a hook returns NULL, and the process's advice on
+// outbound connections (connection_advice.h).
 #pragma once
 
 #include <memory>

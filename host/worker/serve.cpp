@@ -1,4 +1,5 @@
-// `--serve FILE [--named-as NAME] [--memory-limit BYTES]`: loads the plugin, says so on the
+// `--serve FILE [--named-as NAME] [--memory-limit BYTES] [--connections-per-host N]
+// [--idle-connection-timeout-ms MS]`: loads the plugin, says so on the
 // control socket (descriptor 3), then serves each channel the host passes over it on a thread of
 // its own: one call at a time per channel, as many channels as the host opens.
 #include <malloc.h>
@@ -15,6 +16,7 @@
 
 #include "host/isolation/child_process.h"
 #include "host/isolation/wire_calls.h"
+#include "host/plugin/connection_advice.h"
 #include "host/plugin/plugin_library.h"
 #include "host/worker/instances.h"
 #include "host/worker/modes.h"
@@ -25,17 +27,25 @@ namespace {
 struct ServeOptions {
     std::string file, named_as;
     uint64_t memory_limit = 0;  // bytes of address space; 0: none
+    ConnectionAdvice connections;  // what the host advises its instances (host/plugin/connection_advice.h)
 };
+
+template <class Number>
+bool read_number(std::string_view text, Number &out) {
+    return std::from_chars(text.data(), text.data() + text.size(), out).ec == std::errc();
+}
 
 bool parse(std::span<const std::string_view> words, ServeOptions &options) {
     if (words.empty()) return false;
     options.file = words[0];
     for (size_t i = 1; i + 1 < words.size(); i += 2) {
-        const std::string_view value = words[i + 1];
-        if (words[i] == "--named-as") {
+        const std::string_view flag = words[i], value = words[i + 1];
+        if (flag == "--named-as") {
             options.named_as = value;
-        } else if (words[i] != "--memory-limit" ||
-                   std::from_chars(value.data(), value.data() + value.size(), options.memory_limit).ec != std::errc()) {
+        } else if (!(flag == "--memory-limit" && read_number(value, options.memory_limit)) &&
+                   !(flag == "--connections-per-host" && read_number(value, options.connections.connections_per_host)) &&
+                   !(flag == "--idle-connection-timeout-ms" &&
+                     read_number(value, options.connections.idle_connection_timeout_ms))) {
             return false;
         }
     }
@@ -174,6 +184,7 @@ void serve_on_own_thread(Server &server, int channel) {
 int serve(std::span<const std::string_view> arguments) {
     ServeOptions options;
     if (!parse(arguments, options)) return 2;
+    advise_connections(options.connections);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a worker never outlives its host
     if (::getppid() == 1) return 0;
     std::signal(SIGPIPE, SIG_IGN);

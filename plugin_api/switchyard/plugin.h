@@ -1,5 +1,5 @@
 /*
- * switchyard/plugin.h — the Switchyard destination plugin ABI, version 2.
+ * switchyard/plugin.h — the Switchyard destination plugin ABI, version 2.1.
  *
  * A destination plugin is a shared object that exports one C symbol,
  * SY_ENTRY_SYMBOL ("sy_destination_entry"), of type sy_entry_fn. It returns a
@@ -44,7 +44,9 @@
  *     destination's old instance is destroyed when its last batch is done).
  *   - Keep no thread_local object with a destructor: it pins the library in
  *     memory until every host thread that called into it exits, so a
- *     replaced build could not be unloaded. Pool per instance instead.
+ *     replaced build could not be unloaded. Pool per instance instead, or
+     per process with the pool's threads joined when the last instance is
+     destroyed (the plugin SDK's connection pool does).
  *   - transform(), send(), release(), rate_limits(), delete_users() and
  *     verify() may be called concurrently on the same instance from many
  *     threads. An instance must therefore be immutable after init() (or
@@ -89,7 +91,7 @@ extern "C" {
 #endif
 
 #define SY_ABI_MAJOR 2
-#define SY_ABI_MINOR 0
+#define SY_ABI_MINOR 1
 
 /* The one exported symbol. */
 #define SY_ENTRY_SYMBOL "sy_destination_entry"
@@ -146,13 +148,26 @@ typedef struct sy_host_api {
     /* Says why the hook running on this thread is about to fail (return
        NULL); the host quotes the sentence in the error it logs. */
     void (*fail)(void *host_ctx, sy_borrowed_str reason);
+
+    /* 2.1: the host's advice on outbound connections, the same for every
+       instance of a process (the operator's `serve --connections-per-host`
+       and `--idle-connection-timeout`); 0: no advice, use your own default.
+       Read only through SY_HOST_REACHES. */
+    /* Open connections to one API host (scheme, host and port) that the
+       plugin's whole process should keep at most, shared by its instances. */
+    uint32_t connections_per_host;
+    /* Close a connection unused for this long, in milliseconds. */
+    uint32_t idle_connection_timeout_ms;
 } sy_host_api;
 
-/* Whether `host` (a const sy_host_api *) reaches function `field` and it is set: check before
-   calling a function appended after 2.0. */
-#define SY_HOST_HAS(host, field)                                                              \
-    ((host) != NULL && (host)->struct_size >= offsetof(sy_host_api, field) + sizeof((host)->field) && \
-     (host)->field != NULL)
+/* Whether `host` (a const sy_host_api *) reaches `field`: check before reading a field appended
+   after 2.0 (a 2.0 host's table ends before it). */
+#define SY_HOST_REACHES(host, field) \
+    ((host) != NULL && (host)->struct_size >= offsetof(sy_host_api, field) + sizeof((host)->field))
+
+/* Whether `host` reaches function `field` and it is set: check before calling a function
+   appended after 2.0. */
+#define SY_HOST_HAS(host, field) (SY_HOST_REACHES(host, field) && (host)->field != NULL)
 
 /* Opaque per-destination state, created by init(). */
 typedef struct sy_instance sy_instance;

@@ -1,5 +1,5 @@
-// libcurl transport: pooled easy handles (each keeps its own connection cache), TLS
-// verification always on, HTTP/2 over TLS when the server offers it, optional gzip bodies.
+// libcurl transport over the process's connection pool, TLS verification always on, HTTP/2 over
+// TLS when the server offers it, optional gzip bodies.
 #include "switchyard/sdk/http_client.h"
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <ctime>
 #include <stdexcept>
 #include <utility>
@@ -16,7 +17,6 @@
 namespace sy::sdk {
 namespace {
 
-constexpr size_t kMaxPooledHandles = 64;
 constexpr long kMaxRetryAfterSeconds = 3600;  // never trust a hint longer than an hour
 
 std::string_view text(sy_str_view v) { return {v.ptr ? v.ptr : "", v.len}; }
@@ -68,56 +68,46 @@ std::string gzip(std::string_view body) {
     return out;
 }
 
-// libcurl's global init sets up OpenSSL (2 MB resident): it waits for the first request, so that
-// a process that only transforms (`switchyard transformer`, `transform`) never pays it. It is
-// thread-safe from libcurl 7.84 (CURL_VERSION_THREADSAFE), which Debian 12 has.
-void init_curl_once() {
-    static const CURLcode initialised = curl_global_init(CURL_GLOBAL_DEFAULT);
-    (void)initialised;
+// No connection came free in time: the request was never sent, so it is a retry. The URL may
+// hold a secret (a webhook's), so the sentence names the limit, not the host.
+std::string no_free_connection(const HttpOptions &options, const ConnectionLimits &limits) {
+    return "no connection to the destination's host came free within " + std::to_string(options.request_timeout_ms) +
+           " ms (at most " + std::to_string(limits.per_host) + " per host in this plugin process)";
 }
 
 }  // namespace
 
-struct HttpClient::Handle {
-    CURL *curl = (init_curl_once(), curl_easy_init());
-    ~Handle() { curl_easy_cleanup(curl); }
-};
-
-HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {}
+HttpClient::HttpClient(HttpOptions options, const sy_host_api *host)
+    : options_(std::move(options)), pool_(ConnectionPool::shared(advised_limits(host))) {}
 
 HttpClient::~HttpClient() = default;
 
-std::unique_ptr<HttpClient::Handle> HttpClient::borrow() const {
-    std::lock_guard lock(pool_mutex_);
-    if (pool_.empty()) return std::make_unique<Handle>();
-    auto handle = std::move(pool_.back());
-    pool_.pop_back();
-    return handle;
-}
-
-void HttpClient::give_back(std::unique_ptr<Handle> handle) const {
-    std::lock_guard lock(pool_mutex_);
-    if (pool_.size() < kMaxPooledHandles) pool_.push_back(std::move(handle));
-}
-
 HttpAnswer HttpClient::perform(const sy_request &request) const {
     HttpAnswer answer;
-    auto handle = borrow();
-    CURL *curl = handle->curl;
-    curl_easy_reset(curl);  // keeps the connection cache, drops the last request's options
-    curl_slist *headers = nullptr;
-    for (size_t i = 0; i < request.header_count; ++i)
-        headers = curl_slist_append(headers, (std::string(text(request.headers[i].name)) + ": " +
-                                              std::string(text(request.headers[i].value))).c_str());
     std::string compressed;
     std::string_view body = text(request.body);
     if (options_.gzip_requests && !body.empty()) {
         compressed = gzip(body);
         body = compressed;
-        headers = curl_slist_append(headers, "Content-Encoding: gzip");
     }
-    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
     const std::string url(text(request.url)), method(text(request.method));
+    // Waiting for a connection spends the request's own time, so a send keeps its deadline.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.request_timeout_ms);
+    const Lease lease = pool_->borrow(url, deadline);
+    if (!lease) {
+        answer.transport_error = no_free_connection(options_, pool_->limits());
+        return answer;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    CURL *curl = lease.curl();
+    curl_easy_reset(curl);  // keeps the connection, drops the last request's options
+    curl_slist *headers = nullptr;
+    for (size_t i = 0; i < request.header_count; ++i)
+        headers = curl_slist_append(headers, (std::string(text(request.headers[i].name)) + ": " +
+                                              std::string(text(request.headers[i].value))).c_str());
+    if (!compressed.empty()) headers = curl_slist_append(headers, "Content-Encoding: gzip");
+    headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
+    curl_easy_setopt(curl, CURLOPT_MAXCONNECTS, 1L);   // one connection per handle: the pool counts them
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
@@ -131,7 +121,7 @@ HttpAnswer HttpClient::perform(const sy_request &request) const {
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, options_.request_timeout_ms);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(1, left.count())));
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &answer.body);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, read_header);
@@ -144,7 +134,6 @@ HttpAnswer HttpClient::perform(const sy_request &request) const {
         answer.status = 0;
         answer.transport_error = curl_easy_strerror(rc);
     }
-    give_back(std::move(handle));
     return answer;
 }
 

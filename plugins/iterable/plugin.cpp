@@ -25,7 +25,7 @@ struct Instance {
     const sy_host_api *host = nullptr;  // valid until destroy
     iterable::Settings settings;
     std::vector<sy_rate_limit> rate_limits;  // views into settings.rate_limits
-    std::unique_ptr<sy::sdk::HttpClient> http;  // thread-safe: a pool of keep-alive handles
+    std::unique_ptr<sy::sdk::HttpClient> http;  // thread-safe: the process's pooled connections
     sy::sdk::ParserPool parsers;                // thread-safe
 };
 
@@ -53,7 +53,7 @@ sy_instance *init(const sy_host_api *host, sy_borrowed_str settings_json, char *
         }
         instance->http = std::make_unique<sy::sdk::HttpClient>(sy::sdk::HttpOptions{
             instance->settings.connect_timeout_ms, instance->settings.request_timeout_ms,
-            instance->settings.gzip_requests, std::string("Switchyard-Iterable/") + kVersion});
+            instance->settings.gzip_requests, std::string("Switchyard-Iterable/") + kVersion}, host);
         return reinterpret_cast<sy_instance *>(instance.release());
     });
 }

@@ -21,7 +21,7 @@ struct Instance {
     const sy_host_api *host;  // the host's; valid until destroy
     webhook::Settings settings;
     sy_rate_limit rate_limit{};  // used when settings.requests_per_second is set
-    std::unique_ptr<sy::sdk::HttpClient> http;  // thread-safe: a pool of keep-alive handles
+    std::unique_ptr<sy::sdk::HttpClient> http;  // thread-safe: the process's pooled connections
     sy::sdk::ParserPool parsers;                // thread-safe
 };
 
@@ -41,7 +41,7 @@ sy_instance *init(const sy_host_api *host, sy_borrowed_str settings_json, char *
             instance->rate_limit = {sizeof(sy_rate_limit), sy::view(webhook::kRateKey), *rps, 1};
         const long timeout_ms = instance->settings.timeout_ms;
         instance->http = std::make_unique<sy::sdk::HttpClient>(sy::sdk::HttpOptions{
-            std::min(timeout_ms, kMaxConnectTimeoutMs), timeout_ms, false, std::string("Switchyard-Webhook/") + kVersion});
+            std::min(timeout_ms, kMaxConnectTimeoutMs), timeout_ms, false, std::string("Switchyard-Webhook/") + kVersion}, host);
         return reinterpret_cast<sy_instance *>(instance.release());
     });
 }

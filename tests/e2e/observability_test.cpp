@@ -82,7 +82,7 @@ TEST_F(Observability, AFailingDestinationIsVisibleInLogsStatusAndMetrics) {
     EXPECT_EQ(get("/admin/status").find(kApiKey), std::string::npos);
 
     EXPECT_EQ(metric("switchyard_dead_letters" + kDestinationLabel), 1);
-    EXPECT_EQ(metric(R"(switchyard_build_info{version=")" SWITCHYARD_VERSION R"(",abi="2.0"})"), 1) << get("/metrics");
+    EXPECT_EQ(metric(R"(switchyard_build_info{version=")" SWITCHYARD_VERSION R"(",abi="2.1"})"), 1) << get("/metrics");
     EXPECT_GT(metric("process_resident_memory_bytes"), 0);
     EXPECT_GE(metric("process_cpu_seconds_total"), 0);
     EXPECT_GT(metric("process_open_fds"), 0);

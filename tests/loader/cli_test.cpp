@@ -21,7 +21,7 @@ CliRun run(const std::string &arguments) { return run_command(std::string(SWITCH
 TEST(Cli, PluginsListsTheTemplate) {
     CliRun r = run("plugins --plugin-dir " PLUGIN_DIR);
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_NE(r.output.find("template        1.0.0       2.0   " PLUGIN_DIR "/template.so"), std::string::npos)
+    EXPECT_NE(r.output.find("template        1.0.0       2.1   " PLUGIN_DIR "/template.so"), std::string::npos)
         << r.output;
 }
 
@@ -45,7 +45,7 @@ TEST(Cli, PluginsRefusesPluginsThatCrashWhileLoadingAndExitsOne) {
     EXPECT_NE(r.output.find("refused: " CRASHING_FIXTURE_DIR "/crash_in_constructor.so: crashed while loading (SIGSEGV)\n"),
               std::string::npos)
         << r.output;
-    EXPECT_NE(r.output.find("crash_in_init   1.0.0       2.0   " CRASHING_FIXTURE_DIR "/crash_in_init.so"), std::string::npos)
+    EXPECT_NE(r.output.find("crash_in_init   1.0.0       2.1   " CRASHING_FIXTURE_DIR "/crash_in_init.so"), std::string::npos)
         << r.output;
 }
 
@@ -120,7 +120,7 @@ TEST(Cli, PluginsRefusesAPluginSymlinkedIntoAWorldWritableDirectory) {
 TEST(Cli, VersionNamesTheAbi) {
     CliRun r = run("version");
     EXPECT_EQ(r.exit_code, 0);
-    EXPECT_NE(r.output.find("(plugin ABI 2.0)"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("(plugin ABI 2.1)"), std::string::npos) << r.output;
 }
 
 TEST(Cli, VersionFlagsPrintWhatVersionPrints) {

@@ -101,7 +101,7 @@ TEST(Loader, RefusesGnuUniqueSymbolsBeforeMappingTheFile) {
 
 TEST(Loader, RefusesNewerMinor) {
     EXPECT_EQ(refusal_of("newer_minor.so"),
-              (kFixtures / "newer_minor.so").string() + ": built for ABI 2.99, this host speaks 2.0 (upgrade the host)");
+              (kFixtures / "newer_minor.so").string() + ": built for ABI 2.99, this host speaks 2.1 (upgrade the host)");
 }
 
 TEST(Loader, RefusesMissingRequiredHook) {

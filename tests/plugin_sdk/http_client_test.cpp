@@ -9,50 +9,13 @@
 #include <httplib.h>
 
 #include "switchyard/sdk/http_client.h"
+#include "tests/plugin_sdk/loopback.h"
 #include "tests/support/unlistened_port.h"
 
 namespace sy::sdk {
 namespace {
 
 using switchyard::testing::UnlistenedPort;
-
-// A loopback server for one test; handlers are added before start().
-class Loopback {
-   public:
-    httplib::Server server;
-    std::string start() {
-        const int port = server.bind_to_any_port("127.0.0.1");
-        thread_ = std::thread([this] { server.listen_after_bind(); });  // accepts what queued meanwhile
-        return "http://127.0.0.1:" + std::to_string(port);
-    }
-    ~Loopback() {
-        server.stop();
-        if (thread_.joinable()) thread_.join();
-    }
-
-   private:
-    std::thread thread_;
-};
-
-
-// A request whose strings live as long as the test.
-struct Request {
-    explicit Request(std::string url_, std::string method_ = "POST", std::string body_ = "",
-                     std::vector<sy_header> headers_ = {})
-        : url(std::move(url_)), method(std::move(method_)), body(std::move(body_)), headers(std::move(headers_)) {}
-    std::string url, method, body;
-    std::vector<sy_header> headers;
-    sy_request view() const {
-        sy_request r{};
-        r.struct_size = sizeof r;
-        r.method = {method.data(), method.size()};
-        r.url = {url.data(), url.size()};
-        r.headers = headers.data();
-        r.header_count = headers.size();
-        r.body = {body.data(), body.size()};
-        return r;
-    }
-};
 
 TEST(HttpClient, SendsMethodHeadersAndBodyAndReadsTheAnswer) {
     Loopback loopback;

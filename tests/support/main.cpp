@@ -28,6 +28,7 @@ Flags:
   --error-rate R        answer a share R (0..1) of requests with 503
   --drop-rate R         cut a share R of connections without a complete answer
   --stall-ms N          answer only after N ms (to provoke client timeouts)
+  --threads N           connections served at once (default 256; an idle keep-alive one holds one)
   --throttle-burst N    answer the next N requests 429 with Retry-After: 1
   --no-rate-limits      do not enforce Iterable's per-endpoint rate limits
   --disallow-event NAME fail bulk items with this event name (repeatable)
@@ -55,6 +56,7 @@ bool parse(int argc, char **argv, Flags &f) {
         else if (flag == "--error-rate") f.faults.error_rate = std::stod(value);
         else if (flag == "--drop-rate") f.faults.drop_rate = std::stod(value);
         else if (flag == "--stall-ms") f.faults.stall_ms = std::stoi(value);
+        else if (flag == "--threads") f.options.connection_threads = std::stoi(value);
         else if (flag == "--throttle-burst") f.faults.throttle_next = std::stoi(value);
         else if (flag == "--disallow-event") f.options.disallowed_events.insert(value);
         else if (flag == "--dump") f.dump = value;

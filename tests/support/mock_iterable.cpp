@@ -3,6 +3,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -70,6 +71,10 @@ MockIterable::MockIterable(MockOptions options)
     server_->set_keep_alive_max_count(100000);
     server_->set_keep_alive_timeout(60);
     server_->set_tcp_nodelay(true);  // else Nagle holds each answer's body for a delayed ACK (~40 ms)
+    // httplib's default pool (8 threads here) is held by idle keep-alive connections: with many
+    // destinations the mock stopped answering at all.
+    const auto threads = static_cast<size_t>(std::max(1, options_.connection_threads));
+    server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     mount();
 }
 

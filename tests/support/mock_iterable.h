@@ -28,6 +28,10 @@ struct MockOptions {
     std::vector<std::string> api_keys = {"test-api-key"};
     bool rate_limits = true;
     std::set<std::string> disallowed_events;
+    // Connections served at once: each open keep-alive connection holds one of these threads
+    // until it closes (or stays idle past the 60 s keep-alive), and one more waits unanswered.
+    // Hosts bounded at 32 connections per API host per plugin process fit many times over.
+    int connection_threads = 256;
 };
 
 struct Faults {

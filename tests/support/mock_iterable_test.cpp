@@ -150,5 +150,31 @@ TEST_F(MockIterableTest, CountsConnectionsSoKeepAliveCanBeObserved) {
     EXPECT_EQ(mock_.stats().connections, 1u);
 }
 
+// Hundreds of destinations keep connections open between bursts: each holds one of the mock's
+// threads, and a request on a new connection must still be answered (httplib's default pool of 8
+// stopped answering).
+TEST(MockIterableConnections, AnswersWhileHundredsOfIdleKeepAliveConnectionsAreOpen) {
+    MockIterable mock{MockOptions{}};
+    const int port = mock.start();
+    std::vector<std::unique_ptr<httplib::Client>> idle;
+    const auto post = [](httplib::Client &client) {
+        client.set_keep_alive(true);
+        client.set_read_timeout(2, 0);  // a request left waiting for a thread fails, not hangs
+        return client.Post("/api/events/track", {{"Api-Key", "test-api-key"}}, R"({"eventName":"e","userId":"u"})",
+                           "application/json");
+    };
+    for (int i = 0; i < 200; ++i) {
+        idle.push_back(std::make_unique<httplib::Client>("127.0.0.1", port));
+        const auto answer = post(*idle.back());
+        ASSERT_TRUE(answer) << "connection " << i << " got no answer";
+        EXPECT_EQ(answer->status, 200);
+    }
+    httplib::Client one_more("127.0.0.1", port);
+    const auto answer = post(one_more);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->status, 200);
+    EXPECT_EQ(mock.stats().connections, 201u);  // every client kept its own connection open
+}
+
 }  // namespace
 }  // namespace switchyard::testing

@@ -38,7 +38,7 @@ sy_instance *init(const sy_host_api *host, sy_borrowed_str settings_json, char *
         instance->host = host;
         instance->settings = std::move(parsed.settings);
         instance->http = std::make_unique<sy::sdk::HttpClient>(sy::sdk::HttpOptions{
-            kConnectTimeoutMs, kRequestTimeoutMs, false, std::string("Switchyard-Chaos/") + kVersion});
+            kConnectTimeoutMs, kRequestTimeoutMs, false, std::string("Switchyard-Chaos/") + kVersion}, host);
         return reinterpret_cast<sy_instance *>(instance.release());
     });
 }

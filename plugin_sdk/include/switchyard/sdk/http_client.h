@@ -1,16 +1,15 @@
-// HTTP for destination plugins: libcurl with a pool of reusable handles, so every worker
-// thread keeps warm keep-alive (and HTTP/2) connections to the destination.
+// HTTP for destination plugins: libcurl over the plugin process's pool of keep-alive (and
+// HTTP/2) connections, bounded per API host and shared by every instance (connection_pool.h).
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "switchyard/plugin.h"
+#include "switchyard/sdk/connection_pool.h"
 
 namespace sy::sdk {
 
@@ -28,10 +27,12 @@ struct HttpAnswer {
     std::string transport_error;            // why no answer arrived (status 0)
 };
 
-// Thread-safe: each call borrows a handle from the pool and returns it afterwards.
+// Thread-safe: each call borrows a connection from the process's pool and gives it back after.
 class HttpClient {
    public:
-    explicit HttpClient(HttpOptions options);
+    // `host`: the instance's host API, whose advice (connections per host, idle timeout) sets the
+    // process's pool when this is its first client; null: the defaults.
+    explicit HttpClient(HttpOptions options, const sy_host_api *host = nullptr);
     ~HttpClient();
     HttpClient(const HttpClient &) = delete;
     HttpClient &operator=(const HttpClient &) = delete;
@@ -39,13 +40,8 @@ class HttpClient {
     HttpAnswer perform(const sy_request &request) const;
 
    private:
-    struct Handle;
-    std::unique_ptr<Handle> borrow() const;
-    void give_back(std::unique_ptr<Handle> handle) const;
-
     HttpOptions options_;
-    mutable std::mutex pool_mutex_;
-    mutable std::vector<std::unique_ptr<Handle>> pool_;
+    std::shared_ptr<ConnectionPool> pool_;
 };
 
 // Seconds ("120") or an HTTP date; nullopt when unreadable. Exposed for tests.
