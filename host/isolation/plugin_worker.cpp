@@ -54,32 +54,56 @@ size_t PluginWorker::instance_count() const {
 
 std::optional<uint64_t> PluginWorker::create(const std::string &id, const std::string &settings_json,
                                              std::string &error, std::vector<wire::Effect> &effects) {
+    std::vector<Creation> made = create_all({{id, settings_json}});
+    error = std::move(made.front().error);
+    effects = std::move(made.front().effects);
+    return made.front().key;
+}
+
+std::vector<PluginWorker::Creation> PluginWorker::create_all(
+    const std::vector<std::pair<std::string, std::string>> &instances) {
+    std::vector<Creation> out(instances.size());
+    std::string error;
     const std::optional<Channel> channel = acquire(error);
     if (!channel) {
-        error = plugin_->path().string() + ": the plugin worker " + error;
-        return std::nullopt;
+        for (Creation &c : out) c.error = plugin_->path().string() + ": the plugin worker " + error;
+        return out;
     }
-    const Made made{id, settings_json};
-    uint64_t key = 0;
+    std::vector<uint64_t> keys;
+    std::vector<std::string> requests;
     {
         std::lock_guard lock(mutex_);
-        key = next_key_++;
-        made_[key] = made;  // before the call: a worker started meanwhile makes it too
+        for (const auto &[id, settings_json] : instances) {
+            const uint64_t key = next_key_++;
+            made_[key] = Made{id, settings_json};  // before the call: a worker started meanwhile makes it too
+            keys.push_back(key);
+            requests.push_back(create_request(key, made_[key]));
+        }
     }
-    const CallReply reply = exchange(*channel, create_request(key, made), kInitDeadline, "init", id);
-    if (reply.message) {
-        wire::Reader in(*reply.message);
-        const bool initialised = in.get<uint8_t>() != 0;
-        error = in.bytes();
-        effects = wire::get_effects(in);
-        if (initialised && in.at_end()) return key;
-        if (error.empty()) error = plugin_->path().string() + ": the plugin worker's answer to init was garbled";
-    } else {
-        error = plugin_->path().string() + ": the plugin worker " + reply.crash + " during init";
-    }
+    const std::vector<CallReply> replies =
+        exchange(*channel, requests, kInitDeadline, "init", instances.size() == 1 ? instances.front().first : "");
+    for (size_t i = 0; i < out.size(); ++i) out[i] = creation(replies[i]);
     std::lock_guard lock(mutex_);
-    made_.erase(key);
-    return std::nullopt;
+    for (size_t i = 0; i < out.size(); ++i)
+        if (out[i].key) out[i].key = keys[i];
+        else made_.erase(keys[i]);
+    return out;
+}
+
+// An init answer: made (the key is the caller's to fill in), or why not.
+PluginWorker::Creation PluginWorker::creation(const CallReply &reply) const {
+    Creation made;
+    if (!reply.message) {
+        made.error = plugin_->path().string() + ": the plugin worker " + reply.crash + " during init";
+        return made;
+    }
+    wire::Reader in(*reply.message);
+    const bool initialised = in.get<uint8_t>() != 0;
+    made.error = in.bytes();
+    made.effects = wire::get_effects(in);
+    if (initialised && in.at_end()) made.key = 0;
+    else if (made.error.empty()) made.error = plugin_->path().string() + ": the plugin worker's answer to init was garbled";
+    return made;
 }
 
 std::string PluginWorker::create_request(uint64_t key, const Made &made) {
@@ -108,22 +132,39 @@ CallReply PluginWorker::call(const std::string &request, std::chrono::millisecon
     std::string error;
     const std::optional<Channel> channel = acquire(error);
     if (!channel) return {nullptr, {}, "the plugin worker " + error};
-    return exchange(*channel, request, timeout, what, destination);
+    return std::move(exchange(*channel, {request}, timeout, what, destination).front());
 }
 
-CallReply PluginWorker::exchange(Channel channel, const std::string &request, std::chrono::milliseconds timeout,
-                                 std::string_view what, std::string_view destination) {
+std::vector<CallReply> PluginWorker::call_all(const std::vector<std::string> &requests,
+                                              std::chrono::milliseconds timeout, std::string_view what) {
+    std::string error;
+    const std::optional<Channel> channel = acquire(error);
+    if (!channel) return std::vector<CallReply>(requests.size(), CallReply{nullptr, {}, "the plugin worker " + error});
+    return exchange(*channel, requests, timeout, what, "");
+}
+
+// Every request written before the first answer is read; from the first that fails on, each
+// answer is the worker's end.
+std::vector<CallReply> PluginWorker::exchange(Channel channel, const std::vector<std::string> &requests,
+                                              std::chrono::milliseconds timeout, std::string_view what,
+                                              std::string_view destination) {
     const wire::Deadline deadline = deadline_in(timeout);
-    auto reply = std::make_shared<std::string>();
-    wire::Io io = wire::write_frame(channel.fd, request, deadline);
-    if (io == wire::Io::done) io = wire::read_frame(channel.fd, *reply, deadline);
+    std::vector<CallReply> replies;
+    wire::Io io = wire::Io::done;
+    for (size_t i = 0; i < requests.size() && io == wire::Io::done; ++i) io = wire::write_frame(channel.fd, requests[i], deadline);
+    while (io == wire::Io::done && replies.size() < requests.size()) {
+        auto reply = std::make_shared<std::string>();
+        io = wire::read_frame(channel.fd, *reply, deadline);
+        if (io == wire::Io::done) replies.push_back({std::move(reply), {}, {}});
+    }
     if (io != wire::Io::done) {
-        std::string crash = lost(channel, io == wire::Io::timed_out, timeout, what, destination);
-        return {nullptr, crash, "the plugin worker " + crash + " during " + std::string(what)};
+        const std::string crash = lost(channel, io == wire::Io::timed_out, timeout, what, destination);
+        replies.resize(requests.size(), {nullptr, crash, "the plugin worker " + crash + " during " + std::string(what)});
+        return replies;
     }
     give_back(channel);
     check_memory();
-    return {std::move(reply), {}, {}};
+    return replies;
 }
 
 std::optional<PluginWorker::Channel> PluginWorker::acquire(std::string &error) {
