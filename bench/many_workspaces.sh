@@ -7,6 +7,7 @@
 # destination's apiKey), and after nothing changed; and which destinations that reload recreated.
 #   bench/many_workspaces.sh [WORKSPACES] [PER]          (defaults 1000 5)
 #   ISOLATION=in-process   every destination in the host (default: process, in plugin workers)
+#   WORKERS=N              each destination's delivery.workers (default: the host's)
 #   IDLE=S                 seconds to sit idle before reading RSS (default 10)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,7 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 worker_pids() { cat "/proc/$host_pid/task/"*/children 2>/dev/null | tr ' ' '\n' | grep . || true; }
 
 python3 bench/gen_workspaces.py --workspaces "$workspaces" --destinations-per-workspace "$per" \
-  --isolation "${ISOLATION:-process}" --out "$work/config"
+  --isolation "${ISOLATION:-process}" ${WORKERS:+--workers "$WORKERS"} --out "$work/config"
 start_mock
 export ITERABLE_ENDPOINT=$mock_url
 plugins=${plugin_dir:-$build/plugins}
@@ -48,7 +49,8 @@ report_rss() {
   local workers=() pid total=0
   mapfile -t workers < <(worker_pids)
   for pid in "${workers[@]}"; do total=$(( total + $(rss_kb "$pid") )); done
-  echo "$1: host RSS $(( $(rss_kb "$host_pid") / 1024 )) MB; ${#workers[@]} plugin worker(s), $(( total / 1024 )) MB together"
+  echo "$1: host RSS $(( $(rss_kb "$host_pid") / 1024 )) MB, $(awk '/^Threads:/ {print $2}' "/proc/$host_pid/status") threads;" \
+    "${#workers[@]} plugin worker(s), $(( total / 1024 )) MB together"
 }
 sleep "$idle"
 report_rss "idle ${idle} s"
@@ -56,11 +58,12 @@ report_rss "idle ${idle} s"
 timed_reload() {
   local t0 answer
   t0=$(now_ms)
-  answer=$(curl -sf -X POST "$host_url/admin/reload")
+  answer=$(curl -sf -d "" "$host_url/admin/reload")
   echo "$1: $(( $(now_ms) - t0 )) ms, $answer"
 }
 timed_reload "reload, nothing changed"
 sed -i 's/^\(      apiKey: .*-iterable-1-\)test-api-key$/\1changed-api-key/' "$work/config/ws0001.yaml"
 timed_reload "reload, one file changed"
 echo "  $(grep -o 'Reload (admin) applied[^"]*' "$work/host.log" | tail -1)"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 report_rss "after the reloads"
