@@ -50,7 +50,8 @@ std::vector<IsolatedDestination::Made> IsolatedDestination::create_all(std::shar
     std::vector<std::string> limit_requests;
     std::chrono::milliseconds limits_deadline = orders.front().deadlines.transform;
     for (size_t i = 0; i < orders.size(); ++i) {
-        auto destination = std::make_shared<IsolatedDestination>(worker, plugin, orders[i].id, orders[i].deadlines, metrics);
+        auto destination =
+            std::make_shared<IsolatedDestination>(worker, plugin, orders[i].id, orders[i].deadlines, metrics);
         destination->services_->keep_warnings(true);
         destination->replay(creations[i].effects);
         destination->services_->keep_warnings(false);

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -82,16 +83,27 @@ std::vector<PluginWorker::Creation> PluginWorker::create_all(
     }
     const std::vector<CallReply> replies =
         exchange(*channel, requests, kInitDeadline, "init", instances.size() == 1 ? instances.front().first : "");
-    for (size_t i = 0; i < out.size(); ++i) out[i] = creation(replies[i]);
-    std::lock_guard lock(mutex_);
-    for (size_t i = 0; i < out.size(); ++i)
-        if (out[i].key) out[i].key = keys[i];
-        else made_.erase(keys[i]);
+    for (size_t i = 0; i < out.size(); ++i) out[i] = creation(replies[i], keys[i]);
+    {
+        std::lock_guard lock(mutex_);
+        for (size_t i = 0; i < out.size(); ++i)
+            if (!out[i].key) made_.erase(keys[i]);
+    }
+    // The worker reads a channel's requests in order: the first init it did not answer ended it,
+    // and the ones after that were never read. They go to its successor, not blamed for its end.
+    const auto ended = std::find_if(replies.begin(), replies.end(), [](const CallReply &r) { return !r.message; });
+    const size_t unread = static_cast<size_t>(ended - replies.begin()) + 1;
+    if (ended != replies.end() && !ended->crash.empty() && unread < instances.size()) {
+        const std::vector<std::pair<std::string, std::string>> rest(
+            instances.begin() + static_cast<std::ptrdiff_t>(unread), instances.end());
+        std::vector<Creation> again = create_all(rest);
+        std::move(again.begin(), again.end(), out.begin() + static_cast<std::ptrdiff_t>(unread));
+    }
     return out;
 }
 
-// An init answer: made (the key is the caller's to fill in), or why not.
-PluginWorker::Creation PluginWorker::creation(const CallReply &reply) const {
+// The answer to the init of the instance under `key`: made, or why not.
+PluginWorker::Creation PluginWorker::creation(const CallReply &reply, uint64_t key) const {
     Creation made;
     if (!reply.message) {
         made.error = plugin_->path().string() + ": the plugin worker " + reply.crash + " during init";
@@ -101,8 +113,9 @@ PluginWorker::Creation PluginWorker::creation(const CallReply &reply) const {
     const bool initialised = in.get<uint8_t>() != 0;
     made.error = in.bytes();
     made.effects = wire::get_effects(in);
-    if (initialised && in.at_end()) made.key = 0;
-    else if (made.error.empty()) made.error = plugin_->path().string() + ": the plugin worker's answer to init was garbled";
+    if (initialised && in.at_end()) made.key = key;
+    else if (made.error.empty())
+        made.error = plugin_->path().string() + ": the plugin worker's answer to init was garbled";
     return made;
 }
 
@@ -151,7 +164,8 @@ std::vector<CallReply> PluginWorker::exchange(Channel channel, const std::vector
     const wire::Deadline deadline = deadline_in(timeout);
     std::vector<CallReply> replies;
     wire::Io io = wire::Io::done;
-    for (size_t i = 0; i < requests.size() && io == wire::Io::done; ++i) io = wire::write_frame(channel.fd, requests[i], deadline);
+    for (size_t i = 0; i < requests.size() && io == wire::Io::done; ++i)
+        io = wire::write_frame(channel.fd, requests[i], deadline);
     while (io == wire::Io::done && replies.size() < requests.size()) {
         auto reply = std::make_shared<std::string>();
         io = wire::read_frame(channel.fd, *reply, deadline);

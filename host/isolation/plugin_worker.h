@@ -77,7 +77,7 @@ class PluginWorker {
                                     std::string_view destination);
     void give_back(Channel channel);
     static std::string create_request(uint64_t key, const Made &made);
-    Creation creation(const CallReply &reply) const;
+    Creation creation(const CallReply &reply, uint64_t key) const;
     bool make_instances_again(std::string &error);
     static std::string loading_problem(ChildProcess &child);
     std::string lost(Channel channel, bool timed_out, std::chrono::milliseconds timeout, std::string_view what,

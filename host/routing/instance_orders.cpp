@@ -1,6 +1,7 @@
 // Making many destination instances at once (instance_orders.h).
 #include "host/routing/instance_orders.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -37,7 +38,8 @@ void make_in_workers(const std::vector<InstanceOrder> &orders, const std::vector
         }
         auto worker = workers.worker_for(one.plugin, one.settings.containment.memory_limit);
         std::vector<IsolatedDestination::Made> made = IsolatedDestination::create_all(worker, one.plugin, batch, metrics);
-        for (size_t i = first; i < end; ++i) out[indexes[i]] = {std::move(made[i - first].instance), std::move(made[i - first].error)};
+        for (size_t i = first; i < end; ++i)
+            out[indexes[i]] = {std::move(made[i - first].instance), std::move(made[i - first].error)};
     }
 }
 

@@ -58,7 +58,8 @@ class ManyWorkspacesTest : public ::testing::Test {
         reloader_ = std::make_unique<Reloader>(*registry_, config_, metrics_, &workers_);
         const std::vector<std::string> problems = reloader_->load_first();
         ASSERT_TRUE(problems.empty()) << problems.front();
-        reloader_->connect([](const std::shared_ptr<const Snapshot> &) {}, [] { return std::map<std::string, uint64_t>{}; });
+        reloader_->connect([](const std::shared_ptr<const Snapshot> &) {},
+                           [] { return std::map<std::string, uint64_t>{}; });
     }
 
     fs::path file_of(int n) const { return config_ / (workspace_name(n) + ".yaml"); }
