@@ -60,12 +60,15 @@ void register_every_secret_setting(const Config &config,
                 register_secret_settings(it->second->schema(), override_of.settings_json);
 }
 
-// Orders a new instance from `d`'s settings into `slot`, or adds their problems to `build`.
-void order_instance(const DestinationConfig &d, const std::shared_ptr<const PluginLibrary> &plugin, SnapshotBuild &build,
+// Orders a new instance from `d`'s settings into `slot`; false, with their problems added to
+// `build`, when the settings have any.
+bool order_instance(const DestinationConfig &d, const std::shared_ptr<const PluginLibrary> &plugin, SnapshotBuild &build,
                     std::vector<InstanceOrder> &orders, std::shared_ptr<Destination> &slot) {
     DestinationSettings settings = check_destination_settings(d, *plugin);
     build.problems.insert(build.problems.end(), settings.problems.begin(), settings.problems.end());
-    if (settings.problems.empty()) orders.push_back({d, plugin, std::move(settings.completed_json), &slot});
+    if (!settings.problems.empty()) return false;
+    orders.push_back({d, plugin, std::move(settings.completed_json), &slot});
+    return true;
 }
 
 // What building one snapshot reads, and where it reports.
@@ -162,9 +165,11 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
                                      "\" (loaded: " + plugin_names(plugins) + ")");
             continue;
         }
-        LiveDestination &live =
-            snapshot->destinations.emplace(d.key(), LiveDestination{d, reusable(previous, d, *plugin), {}}).first->second;
-        if (!live.instance) order_instance(d, plugin, build, orders, live.instance);
+        const auto live =
+            snapshot->destinations.emplace(d.key(), LiveDestination{d, reusable(previous, d, *plugin), {}}).first;
+        // Without usable settings there is no destination, and so no connection of a source to it.
+        if (!live->second.instance && !order_instance(d, plugin, build, orders, live->second.instance))
+            snapshot->destinations.erase(live);
     }
     auto sources = std::make_shared<SourceTable>();
     const Building building{configured, plugins, previous, build, orders};
