@@ -156,12 +156,14 @@ std::vector<CallReply> PluginWorker::call_all(const std::vector<std::string> &re
     return exchange(*channel, requests, timeout, what, "");
 }
 
-// Every request written before the first answer is read; from the first that fails on, each
-// answer is the worker's end.
+// Every request written before the first answer is read. The first answer is due `timeout` after
+// the start, as a lone call's; each later one `timeout` after the one before it (the worker serves
+// them one after the other), so every call keeps its own deadline. From the first that fails on,
+// each answer is the worker's end.
 std::vector<CallReply> PluginWorker::exchange(Channel channel, const std::vector<std::string> &requests,
                                               std::chrono::milliseconds timeout, std::string_view what,
                                               std::string_view destination) {
-    const wire::Deadline deadline = deadline_in(timeout);
+    wire::Deadline deadline = deadline_in(timeout);
     std::vector<CallReply> replies;
     wire::Io io = wire::Io::done;
     for (size_t i = 0; i < requests.size() && io == wire::Io::done; ++i)
@@ -170,6 +172,7 @@ std::vector<CallReply> PluginWorker::exchange(Channel channel, const std::vector
         auto reply = std::make_shared<std::string>();
         io = wire::read_frame(channel.fd, *reply, deadline);
         if (io == wire::Io::done) replies.push_back({std::move(reply), {}, {}});
+        deadline = deadline_in(timeout);
     }
     if (io != wire::Io::done) {
         const std::string crash = lost(channel, io == wire::Io::timed_out, timeout, what, destination);
