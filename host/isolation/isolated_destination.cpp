@@ -2,6 +2,8 @@
 // what the plugin reported through the host API replayed on this destination's services.
 #include "host/isolation/isolated_destination.h"
 
+#include <algorithm>
+
 namespace switchyard {
 namespace {
 
@@ -30,27 +32,51 @@ std::shared_ptr<Destination> IsolatedDestination::create(std::shared_ptr<PluginW
                                                          std::shared_ptr<const PluginLibrary> plugin, std::string id,
                                                          const std::string &settings_json, CallDeadlines deadlines,
                                                          std::string &error, Metrics *metrics) {
-    auto destination =
-        std::make_shared<IsolatedDestination>(std::move(worker), std::move(plugin), std::move(id), deadlines, metrics);
-    std::vector<wire::Effect> effects;
-    const std::optional<uint64_t> key = destination->worker_->create(destination->id_, settings_json, error, effects);
-    destination->services_->keep_warnings(true);
-    destination->replay(effects);
-    destination->services_->keep_warnings(false);
-    destination->init_warnings_ = destination->services_->kept_warnings();
-    if (!key) return nullptr;
-    destination->key_ = *key;
-    wire::Writer request = request_for(wire::Op::rate_limits, *key);
-    const CallReply reply =
-        destination->worker_->call(request.framed(), deadlines.transform, "rate_limits", destination->id_);
-    if (reply.message) {
-        wire::Reader limits(*reply.message);
-        limits.get<uint8_t>();
-        limits.bytes();
-        destination->rate_limits_ = wire::get_rate_limits(limits);
-        destination->limits_message_ = reply.message;
+    std::vector<Made> made = create_all(std::move(worker), std::move(plugin), {{std::move(id), settings_json, deadlines}},
+                                        metrics);
+    error = std::move(made.front().error);
+    return std::move(made.front().instance);
+}
+
+std::vector<IsolatedDestination::Made> IsolatedDestination::create_all(std::shared_ptr<PluginWorker> worker,
+                                                                       std::shared_ptr<const PluginLibrary> plugin,
+                                                                       const std::vector<Order> &orders,
+                                                                       Metrics *metrics) {
+    if (orders.empty()) return {};
+    std::vector<std::pair<std::string, std::string>> inits;
+    for (const Order &o : orders) inits.emplace_back(o.id, o.settings_json);
+    std::vector<PluginWorker::Creation> creations = worker->create_all(inits);
+    std::vector<Made> made(orders.size());
+    std::vector<std::string> limit_requests;
+    std::chrono::milliseconds limits_deadline = orders.front().deadlines.transform;
+    for (size_t i = 0; i < orders.size(); ++i) {
+        auto destination =
+            std::make_shared<IsolatedDestination>(worker, plugin, orders[i].id, orders[i].deadlines, metrics);
+        destination->services_->keep_warnings(true);
+        destination->replay(creations[i].effects);
+        destination->services_->keep_warnings(false);
+        destination->init_warnings_ = destination->services_->kept_warnings();
+        made[i].error = std::move(creations[i].error);
+        if (!creations[i].key) continue;
+        destination->key_ = *creations[i].key;
+        limit_requests.push_back(request_for(wire::Op::rate_limits, destination->key_).framed());
+        limits_deadline = std::min(limits_deadline, orders[i].deadlines.transform);
+        made[i].instance = std::move(destination);
     }
-    return destination;
+    const std::vector<CallReply> limits = worker->call_all(limit_requests, limits_deadline, "rate_limits");
+    size_t next = 0;
+    for (Made &m : made)
+        if (m.instance) static_cast<IsolatedDestination &>(*m.instance).take_rate_limits(limits[next++]);
+    return made;
+}
+
+void IsolatedDestination::take_rate_limits(const CallReply &reply) {
+    if (!reply.message) return;
+    wire::Reader limits(*reply.message);
+    limits.get<uint8_t>();
+    limits.bytes();
+    rate_limits_ = wire::get_rate_limits(limits);
+    limits_message_ = reply.message;
 }
 
 IsolatedDestination::~IsolatedDestination() {

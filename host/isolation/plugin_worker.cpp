@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -65,32 +66,68 @@ size_t PluginWorker::instance_count() const {
 
 std::optional<uint64_t> PluginWorker::create(const std::string &id, const std::string &settings_json,
                                              std::string &error, std::vector<wire::Effect> &effects) {
+    std::vector<Creation> made = create_all({{id, settings_json}});
+    error = std::move(made.front().error);
+    effects = std::move(made.front().effects);
+    return made.front().key;
+}
+
+std::vector<PluginWorker::Creation> PluginWorker::create_all(
+    const std::vector<std::pair<std::string, std::string>> &instances) {
+    std::vector<Creation> out(instances.size());
+    std::string error;
     const std::optional<Channel> channel = acquire(error);
     if (!channel) {
-        error = plugin_->path().string() + ": the plugin worker " + error;
-        return std::nullopt;
+        for (Creation &c : out) c.error = plugin_->path().string() + ": the plugin worker " + error;
+        return out;
     }
-    const Made made{id, settings_json};
-    uint64_t key = 0;
+    std::vector<uint64_t> keys;
+    std::vector<std::string> requests;
     {
         std::lock_guard lock(mutex_);
-        key = next_key_++;
-        made_[key] = made;  // before the call: a worker started meanwhile makes it too
+        for (const auto &[id, settings_json] : instances) {
+            const uint64_t key = next_key_++;
+            made_[key] = Made{id, settings_json};  // before the call: a worker started meanwhile makes it too
+            keys.push_back(key);
+            requests.push_back(create_request(key, made_[key]));
+        }
     }
-    const CallReply reply = exchange(*channel, create_request(key, made), kInitDeadline, "init", id);
-    if (reply.message) {
-        wire::Reader in(*reply.message);
-        const bool initialised = in.get<uint8_t>() != 0;
-        error = in.bytes();
-        effects = wire::get_effects(in);
-        if (initialised && in.at_end()) return key;
-        if (error.empty()) error = plugin_->path().string() + ": the plugin worker's answer to init was garbled";
-    } else {
-        error = plugin_->path().string() + ": the plugin worker " + reply.crash + " during init";
+    const std::vector<CallReply> replies =
+        exchange(*channel, requests, kInitDeadline, "init", instances.size() == 1 ? instances.front().first : "");
+    for (size_t i = 0; i < out.size(); ++i) out[i] = creation(replies[i], keys[i]);
+    {
+        std::lock_guard lock(mutex_);
+        for (size_t i = 0; i < out.size(); ++i)
+            if (!out[i].key) made_.erase(keys[i]);
     }
-    std::lock_guard lock(mutex_);
-    made_.erase(key);
-    return std::nullopt;
+    // The worker reads a channel's requests in order: the first init it did not answer ended it,
+    // and the ones after that were never read. They go to its successor, not blamed for its end.
+    const auto ended = std::find_if(replies.begin(), replies.end(), [](const CallReply &r) { return !r.message; });
+    const size_t unread = static_cast<size_t>(ended - replies.begin()) + 1;
+    if (ended != replies.end() && !ended->crash.empty() && unread < instances.size()) {
+        const std::vector<std::pair<std::string, std::string>> rest(
+            instances.begin() + static_cast<std::ptrdiff_t>(unread), instances.end());
+        std::vector<Creation> again = create_all(rest);
+        std::move(again.begin(), again.end(), out.begin() + static_cast<std::ptrdiff_t>(unread));
+    }
+    return out;
+}
+
+// The answer to the init of the instance under `key`: made, or why not.
+PluginWorker::Creation PluginWorker::creation(const CallReply &reply, uint64_t key) const {
+    Creation made;
+    if (!reply.message) {
+        made.error = plugin_->path().string() + ": the plugin worker " + reply.crash + " during init";
+        return made;
+    }
+    wire::Reader in(*reply.message);
+    const bool initialised = in.get<uint8_t>() != 0;
+    made.error = in.bytes();
+    made.effects = wire::get_effects(in);
+    if (initialised && in.at_end()) made.key = key;
+    else if (made.error.empty())
+        made.error = plugin_->path().string() + ": the plugin worker's answer to init was garbled";
+    return made;
 }
 
 std::string PluginWorker::create_request(uint64_t key, const Made &made) {
@@ -119,22 +156,43 @@ CallReply PluginWorker::call(const std::string &request, std::chrono::millisecon
     std::string error;
     const std::optional<Channel> channel = acquire(error);
     if (!channel) return {nullptr, {}, "the plugin worker " + error};
-    return exchange(*channel, request, timeout, what, destination);
+    return std::move(exchange(*channel, {request}, timeout, what, destination).front());
 }
 
-CallReply PluginWorker::exchange(Channel channel, const std::string &request, std::chrono::milliseconds timeout,
-                                 std::string_view what, std::string_view destination) {
-    const wire::Deadline deadline = deadline_in(timeout);
-    auto reply = std::make_shared<std::string>();
-    wire::Io io = wire::write_frame(channel.fd, request, deadline);
-    if (io == wire::Io::done) io = wire::read_frame(channel.fd, *reply, deadline);
+std::vector<CallReply> PluginWorker::call_all(const std::vector<std::string> &requests,
+                                              std::chrono::milliseconds timeout, std::string_view what) {
+    std::string error;
+    const std::optional<Channel> channel = acquire(error);
+    if (!channel) return std::vector<CallReply>(requests.size(), CallReply{nullptr, {}, "the plugin worker " + error});
+    return exchange(*channel, requests, timeout, what, "");
+}
+
+// Every request written before the first answer is read. The first answer is due `timeout` after
+// the start, as a lone call's; each later one `timeout` after the one before it (the worker serves
+// them one after the other), so every call keeps its own deadline. From the first that fails on,
+// each answer is the worker's end.
+std::vector<CallReply> PluginWorker::exchange(Channel channel, const std::vector<std::string> &requests,
+                                              std::chrono::milliseconds timeout, std::string_view what,
+                                              std::string_view destination) {
+    wire::Deadline deadline = deadline_in(timeout);
+    std::vector<CallReply> replies;
+    wire::Io io = wire::Io::done;
+    for (size_t i = 0; i < requests.size() && io == wire::Io::done; ++i)
+        io = wire::write_frame(channel.fd, requests[i], deadline);
+    while (io == wire::Io::done && replies.size() < requests.size()) {
+        auto reply = std::make_shared<std::string>();
+        io = wire::read_frame(channel.fd, *reply, deadline);
+        if (io == wire::Io::done) replies.push_back({std::move(reply), {}, {}});
+        deadline = deadline_in(timeout);
+    }
     if (io != wire::Io::done) {
-        std::string crash = lost(channel, io == wire::Io::timed_out, timeout, what, destination);
-        return {nullptr, crash, "the plugin worker " + crash + " during " + std::string(what)};
+        const std::string crash = lost(channel, io == wire::Io::timed_out, timeout, what, destination);
+        replies.resize(requests.size(), {nullptr, crash, "the plugin worker " + crash + " during " + std::string(what)});
+        return replies;
     }
     give_back(channel);
     check_memory();
-    return {std::move(reply), {}, {}};
+    return replies;
 }
 
 std::optional<PluginWorker::Channel> PluginWorker::acquire(std::string &error) {

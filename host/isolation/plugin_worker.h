@@ -43,12 +43,25 @@ class PluginWorker {
     // `effects`. Returns the key, or nullopt.
     std::optional<uint64_t> create(const std::string &id, const std::string &settings_json, std::string &error,
                                    std::vector<wire::Effect> &effects);
+    // One instance's making, as `create` reports it.
+    struct Creation {
+        std::optional<uint64_t> key;
+        std::string error;
+        std::vector<wire::Effect> effects;
+    };
+    // `create` for many destinations at once, (id, settings JSON) each: one per entry, in order.
+    std::vector<Creation> create_all(const std::vector<std::pair<std::string, std::string>> &instances);
     void destroy(uint64_t key);
 
     // Sends `request` (a framed message) and waits for the answer until `timeout`. `what` and
     // `destination` name the call in the log line when the worker ends in it.
     CallReply call(const std::string &request, std::chrono::milliseconds timeout, std::string_view what,
                    std::string_view destination);
+    // `call` for many requests: all go down one channel before the first answer is read, so that
+    // making thousands of instances costs a wake-up of each side per batch, not per call. The
+    // answers are small; keep each batch to tens of requests so they never fill the channel.
+    std::vector<CallReply> call_all(const std::vector<std::string> &requests, std::chrono::milliseconds timeout,
+                                    std::string_view what);
 
    private:
     struct Channel {
@@ -59,10 +72,12 @@ class PluginWorker {
         std::string id, settings_json;
     };
     std::optional<Channel> acquire(std::string &error);
-    CallReply exchange(Channel channel, const std::string &request, std::chrono::milliseconds timeout,
-                       std::string_view what, std::string_view destination);
+    std::vector<CallReply> exchange(Channel channel, const std::vector<std::string> &requests,
+                                    std::chrono::milliseconds timeout, std::string_view what,
+                                    std::string_view destination);
     void give_back(Channel channel);
     static std::string create_request(uint64_t key, const Made &made);
+    Creation creation(const CallReply &reply, uint64_t key) const;
     bool make_instances_again(std::string &error);
     static std::string loading_problem(ChildProcess &child);
     std::string lost(Channel channel, bool timed_out, std::chrono::milliseconds timeout, std::string_view what,

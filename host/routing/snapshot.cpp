@@ -6,10 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "host/filtering/filter_settings.h"
-#include "host/isolation/isolated_destination.h"
-#include "host/isolation/load_probe.h"
 #include "host/routing/connection_settings.h"
 #include "host/routing/destination_settings.h"
+#include "host/routing/instance_orders.h"
 #include "host/routing/secret_settings.h"
 
 namespace switchyard {
@@ -61,48 +60,25 @@ void register_every_secret_setting(const Config &config,
                 register_secret_settings(it->second->schema(), override_of.settings_json);
 }
 
-// In a plugin worker when `d` asks for it and the caller runs workers; else in this process, and
-// then, when the caller runs workers (a host), only after init returned in a child: an init that
-// crashes must not take the host down.
-std::shared_ptr<Destination> make_instance(const DestinationConfig &d, const std::shared_ptr<const PluginLibrary> &plugin,
-                                           const std::string &settings_json, std::string &error, Metrics *metrics,
-                                           WorkerPools *workers) {
-    if (workers != nullptr && d.containment.isolation == Containment::Isolation::in_process) {
-        const ProbeOutcome tried = probe_plugin(plugin->loaded_from(), plugin->path(), {settings_json});
-        if (tried.init_refusals.empty()) {
-            error = tried.refusal;
-            return nullptr;
-        }
-    }
-    if (workers == nullptr || d.containment.isolation == Containment::Isolation::in_process)
-        return Destination::create(plugin, d.key(), settings_json, error, metrics);
-    return IsolatedDestination::create(workers->worker_for(plugin, d.containment.memory_limit), plugin, d.key(),
-                                       settings_json, d.containment.deadlines(), error, metrics);
-}
-
-// A new instance from `d`'s settings, or null with its problems added to `build`.
-std::shared_ptr<Destination> create_instance(const DestinationConfig &d, const std::shared_ptr<const PluginLibrary> &plugin,
-                                             Metrics *metrics, WorkerPools *workers, SnapshotBuild &build) {
-    const std::string where = d.origin.where() + ": " + settings_owner(d) + ": ";
+// Orders a new instance from `d`'s settings into `slot`; false, with their problems added to
+// `build`, when the settings have any.
+bool order_instance(const DestinationConfig &d, const std::shared_ptr<const PluginLibrary> &plugin, SnapshotBuild &build,
+                    std::vector<InstanceOrder> &orders, std::shared_ptr<Destination> &slot) {
     DestinationSettings settings = check_destination_settings(d, *plugin);
     build.problems.insert(build.problems.end(), settings.problems.begin(), settings.problems.end());
-    if (!settings.problems.empty()) return nullptr;
-    std::string error;
-    auto instance = make_instance(d, plugin, settings.completed_json, error, metrics, workers);
-    if (!instance) build.problems.push_back(where + error);
-    else
-        for (const std::string &warning : instance->init_warnings()) build.warnings.push_back(where + warning);
-    return instance;
+    if (!settings.problems.empty()) return false;
+    orders.push_back({d, plugin, std::move(settings.completed_json), &slot});
+    return true;
 }
 
 // What building one snapshot reads, and where it reports.
 struct Building {
-    const Config &config;
+    // The configuration's destinations by key: a source names thousands of them on a big host.
+    const std::map<std::string, const DestinationConfig *, std::less<>> &configured;
     const std::vector<std::shared_ptr<const PluginLibrary>> &plugins;
     const Snapshot *previous;
-    Metrics *metrics;
-    WorkerPools *workers;
     SnapshotBuild &build;
+    std::vector<InstanceOrder> &orders;  // made together once every one is known
 };
 
 bool same_plugin_settings(const std::string &a, const std::string &b) {
@@ -132,8 +108,8 @@ void add_connection(const Building &b, LiveDestination &live, const DestinationC
         live.connections.emplace(merged.source, *old);
         return;
     }
-    if (auto instance = create_instance(merged, plugin, b.metrics, b.workers, b.build))
-        live.connections.emplace(merged.source, LiveConnection{merged.settings_json, std::move(instance)});
+    auto connection = live.connections.emplace(merged.source, LiveConnection{merged.settings_json, nullptr}).first;
+    order_instance(merged, plugin, b.build, b.orders, connection->second.instance);
 }
 
 // Each destination of `s` with its filter; a connection with an override gets its own.
@@ -142,13 +118,13 @@ IngestSource ingest_source(const Building &b, const SourceConfig &s,
     IngestSource source{s.write_key, s.workspace, s.id, s.destinations, s.trusted, {}, s.allowed_origins};
     for (const std::string &key : s.destinations) {
         const auto override_of = s.overrides.find(key);
-        const auto destination = std::find_if(b.config.destinations.begin(), b.config.destinations.end(),
-                                              [&](const DestinationConfig &d) { return d.key() == key; });
-        if (override_of == s.overrides.end() || destination == b.config.destinations.end()) {
-            source.filters.push_back(filters.contains(key) ? filters.at(key) : filtering::DeliveryFilter{});
+        const auto destination = b.configured.find(key);
+        if (override_of == s.overrides.end() || destination == b.configured.end()) {
+            const auto filter = filters.find(key);
+            source.filters.push_back(filter != filters.end() ? filter->second : filtering::DeliveryFilter{});
             continue;
         }
-        const DestinationConfig merged = merge_connection_settings(*destination, s.id, override_of->second);
+        const DestinationConfig merged = merge_connection_settings(*destination->second, s.id, override_of->second);
         DestinationFilter filter = read_destination_filter(merged);
         b.build.problems.insert(b.build.problems.end(), filter.problems.begin(), filter.problems.end());
         source.filters.push_back(std::move(filter.filter));
@@ -172,7 +148,10 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
     snapshot->generation = generation;
     register_every_secret_setting(config, plugins);
     std::map<std::string, filtering::DeliveryFilter> filters;  // by destination key; read once per snapshot
+    std::map<std::string, const DestinationConfig *, std::less<>> configured;
+    std::vector<InstanceOrder> orders;
     for (const DestinationConfig &d : config.destinations) {
+        configured.emplace(d.key(), &d);
         DestinationFilter filter = read_destination_filter(d);
         build.problems.insert(build.problems.end(), filter.problems.begin(), filter.problems.end());
         filters.emplace(d.key(), std::move(filter.filter));
@@ -186,13 +165,16 @@ SnapshotBuild build_snapshot(const Config &config, const std::vector<std::shared
                                      "\" (loaded: " + plugin_names(plugins) + ")");
             continue;
         }
-        std::shared_ptr<Destination> instance = reusable(previous, d, *plugin);
-        if (!instance) instance = create_instance(d, plugin, metrics, workers, build);
-        if (instance) snapshot->destinations.emplace(d.key(), LiveDestination{d, std::move(instance), {}});
+        const auto live =
+            snapshot->destinations.emplace(d.key(), LiveDestination{d, reusable(previous, d, *plugin), {}}).first;
+        // Without usable settings there is no destination, and so no connection of a source to it.
+        if (!live->second.instance && !order_instance(d, plugin, build, orders, live->second.instance))
+            snapshot->destinations.erase(live);
     }
     auto sources = std::make_shared<SourceTable>();
-    const Building building{config, plugins, previous, metrics, workers, build};
+    const Building building{configured, plugins, previous, build, orders};
     for (const SourceConfig &s : config.sources) sources->push_back(ingest_source(building, s, filters, *snapshot));
+    make_instances(orders, metrics, workers, build.problems, build.warnings);
     snapshot->sources = std::move(sources);
     if (build.problems.empty()) build.snapshot = std::move(snapshot);
     return build;

@@ -159,6 +159,29 @@ TEST_P(InitCrash, ServeRefusesToStartWithASentence) {
     EXPECT_NE(run.output.find("(SIGSEGV)"), std::string::npos) << run.output;
 }
 
+// Inits made together (a batch down one worker channel, or one probe child for all): the one that
+// crashes is named, and its neighbours made before and after it are not.
+TEST_P(InitCrash, OnlyTheCrashingInitAmongManyIsNamed) {
+    const std::filesystem::path plugins = root_ / "plugins";
+    std::filesystem::create_directory(plugins);
+    std::filesystem::copy_file(CRASH_IN_INIT_FIXTURE, plugins / "crash_in_init.so");
+    std::string destinations;
+    for (const char *id : {"calm1", "calm2", "boom", "calm3", "calm4"})
+        destinations += "  - id: " + std::string(id) + "\n    plugin: crash_in_init\n    isolation: " +
+                        std::string(GetParam()) + "\n    settings:\n      crash: " +
+                        (std::string(id) == "boom" ? "true" : "false") + "\n";
+    std::ofstream(root_ / "config" / "e2e.yaml")
+        << workspace_yaml({"calm1", "calm2", "boom", "calm3", "calm4"}, destinations);
+    const CliRun run = run_command(std::string(SWITCHYARD_BIN) + " serve --listen 127.0.0.1:0 --config-dir " +
+                                   (root_ / "config").string() + " --plugin-dir " + plugins.string() + " --data-dir " +
+                                   data_dir().string());
+    EXPECT_EQ(run.exit_code, 2) << run.output;
+    EXPECT_NE(run.output.find("destination \"boom\""), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("(SIGSEGV)"), std::string::npos) << run.output;
+    for (const char *calm : {"calm1", "calm2", "calm3", "calm4"})
+        EXPECT_EQ(run.output.find("destination \"" + std::string(calm) + "\""), std::string::npos) << run.output;
+}
+
 INSTANTIATE_TEST_SUITE_P(Modes, InitCrash, ::testing::Values("process", "in-process"),
                          [](const ::testing::TestParamInfo<const char *> &info) {
                              return std::string(info.param) == "process" ? "process" : "in_process";

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Start and reload at scale: a config tree of WORKSPACES workspace files with PER Iterable
+# destinations each (bench/gen_workspaces.py), against the mock Iterable. Measures, on the wall
+# clock: `switchyard check` (best of 3); `serve` from exec to /healthz answering (the host listens
+# only once every destination's instance is made); the host's and its plugin workers' RSS after
+# IDLE seconds without traffic; `POST /admin/reload` after one workspace file changed (one
+# destination's apiKey), and after nothing changed; and which destinations that reload recreated.
+#   bench/many_workspaces.sh [WORKSPACES] [PER]          (defaults 1000 5)
+#   ISOLATION=in-process   every destination in the host (default: process, in plugin workers)
+#   WORKERS=N              each destination's delivery.workers (default: the host's)
+#   IDLE=S                 seconds to sit idle before reading RSS (default 10)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+workspaces=${1:-1000} per=${2:-5} idle=${IDLE:-10}
+source bench/serve_fixture.sh
+
+now_ms() { date +%s%3N; }
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+worker_pids() { cat "/proc/$host_pid/task/"*/children 2>/dev/null | tr ' ' '\n' | grep . || true; }
+
+python3 bench/gen_workspaces.py --workspaces "$workspaces" --destinations-per-workspace "$per" \
+  --isolation "${ISOLATION:-process}" ${WORKERS:+--workers "$WORKERS"} --out "$work/config"
+start_mock
+export ITERABLE_ENDPOINT=$mock_url
+plugins=${plugin_dir:-$build/plugins}
+
+best=""
+for _ in 1 2 3; do
+  t0=$(now_ms)
+  "$build/switchyard" check --config-dir "$work/config" --plugin-dir "$plugins" > "$work/check.out"
+  t=$(( $(now_ms) - t0 ))
+  [[ -z $best || $t -lt $best ]] && best=$t
+done
+echo "check: $(tail -1 "$work/check.out") in ${best} ms (best of 3)"
+
+t0=$(now_ms)
+"$build/switchyard" serve --config-dir "$work/config" --plugin-dir "$plugins" --data-dir "$work/data" \
+  --listen 127.0.0.1:0 --no-watch > "$work/host.log" 2>&1 &
+host_pid=$!
+until grep -q 'msg="Listening on 127.0.0.1:' "$work/host.log"; do
+  kill -0 "$host_pid" 2>/dev/null || { cat "$work/host.log" >&2; exit 1; }
+  sleep 0.01
+done
+host_url=http://127.0.0.1:$(sed -n 's/.*msg="Listening on 127\.0\.0\.1:\([0-9]*\)\..*/\1/p' "$work/host.log" | head -1)
+until curl -sf -o /dev/null "$host_url/healthz"; do sleep 0.01; done
+echo "serve: /healthz answered $(( $(now_ms) - t0 )) ms after exec"
+
+report_rss() {
+  local workers=() pid total=0
+  mapfile -t workers < <(worker_pids)
+  for pid in "${workers[@]}"; do total=$(( total + $(rss_kb "$pid") )); done
+  echo "$1: host RSS $(( $(rss_kb "$host_pid") / 1024 )) MB, $(awk '/^Threads:/ {print $2}' "/proc/$host_pid/status") threads;" \
+    "${#workers[@]} plugin worker(s), $(( total / 1024 )) MB together"
+}
+sleep "$idle"
+report_rss "idle ${idle} s"
+
+timed_reload() {
+  local t0 answer
+  t0=$(now_ms)
+  answer=$(curl -sf -d "" "$host_url/admin/reload")
+  echo "$1: $(( $(now_ms) - t0 )) ms, $answer"
+}
+timed_reload "reload, nothing changed"
+sed -i 's/^\(      apiKey: .*-iterable-1-\)test-api-key$/\1changed-api-key/' "$work/config/ws0001.yaml"
+timed_reload "reload, one file changed"
+echo "  $(grep -o 'Reload (admin) applied[^"]*' "$work/host.log" | tail -1)"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+report_rss "after the reloads"
