@@ -33,18 +33,26 @@ Pacer::Bucket *Pacer::find(std::string_view rate_key) {
     return it == buckets_.end() ? nullptr : &it->second;
 }
 
+// Up to `burst` requests may go before the theoretical arrival time.
+Pacer::Clock::time_point Pacer::allowed(const Bucket &b, Clock::time_point now) {
+    const Clock::time_point start = std::max(now, b.paused_until);
+    const auto early = std::chrono::duration_cast<Clock::duration>(interval_of(b.rate) * (b.burst - 1));
+    return std::max(start, std::max(b.theoretical_arrival, start) - early);
+}
+
 Pacer::Clock::time_point Pacer::reserve(std::string_view rate_key, Clock::time_point now) {
     std::lock_guard lock(mutex_);
     Bucket *b = find(rate_key);
     if (b == nullptr) return now;
-    const Clock::duration interval = interval_of(b->rate);
-    const Clock::time_point start = std::max(now, b->paused_until);
-    b->theoretical_arrival = std::max(b->theoretical_arrival, start);
-    // Up to `burst` requests may go before the theoretical arrival time.
-    const auto early = std::chrono::duration_cast<Clock::duration>(interval * (b->burst - 1));
-    const Clock::time_point allowed = std::max(start, b->theoretical_arrival - early);
-    b->theoretical_arrival += interval;
-    return allowed;
+    const Clock::time_point slot = allowed(*b, now);
+    b->theoretical_arrival = std::max(b->theoretical_arrival, std::max(now, b->paused_until)) + interval_of(b->rate);
+    last_reserved_ = b;
+    return slot;
+}
+
+Pacer::Clock::time_point Pacer::next_slot_of_last_key(Clock::time_point now) const {
+    std::lock_guard lock(mutex_);
+    return last_reserved_ == nullptr ? now : allowed(*last_reserved_, now);
 }
 
 void Pacer::on_throttled(std::string_view rate_key, std::chrono::milliseconds retry_after, Clock::time_point now) {

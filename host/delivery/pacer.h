@@ -32,6 +32,10 @@ class Pacer {
     // The rate currently allowed for the key (requests per second); 0 when unlimited.
     double current_rate(std::string_view rate_key) const;
 
+    // When the key reserved last could go next, reserving nothing: `now` when no limited key was
+    // reserved yet. A destination at its rate ceiling waits for it before claiming more.
+    Clock::time_point next_slot_of_last_key(Clock::time_point now = Clock::now()) const;
+
    private:
     struct Bucket {
         double configured_rate;
@@ -41,9 +45,11 @@ class Pacer {
         Clock::time_point paused_until;
     };
     Bucket *find(std::string_view rate_key);
+    static Clock::time_point allowed(const Bucket &bucket, Clock::time_point now);
 
     mutable std::mutex mutex_;
     std::map<std::string, Bucket, std::less<>> buckets_;
+    const Bucket *last_reserved_ = nullptr;  // a node of buckets_: stable
 };
 
 }  // namespace switchyard

@@ -24,6 +24,10 @@ constexpr auto kEmptyClaimSpacing = std::chrono::milliseconds(25);
 // another's), the runner looks again after this.
 constexpr auto kBlockedLookAgain = std::chrono::milliseconds(1000);
 constexpr auto kStoreErrorPause = std::chrono::seconds(1);  // after the store failed, before trying again
+// A turn whose destination's last rate key has no slot free for longer than this waits for it on a
+// timer, without a thread, and looks again at most this long after (so that stop() never waits long).
+constexpr auto kShortestPaceWait = std::chrono::milliseconds(5);
+constexpr auto kLongestPaceWait = std::chrono::seconds(1);
 
 int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -129,6 +133,10 @@ void DestinationRunner::turn() {
     const auto started = DeliveryPool::Clock::now();
     std::shared_ptr<const LiveDestination> live = live_();
     if (live && hung_->full(*live)) live.reset();  // until a reload brings a new instance
+    // At its rate ceiling a batch would mostly sleep in its pacing on a pool thread: wait here instead.
+    if (const auto slot = live ? pacer_for(live->instance)->next_slot_of_last_key(started) : started;
+        slot > started + kShortestPaceWait)
+        return post_turn_at(std::min(slot, started + kLongestPaceWait));
     std::vector<Job> jobs;
     const size_t limit = live ? batch_size(*live) : 0;
     if (live) {

@@ -22,6 +22,22 @@ TEST(Pacer, SpacesRequestsAtNinetyPercentOfTheDeclaredRate) {
     EXPECT_EQ(pacer.reserve("events/trackBulk", t0), t0 + 2 * interval);
 }
 
+TEST(Pacer, TellsWhenTheLastKeyReservedCouldGoNextWithoutReserving) {
+    const sy_rate_limit limits[] = {limit("events/trackBulk", 10, 1)};
+    Pacer pacer(limits);
+    const auto t0 = Pacer::Clock::time_point{} + 1h;
+    const auto interval = std::chrono::nanoseconds(111'111'111);
+    EXPECT_EQ(pacer.next_slot_of_last_key(t0), t0);  // nothing reserved yet
+    pacer.reserve("unlimited/key", t0);
+    EXPECT_EQ(pacer.next_slot_of_last_key(t0), t0);  // a key without a limit is never waited for
+    pacer.reserve("events/trackBulk", t0);
+    EXPECT_EQ(pacer.next_slot_of_last_key(t0), t0 + interval);
+    EXPECT_EQ(pacer.next_slot_of_last_key(t0), t0 + interval);  // asking reserved nothing
+    EXPECT_EQ(pacer.reserve("events/trackBulk", t0), t0 + interval);
+    pacer.on_throttled("events/trackBulk", 5s, t0);
+    EXPECT_EQ(pacer.next_slot_of_last_key(t0), t0 + 5s);  // paused by the 429's Retry-After
+}
+
 TEST(Pacer, AFloodNeverExceedsTheLimitInAnySecond) {
     const sy_rate_limit limits[] = {limit("users/bulkUpdate", 5, 5)};
     Pacer pacer(limits);

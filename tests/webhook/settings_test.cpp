@@ -67,7 +67,7 @@ TEST(WebhookTable, DeclaresWhatItAccepts) {
     const sy_plugin &table = plugin.table();
     EXPECT_EQ(table.struct_size, sizeof(sy_plugin));
     EXPECT_EQ(table.abi_major, 2u);
-    EXPECT_EQ(table.abi_minor, 0u);
+    EXPECT_EQ(table.abi_minor, static_cast<uint32_t>(SY_ABI_MINOR));
     EXPECT_STREQ(table.name, "webhook");
     EXPECT_EQ(table.message_types, nullptr);  // every type
     EXPECT_EQ(table.max_events_per_request, 1000u);
