@@ -160,13 +160,13 @@ int run_serve(const Args &args) {
         return kExitUsage;
     }
     options.delivery_threads = *delivery_threads;
-    const auto connection_advice = parse_connection_advice(args);
-    if (!connection_advice) {
+    const auto advice = parse_connection_advice(args);
+    if (!advice) {
         std::cerr << "switchyard serve: --connections-per-host must be a positive number and --idle-connection-timeout "
                      "a duration like 500ms or 30s\n";
         return kExitUsage;
     }
-    advise_connections(*connection_advice);  // before any plugin instance is made
+    advise_connections(*advice);  // before any plugin instance is made
     options.limits.max_body_bytes = *max_body;
     options.watch = !args.has("no-watch");
     options.new_store = args.has("new-store");

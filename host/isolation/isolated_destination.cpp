@@ -28,22 +28,22 @@ IsolatedDestination::IsolatedDestination(std::shared_ptr<PluginWorker> worker, s
       deadlines_(deadlines),
       services_(std::make_unique<HostServices>(plugin_->name(), id_, metrics)) {}
 
-std::shared_ptr<Destination> IsolatedDestination::create(std::shared_ptr<PluginWorker> worker,
-                                                         std::shared_ptr<const PluginLibrary> plugin, std::string id,
+std::shared_ptr<Destination> IsolatedDestination::create(const std::shared_ptr<PluginWorker> &worker,
+                                                         const std::shared_ptr<const PluginLibrary> &plugin, std::string id,
                                                          const std::string &settings_json, CallDeadlines deadlines,
                                                          std::string &error, Metrics *metrics) {
-    std::vector<Made> made = create_all(std::move(worker), std::move(plugin), {{std::move(id), settings_json, deadlines}},
-                                        metrics);
+    std::vector<Made> made = create_all(worker, plugin, {{std::move(id), settings_json, deadlines}}, metrics);
     error = std::move(made.front().error);
     return std::move(made.front().instance);
 }
 
-std::vector<IsolatedDestination::Made> IsolatedDestination::create_all(std::shared_ptr<PluginWorker> worker,
-                                                                       std::shared_ptr<const PluginLibrary> plugin,
+std::vector<IsolatedDestination::Made> IsolatedDestination::create_all(const std::shared_ptr<PluginWorker> &worker,
+                                                                       const std::shared_ptr<const PluginLibrary> &plugin,
                                                                        const std::vector<Order> &orders,
                                                                        Metrics *metrics) {
     if (orders.empty()) return {};
     std::vector<std::pair<std::string, std::string>> inits;
+    inits.reserve(orders.size());
     for (const Order &o : orders) inits.emplace_back(o.id, o.settings_json);
     std::vector<PluginWorker::Creation> creations = worker->create_all(inits);
     std::vector<Made> made(orders.size());

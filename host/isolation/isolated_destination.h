@@ -19,8 +19,8 @@ class IsolatedDestination final : public Destination {
     // Makes the instance in `worker`. On failure returns null and sets `error` to one sentence.
     // The plugin's logs, counters and gauges come back with each answer and go to this process's
     // log and `metrics`, as an instance in this process would send them.
-    static std::shared_ptr<Destination> create(std::shared_ptr<PluginWorker> worker,
-                                               std::shared_ptr<const PluginLibrary> plugin, std::string id,
+    static std::shared_ptr<Destination> create(const std::shared_ptr<PluginWorker> &worker,
+                                               const std::shared_ptr<const PluginLibrary> &plugin, std::string id,
                                                const std::string &settings_json, CallDeadlines deadlines,
                                                std::string &error, Metrics *metrics = nullptr);
     // What making one instance needs.
@@ -37,7 +37,8 @@ class IsolatedDestination final : public Destination {
     // `create` for many destinations in the same worker at once: their inits, then their
     // rate_limits calls, each go down one channel together (a host starting with thousands of
     // destinations would otherwise wait for two round trips per destination). One per order.
-    static std::vector<Made> create_all(std::shared_ptr<PluginWorker> worker, std::shared_ptr<const PluginLibrary> plugin,
+    static std::vector<Made> create_all(const std::shared_ptr<PluginWorker> &worker,
+                                        const std::shared_ptr<const PluginLibrary> &plugin,
                                         const std::vector<Order> &orders, Metrics *metrics = nullptr);
     ~IsolatedDestination() override;
 

@@ -65,7 +65,7 @@ constexpr int kMallocArenas = 4;
 
 void limit_memory(uint64_t bytes) {
     if (bytes == 0 || !kMayLimitAddressSpace) return;
-    ::mallopt(M_ARENA_MAX, kMallocArenas);
+    ::mallopt(M_ARENA_MAX, kMallocArenas);  // NOLINT(concurrency-mt-unsafe): no other thread runs yet
     rlimit limit{bytes, bytes};
     ::setrlimit(RLIMIT_AS, &limit);
 }

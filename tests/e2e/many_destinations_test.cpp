@@ -219,7 +219,8 @@ TEST_F(ManyDestinations, AReloadOfOneWorkspaceLetsTheOthersDeliverOnInOrder) {
             write_workspace(0, {mock_.base_url(), mock_.base_url()}, delivery(2, 20));
             auto client = host_->client();
             const auto reload = client->Post("/admin/reload");
-            ASSERT_TRUE(reload && reload->status == 200) << (reload ? reload->body : "no answer");
+            ASSERT_TRUE(reload) << "no answer";
+            ASSERT_EQ(reload->status, 200) << reload->body;
         }
     }
     send({0, 1});

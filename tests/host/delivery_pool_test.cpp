@@ -72,7 +72,7 @@ TEST(DeliveryPool, ATimerPostsItsTaskWhenDueAndNotBefore) {
     const auto posted = DeliveryPool::Clock::now();
     std::promise<DeliveryPool::Clock::time_point> ran;
     pool.post_at(posted + 100ms, [&] { ran.set_value(DeliveryPool::Clock::now()); });
-    EXPECT_GE(ran.get_future().get() - posted, 100ms);
+    EXPECT_GE(ran.get_future().get() - posted, std::chrono::milliseconds(100));
 }
 
 TEST(DeliveryPool, AnEarlierTimerPostedLaterStillComesFirst) {

@@ -66,7 +66,7 @@ size_t open_connections_to(int port) {
 // Polls `done` until it holds or 5 s pass: for what the kernel reports, which signals nothing.
 template <class Check>
 bool eventually(Check done) {
-    const auto until = std::chrono::steady_clock::now() + 5s;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (!done()) {
         if (std::chrono::steady_clock::now() > until) return false;
         std::this_thread::sleep_for(5ms);
@@ -170,7 +170,7 @@ TEST(ConnectionPool, AnIdleConnectionClosesAfterTheTimeoutAndItsReaperEnds) {
     EXPECT_EQ(open_connections_to(loopback.port()), 1u);
     EXPECT_EQ(reapers(), 1u);  // the reaper, while one is idle
     EXPECT_TRUE(eventually([&] { return open_connections_to(loopback.port()) == 0; }));
-    EXPECT_GE(std::chrono::steady_clock::now() - sent, 200ms);
+    EXPECT_GE(std::chrono::steady_clock::now() - sent, std::chrono::milliseconds(200));
     EXPECT_TRUE(eventually([&] { return reapers() == 0; }));
     // The client still works: it opens a new connection.
     EXPECT_EQ(client.perform(Request(base + "/").view()).status, 200);
@@ -230,13 +230,13 @@ TEST(ConnectionPool, HostsArePooledApart) {
 TEST(ConnectionPool, AdviceIsReadOnlyWhereTheHostsTableReachesIt) {
     sy_host_api host = advising(7, 1500);
     EXPECT_EQ(advised_limits(&host).per_host, 7u);
-    EXPECT_EQ(advised_limits(&host).idle_timeout, 1500ms);
+    EXPECT_EQ(advised_limits(&host).idle_timeout, std::chrono::milliseconds(1500));
     host.struct_size = offsetof(sy_host_api, connections_per_host);  // a 2.0 host's table
     EXPECT_EQ(advised_limits(&host).per_host, 32u);
-    EXPECT_EQ(advised_limits(&host).idle_timeout, 30000ms);
+    EXPECT_EQ(advised_limits(&host).idle_timeout, std::chrono::milliseconds(30000));
     const sy_host_api silent = advising(0, 0);
     EXPECT_EQ(advised_limits(&silent).per_host, 32u);
-    EXPECT_EQ(advised_limits(nullptr).idle_timeout, 30000ms);
+    EXPECT_EQ(advised_limits(nullptr).idle_timeout, std::chrono::milliseconds(30000));
 }
 
 TEST(ConnectionPool, KeysAreSchemeHostAndPort) {
