@@ -95,7 +95,9 @@ DeliveryPool::Task DeliveryPool::State::next(std::unique_lock<std::mutex> &lock)
         ended.notify_all();  // the constructor waits for every thread to get here
         if (!keeper && !timers.empty()) {
             keeper = true;
-            keeper_wake.wait_until(lock, timers.begin()->first);
+            // A copy: the wait reads it again after waking, when the timer may be gone.
+            const Clock::time_point earliest = timers.begin()->first;
+            keeper_wake.wait_until(lock, earliest);
             keeper = false;
         } else {
             work.wait(lock);
