@@ -83,11 +83,15 @@ class ManyDestinations : public EndToEnd {
     }
 
     // `events` track events for each of the destination's users, seq counting from `first`, in
-    // requests of at most 500 events.
-    void send(const Destination &d, int events = kEventsPerUser, int first = 0) {
+    // requests of at most 500 events; with `identifies`, each even seq is an identify instead (so a
+    // batch makes users/bulkUpdate and events/trackBulk requests, each user's in turn).
+    void send(const Destination &d, int events = kEventsPerUser, int first = 0, bool identifies = false) {
         nlohmann::json batch = nlohmann::json::array();
         for (int seq = first; seq < first + events; ++seq) {
-            for (int u = 0; u < kUsersPerDestination; ++u) batch.push_back(track(d.user(u), seq));
+            for (int u = 0; u < kUsersPerDestination; ++u)
+                batch.push_back(identifies && seq % 2 == 0
+                                    ? nlohmann::json{{"type", "identify"}, {"userId", d.user(u)}, {"traits", {{"seq", seq}}}}
+                                    : track(d.user(u), seq));
             if (batch.size() < 500 && seq + 1 < first + events) continue;
             ASSERT_EQ(post("batch", {{"batch", batch}}, d.write_key()), 200);
             batch = nlohmann::json::array();
@@ -105,16 +109,18 @@ class ManyDestinations : public EndToEnd {
         return sum;
     }
 
-    // Whether every user of each destination has seqs 0..events-1, in that order.
+    // Whether every user of each destination has track seqs 0..events-1 (only the odd ones with
+    // `identifies`), in that order.
     static void expect_in_order(const MockIterable &mock, const std::vector<Destination> &destinations,
-                                int events = kEventsPerUser) {
+                                int events = kEventsPerUser, bool identifies = false) {
         std::map<std::string, std::vector<int>> seqs;
         const nlohmann::json state = mock.state();
         for (const auto &event : state["events"])
             if (event.contains("dataFields") && event["dataFields"].contains("seq"))
                 seqs[event.value("userId", "")].push_back(event["dataFields"]["seq"].get<int>());
-        std::vector<int> expected(static_cast<size_t>(events));
-        for (int seq = 0; seq < events; ++seq) expected[static_cast<size_t>(seq)] = seq;
+        std::vector<int> expected;
+        for (int seq = 0; seq < events; ++seq)
+            if (!identifies || seq % 2 == 1) expected.push_back(seq);
         for (const Destination &d : destinations)
             for (int u = 0; u < kUsersPerDestination; ++u) EXPECT_EQ(seqs[d.user(u)], expected) << d.user(u);
     }
@@ -170,6 +176,33 @@ TEST_F(ManyDestinations, EachDestinationIsPacedToItsOwnApiLimitsAndNoneWaitsForA
         << delivered() << " delivered\n" << host_->log();
     EXPECT_EQ(limited.stats().by_status[429], 0u);  // none went over its API key's limit
     expect_in_order(limited, first_destinations_of(0, kDestinations - 1), kEvents);
+}
+
+TEST_F(ManyDestinations, ThrottledRequestsHoldBackOnlyTheirOwnDestinationsUsers) {
+    constexpr int kThrottled = 10, kOthers = 90, kEvents = 20;
+    MockIterable &throttling = second_mock(unlimited());
+    Faults throttle;
+    throttle.throttle_next = 15;  // the first 15 requests to it get 429 with Retry-After: 1
+    throttling.set_faults(throttle);
+    // Limits high enough that a 429 halving them leaves the test's pace to its Retry-After.
+    const std::string limits = "      rateLimits: {\"users/bulkUpdate\": 1000, \"events/trackBulk\": 1000}\n";
+    for (int w = 0; w < kThrottled; ++w) write_workspace(w, {throttling.base_url()}, delivery(2, 10), limits);
+    for (int w = kThrottled; w < kThrottled + kOthers; ++w) write_workspace(w, {mock_.base_url()}, delivery(2, 10));
+    start({"--delivery-threads", "8"});
+    for (int w = 0; w < kThrottled + kOthers; ++w) send({w, 0}, kEvents, 0, true);
+    const double others = kOthers * kUsersPerDestination * kEvents;
+    // The others deliver while the throttled ones wait out their Retry-After.
+    EXPECT_TRUE(eventually([&] { return delivered() >= others; }, 60s)) << host_->log();
+    EXPECT_TRUE(eventually([&] { return delivered() == others + kThrottled * kUsersPerDestination * kEvents; }, 60s))
+        << delivered() << " delivered\n" << host_->log();
+    EXPECT_EQ(throttling.stats().by_status[429], 15u);
+    // What waited behind a throttled request was held back, not attempted: every user's order holds.
+    const std::string metrics = get("/metrics");
+    EXPECT_NE(metrics.find("switchyard_events_held_back_total{destination=\"w"), std::string::npos) << metrics;
+    EXPECT_EQ(metrics.find("switchyard_events_held_back_total{destination=\"w" + std::to_string(kThrottled + 1) + "/d0\"}"),
+              std::string::npos);
+    expect_in_order(throttling, first_destinations_of(0, kThrottled - 1), kEvents, true);
+    expect_in_order(mock_, first_destinations_of(kThrottled, kThrottled + kOthers - 1), kEvents, true);
 }
 
 TEST_F(ManyDestinations, ABacklogDoesNotStarveTheTrickleOfTheOthers) {
