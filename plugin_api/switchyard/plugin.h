@@ -45,8 +45,8 @@
  *   - Keep no thread_local object with a destructor: it pins the library in
  *     memory until every host thread that called into it exits, so a
  *     replaced build could not be unloaded. Pool per instance instead, or
-     per process with the pool's threads joined when the last instance is
-     destroyed (the plugin SDK's connection pool does).
+ *     per process with the pool's threads joined when the last instance is
+ *     destroyed (the plugin SDK's connection pool does).
  *   - transform(), send(), release(), rate_limits(), delete_users() and
  *     verify() may be called concurrently on the same instance from many
  *     threads. An instance must therefore be immutable after init() (or
