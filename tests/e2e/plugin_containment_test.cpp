@@ -140,20 +140,26 @@ TEST_F(PluginContainment, KillNineOfAWorkerUnderLoadLosesNothingAcknowledged) {
     EXPECT_NE(host_->log().find("crashed (SIGKILL)"), std::string::npos) << host_->log();
 }
 
-class InitCrash : public EndToEnd, public ::testing::WithParamInterface<const char *> {};
+class InitCrash : public EndToEnd, public ::testing::WithParamInterface<const char *> {
+   protected:
+    // `serve` over the workspace `destinations` (YAML) of the crash_in_init plugin, until it exits.
+    CliRun serve_crash_in_init(const std::vector<std::string> &ids, const std::string &destinations) {
+        const std::filesystem::path plugins = root_ / "plugins";
+        std::filesystem::create_directory(plugins);
+        std::filesystem::copy_file(CRASH_IN_INIT_FIXTURE, plugins / "crash_in_init.so");
+        std::ofstream(root_ / "config" / "e2e.yaml") << workspace_yaml(ids, destinations);
+        return run_command(std::string(SWITCHYARD_BIN) + " serve --listen 127.0.0.1:0 --config-dir " +
+                           (root_ / "config").string() + " --plugin-dir " + plugins.string() + " --data-dir " +
+                           data_dir().string());
+    }
+};
 
 // A plugin whose init segfaults, in each mode: serve refuses to start with a sentence naming it,
 // instead of dying of the signal.
 TEST_P(InitCrash, ServeRefusesToStartWithASentence) {
-    const std::filesystem::path plugins = root_ / "plugins";
-    std::filesystem::create_directory(plugins);
-    std::filesystem::copy_file(CRASH_IN_INIT_FIXTURE, plugins / "crash_in_init.so");
-    std::ofstream(root_ / "config" / "e2e.yaml")
-        << workspace_yaml({"boom"}, "  - id: boom\n    plugin: crash_in_init\n    isolation: " + std::string(GetParam()) +
-                                        "\n    settings:\n      crash: true\n");
-    const CliRun run = run_command(std::string(SWITCHYARD_BIN) + " serve --listen 127.0.0.1:0 --config-dir " +
-                                   (root_ / "config").string() + " --plugin-dir " + plugins.string() + " --data-dir " +
-                                   data_dir().string());
+    const CliRun run = serve_crash_in_init(
+        {"boom"}, "  - id: boom\n    plugin: crash_in_init\n    isolation: " + std::string(GetParam()) +
+                      "\n    settings:\n      crash: true\n");
     EXPECT_EQ(run.exit_code, 2) << run.output;
     EXPECT_NE(run.output.find("destination \"boom\""), std::string::npos) << run.output;
     EXPECT_NE(run.output.find("(SIGSEGV)"), std::string::npos) << run.output;
@@ -162,19 +168,12 @@ TEST_P(InitCrash, ServeRefusesToStartWithASentence) {
 // Inits made together (a batch down one worker channel, or one probe child for all): the one that
 // crashes is named, and its neighbours made before and after it are not.
 TEST_P(InitCrash, OnlyTheCrashingInitAmongManyIsNamed) {
-    const std::filesystem::path plugins = root_ / "plugins";
-    std::filesystem::create_directory(plugins);
-    std::filesystem::copy_file(CRASH_IN_INIT_FIXTURE, plugins / "crash_in_init.so");
     std::string destinations;
     for (const char *id : {"calm1", "calm2", "boom", "calm3", "calm4"})
         destinations += "  - id: " + std::string(id) + "\n    plugin: crash_in_init\n    isolation: " +
                         std::string(GetParam()) + "\n    settings:\n      crash: " +
                         (std::string(id) == "boom" ? "true" : "false") + "\n";
-    std::ofstream(root_ / "config" / "e2e.yaml")
-        << workspace_yaml({"calm1", "calm2", "boom", "calm3", "calm4"}, destinations);
-    const CliRun run = run_command(std::string(SWITCHYARD_BIN) + " serve --listen 127.0.0.1:0 --config-dir " +
-                                   (root_ / "config").string() + " --plugin-dir " + plugins.string() + " --data-dir " +
-                                   data_dir().string());
+    const CliRun run = serve_crash_in_init({"calm1", "calm2", "boom", "calm3", "calm4"}, destinations);
     EXPECT_EQ(run.exit_code, 2) << run.output;
     EXPECT_NE(run.output.find("destination \"boom\""), std::string::npos) << run.output;
     EXPECT_NE(run.output.find("(SIGSEGV)"), std::string::npos) << run.output;

@@ -28,6 +28,7 @@ class UnlistenedPort {
     UnlistenedPort(const UnlistenedPort &) = delete;
     UnlistenedPort &operator=(const UnlistenedPort &) = delete;
 
+    int fd() const { return fd_; }
     // "http://127.0.0.1:<port><path>"
     std::string url(const std::string &path = "/") const {
         return "http://127.0.0.1:" + std::to_string(port_) + path;
