@@ -20,10 +20,12 @@ PACKAGES=(
   libvalijson-dev                           # plugins' settings schemas (header-only JSON Schema validator)
   libcurl4-openssl-dev libssl-dev zlib1g-dev
   libsqlite3-dev libcpp-httplib-dev
+  libpq-dev                                 # the PostgreSQL store (serve --store postgresql://...)
 )
 TEST_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev clang-tidy cppcheck   # fuzzers (libFuzzer) and static checks
+  postgresql                                    # a real server for the PostgreSQL store's tests (started by them)
   procps                                        # pgrep: the demo test checks nothing is left running
   chromium                                      # headless, loads the browser SDKs' pages (tests/e2e/browser_test.cpp)
 )

@@ -1,8 +1,10 @@
 // The durable store: one job per (event, connected destination), kept until delivered or
-// dead-lettered. SQLite (WAL) is the embedded default; a PostgreSQL store can implement the
-// same interface (claims with FOR UPDATE SKIP LOCKED, users partitioned across hosts).
+// dead-lettered. SQLite (WAL) is the embedded default; PostgreSQL is the store of several hosts
+// (docs/scale-out.md): users are hashed into partitions that the hosts lease, so that each user's
+// jobs of a destination are claimed by one host at a time.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -171,5 +173,20 @@ void create_data_dir(const std::filesystem::path &data_dir);
 // Opens (creating if needed) `<data_dir>/switchyard.db`. Throws std::runtime_error with a
 // sentence naming the file when it cannot.
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path &data_dir);
+
+struct PostgresStoreOptions {
+    std::string url;                 // a libpq connection URI (postgresql://...), password included
+    std::filesystem::path data_dir;  // this host's own directory: its crash journal lives there
+    // A host that stops renewing its partition leases (dead, or cut off from PostgreSQL) loses
+    // them after this; the others take them over within it plus one heartbeat (an eighth of it).
+    std::chrono::milliseconds lease_timeout{8000};
+    // false for one-off commands (dead-letter, regulation): they join no cluster, lease nothing.
+    bool delivers = true;
+};
+
+// Connects, migrates the schema (several hosts starting together migrate once) and, when it
+// delivers, joins the cluster of hosts on that database. Throws std::runtime_error with a
+// sentence that never holds the password.
+std::unique_ptr<Store> open_postgres_store(const PostgresStoreOptions &options);
 
 }  // namespace switchyard
