@@ -38,6 +38,16 @@ std::string texts_literal(const Range &texts) {
     return out + "}";
 }
 
+// Defaults the URL may override: a server that does not answer, or a connection that went
+// silent (a host cut off from the database), fails within seconds instead of hanging a
+// commit or the lease thread for the kernel's minutes.
+PGconn *connect(const std::string &url) {
+    const char *keywords[] = {"connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count",
+                              "tcp_user_timeout", "dbname", nullptr};
+    const char *values[] = {"10", "5", "2", "3", "10000", url.c_str(), nullptr};
+    return PQconnectdbParams(keywords, values, 1);  // 1: dbname is the URL, expanded after the defaults
+}
+
 }  // namespace
 
 int64_t Result::integer(int row, int column) const {
@@ -54,8 +64,8 @@ int64_t Result::affected() const {
     return number;
 }
 
-Connection::Connection(std::string url, std::string shown)
-    : url_(std::move(url)), shown_(std::move(shown)), connection_(PQconnectdb(url_.c_str()), PQfinish) {
+Connection::Connection(const std::string &url, std::string shown)
+    : shown_(std::move(shown)), connection_(connect(url), PQfinish) {
     if (!connection_) throw std::runtime_error("Store " + shown_ + ": out of memory connecting");
     if (PQstatus(connection_.get()) != CONNECTION_OK) fail("could not connect");
     // Notices ("relation already exists, skipping") would go to stderr unformatted.

@@ -53,7 +53,7 @@ class Connection {
    public:
     // Connects to `url`; `shown` (the URL without its password) names the server in errors.
     // Throws std::runtime_error when the server cannot be reached or refuses.
-    Connection(std::string url, std::string shown);
+    Connection(const std::string &url, std::string shown);
 
     // Runs one statement. A connection found broken outside a transaction is re-established
     // first (the server restarted); inside one, the statement fails: what the transaction wrote
@@ -71,7 +71,6 @@ class Connection {
     [[noreturn]] void fail(std::string_view what) const;
 
     bool in_transaction_ = false;
-    std::string url_;
     std::string shown_;
     std::unique_ptr<PGconn, void (*)(PGconn *)> connection_;
 };
