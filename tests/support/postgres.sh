@@ -21,7 +21,7 @@ find_bin_dir() {
         return
     fi
     local candidate
-    for candidate in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    for candidate in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V -r); do
         if [[ -x $candidate/initdb && -x $candidate/pg_ctl ]]; then
             echo "$candidate"
             return
@@ -48,6 +48,12 @@ random_port() { echo $((20000 + RANDOM % 40000)); }
 
 port_in_use() { ss -Htln "sport = :$1" | grep -q .; }
 
+# The cluster's folder (data, socket, logs): DIR itself or, where the user "postgres" cannot write
+# there (a build tree under /root), a folder of its own in /tmp that DIR/cluster names.
+cluster_dir() {
+    if [[ -f $dir/cluster ]]; then cat "$dir/cluster"; else echo "$dir"; fi
+}
+
 start() {
     local bin_dir
     bin_dir=$(find_bin_dir)
@@ -55,28 +61,30 @@ start() {
     if [[ $(id -u) == 0 ]] && ! id -u postgres >/dev/null 2>&1; then
         unavailable "running as root needs the system user \"postgres\" (created by Debian's postgresql package) to own the cluster, and there is none."
     fi
+    local cluster=$dir
     if [[ $(id -u) == 0 ]]; then
         chown postgres: "$dir"
-        runuser -u postgres -- test -w "$dir" || {
-            echo "postgres.sh: the user \"postgres\" cannot write to $dir (is a parent folder closed to it?)." >&2
-            exit 1
-        }
+        if ! runuser -u postgres -- test -w "$dir"; then
+            cluster=$(mktemp -d /tmp/switchyard-postgres.XXXXXX)
+            chown postgres: "$cluster"
+            echo "$cluster" >"$dir/cluster"
+        fi
     fi
 
     local password
     password=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
-    (umask 077 && echo "$password" >"$dir/password")
-    [[ $(id -u) == 0 ]] && chown postgres: "$dir/password"
-    as_owner "$bin_dir/initdb" --pgdata="$dir/data" --username="$kUser" --pwfile="$dir/password" \
-        --auth=scram-sha-256 --encoding=UTF8 --locale=C >"$dir/initdb.log" 2>&1 || {
-        cat "$dir/initdb.log" >&2
+    (umask 077 && echo "$password" >"$cluster/password")
+    [[ $(id -u) == 0 ]] && chown postgres: "$cluster/password"
+    as_owner "$bin_dir/initdb" --pgdata="$cluster/data" --username="$kUser" --pwfile="$cluster/password" \
+        --auth=scram-sha-256 --encoding=UTF8 --locale=C >"$cluster/initdb.log" 2>&1 || {
+        cat "$cluster/initdb.log" >&2
         exit 1
     }
-    rm -f "$dir/password"
+    rm -f "$cluster/password"
     # fsync stays on: the tests and benchmarks measure durable commits.
-    cat >>"$dir/data/postgresql.conf" <<EOF
+    cat >>"$cluster/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
-unix_socket_directories = '$dir'
+unix_socket_directories = '$cluster'
 max_connections = $kMaxConnections
 fsync = on
 synchronous_commit = on
@@ -87,37 +95,40 @@ EOF
     for ((attempt = 1; attempt <= kStartAttempts; ++attempt)); do
         port=$(random_port)
         port_in_use "$port" && continue
-        if as_owner "$bin_dir/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait --timeout=60 \
+        if as_owner "$bin_dir/pg_ctl" --pgdata="$cluster/data" --log="$cluster/server.log" --wait --timeout=60 \
             --options="-p $port" start >/dev/null; then
             (umask 077 && echo "postgresql://$kUser:$password@127.0.0.1:$port/postgres" >"$dir/url")
-            echo "postgres.sh: PostgreSQL ($("$bin_dir/pg_ctl" --version)) listens on 127.0.0.1:$port, cluster in $dir/data."
+            echo "postgres.sh: PostgreSQL ($("$bin_dir/pg_ctl" --version)) listens on 127.0.0.1:$port, cluster in $cluster/data."
             return
         fi
     done
     echo "postgres.sh: the server did not start in $kStartAttempts attempts; its log:" >&2
-    cat "$dir/server.log" >&2 || true
+    cat "$cluster/server.log" >&2 || true
     exit 1
 }
 
 stop() {
     rm -f "$dir/url"
-    [[ -d $dir/data ]] || return 0
-    local bin_dir
+    local cluster bin_dir
+    cluster=$(cluster_dir)
     bin_dir=$(find_bin_dir)
-    if [[ -n $bin_dir && -f $dir/data/postmaster.pid ]]; then
-        as_owner "$bin_dir/pg_ctl" --pgdata="$dir/data" --mode=fast --wait stop >/dev/null 2>&1 || true
+    if [[ -n $bin_dir && -f $cluster/data/postmaster.pid ]]; then
+        as_owner "$bin_dir/pg_ctl" --pgdata="$cluster/data" --mode=fast --wait stop >/dev/null 2>&1 || true
     fi
-    rm -rf "$dir/data"
+    rm -rf "$cluster/data"
+    if [[ $cluster == /tmp/switchyard-postgres.* ]]; then rm -rf "$cluster"; fi
+    rm -f "$dir/cluster"
 }
 
 [[ $# == 2 ]] || usage
-readonly dir=$(realpath -m "$2")
+dir=$(realpath -m "$2")
+readonly dir
 case $1 in
     start)
         mkdir -p "$dir"
         chmod 0700 "$dir"
         stop  # what a run that was killed left behind
-        rm -f "$dir/unavailable" "$dir/server.log"
+        rm -f "$dir/unavailable" "$dir/server.log" "$dir/initdb.log"
         start
         ;;
     stop) stop ;;

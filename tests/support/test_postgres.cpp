@@ -46,7 +46,7 @@ std::string server_url(std::string &why_not) {
     std::string url = first_line(dir / "url");
     if (url.empty())
         why_not = "No PostgreSQL for the tests: " + (dir / "url").string() +
-                  " is missing, so the server did not start (see server.log beside it).";
+                  " is missing: the server did not start (ctest's output of the test postgres.start says why).";
     return url;
 }
 
@@ -84,15 +84,15 @@ std::string with_database(const std::string &url, const std::string &name) {
 std::unique_ptr<TestDatabase> TestDatabase::create(std::string &why_not) {
     std::string server = server_url(why_not);
     if (server.empty()) return nullptr;
-    const std::string name = unique_name();
+    std::string database = unique_name();
     try {
-        run(connect(server).get(), "CREATE DATABASE " + name);
+        run(connect(server).get(), "CREATE DATABASE " + database);
     } catch (const std::runtime_error &e) {
         why_not = std::string("No PostgreSQL for the tests: ") + e.what();
         return nullptr;
     }
-    const std::string url = with_database(server, name);
-    return std::unique_ptr<TestDatabase>(new TestDatabase(std::move(server), name, url));
+    std::string database_url = with_database(server, database);
+    return std::unique_ptr<TestDatabase>(new TestDatabase(std::move(server), std::move(database), std::move(database_url)));
 }
 
 TestDatabase::TestDatabase(std::string server_url, std::string name, std::string url)
