@@ -90,6 +90,20 @@ TEST_P(StoreDeadLetters, DestinationFiltersListingAndReplay) {
     EXPECT_EQ(store->dead_letters("", 10).size(), 1u);
 }
 
+// `dead-letter replay` runs beside the host: the host, idle, notices the replayed jobs by its data
+// version, and claims them.
+TEST_P(StoreDeadLetters, AReplayByACommandBesideTheHostChangesTheHostsDataVersion) {
+    const uint64_t empty = store->data_version();
+    store->append(std::vector{event("u1", "a")}, kNow);
+    EXPECT_NE(store->data_version(), empty);
+    bury(claim().at(0), "refused");
+    const uint64_t before = store->data_version();
+    EXPECT_EQ(open_for_command()->replay(kDest, {}, kNow), 1u);
+    EXPECT_NE(store->data_version(), before);
+    EXPECT_EQ(payloads(claim()), std::vector<std::string>{"a"});
+    EXPECT_TRUE(store->dead_letter_counts().empty());
+}
+
 TEST_P(StoreDeadLetters, DeadLettersSurviveReopen) {
     store->append(std::vector{event("u1", "a")}, kNow);
     bury(claim().at(0), "gone");

@@ -12,6 +12,7 @@ class SqliteBackend : public StoreBackend {
    public:
     explicit SqliteBackend(std::filesystem::path data_dir) : data_dir_(std::move(data_dir)) {}
     std::unique_ptr<Store> open() override { return open_sqlite_store(data_dir_); }
+    std::unique_ptr<Store> open_for_command() override { return open_sqlite_store(data_dir_); }
     int64_t count_rows(const std::string &table_and_where) override {
         sqlite3 *db = nullptr;
         sqlite3_open_v2(sqlite_store_file(data_dir_).c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
@@ -34,21 +35,26 @@ class SqliteBackend : public StoreBackend {
 
 class PostgresBackend : public StoreBackend {
    public:
-    PostgresBackend(const TestDatabase &database, std::filesystem::path data_dir)
-        : database_(database), data_dir_(std::move(data_dir)) {}
-    std::unique_ptr<Store> open() override {
-        PostgresStoreOptions options;
-        options.url = database_.url();
-        options.data_dir = data_dir_;
-        return open_postgres_store(options);
-    }
+    PostgresBackend(const TestDatabase &database, std::filesystem::path data_dir, std::filesystem::path command_dir)
+        : database_(database), data_dir_(std::move(data_dir)), command_dir_(std::move(command_dir)) {}
+    std::unique_ptr<Store> open() override { return open_store(data_dir_, true); }
+    std::unique_ptr<Store> open_for_command() override { return open_store(command_dir_, false); }
     int64_t count_rows(const std::string &table_and_where) override {
         return std::stoll(database_.query("SELECT COUNT(*) FROM " + table_and_where));
     }
 
    private:
+    std::unique_ptr<Store> open_store(const std::filesystem::path &data_dir, bool delivers) const {
+        PostgresStoreOptions options;
+        options.url = database_.url();
+        options.data_dir = data_dir;
+        options.delivers = delivers;
+        return open_postgres_store(options);
+    }
+
     const TestDatabase &database_;
     std::filesystem::path data_dir_;
+    std::filesystem::path command_dir_;
 };
 
 }  // namespace
@@ -57,8 +63,9 @@ std::unique_ptr<StoreBackend> sqlite_backend(const std::filesystem::path &data_d
     return std::make_unique<SqliteBackend>(data_dir);
 }
 
-std::unique_ptr<StoreBackend> postgres_backend(const TestDatabase &database, const std::filesystem::path &data_dir) {
-    return std::make_unique<PostgresBackend>(database, data_dir);
+std::unique_ptr<StoreBackend> postgres_backend(const TestDatabase &database, const std::filesystem::path &data_dir,
+                                               const std::filesystem::path &command_dir) {
+    return std::make_unique<PostgresBackend>(database, data_dir, command_dir);
 }
 
 }  // namespace switchyard::testing

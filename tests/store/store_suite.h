@@ -17,7 +17,7 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
     void SetUp() override {
         if (GetParam() == "postgresql") {
             SWITCHYARD_OPEN_TEST_DATABASE_OR_SKIP(database_);
-            backend_ = postgres_backend(*database_, dir_.path());
+            backend_ = postgres_backend(*database_, dir_.path(), command_dir_.path());
         } else {
             backend_ = sqlite_backend(dir_.path());
         }
@@ -29,6 +29,7 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
         store.reset();
         store = backend_->open();
     }
+    std::unique_ptr<Store> open_for_command() { return backend_->open_for_command(); }
     int64_t count_rows(const std::string &table_and_where) { return backend_->count_rows(table_and_where); }
 
     std::vector<Job> claim(const std::string &destination, size_t limit = 100, int64_t now = kNow) {
@@ -62,6 +63,7 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
 
    private:
     TempDataDir dir_;
+    TempDataDir command_dir_;
     std::unique_ptr<TestDatabase> database_;
     std::unique_ptr<StoreBackend> backend_;
 };

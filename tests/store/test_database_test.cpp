@@ -26,6 +26,18 @@ TEST(TestDatabase, IsFreshReachableAtItsUrlAndDroppedAfter) {
     PQfinish(left_open);
 }
 
+// What postgres.sh promises: loopback only, and no way in without the password.
+TEST(TestDatabase, TheServerListensOnLoopbackOnlyAndWantsThePassword) {
+    std::unique_ptr<TestDatabase> database;
+    SWITCHYARD_OPEN_TEST_DATABASE_OR_SKIP(database);
+    EXPECT_EQ(database->query("SELECT current_setting('listen_addresses')"), "127.0.0.1");
+    const std::string url = database->url();
+    const std::string without_password = url.substr(0, url.find(':', url.find("//") + 2)) + url.substr(url.find('@'));
+    PGconn *refused = PQconnectdb(without_password.c_str());
+    EXPECT_NE(PQstatus(refused), CONNECTION_OK);
+    PQfinish(refused);
+}
+
 TEST(TestDatabase, AQueryThatFailsThrowsTheServersMessage) {
     std::unique_ptr<TestDatabase> database;
     SWITCHYARD_OPEN_TEST_DATABASE_OR_SKIP(database);
