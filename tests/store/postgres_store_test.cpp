@@ -33,13 +33,17 @@ bool has_table(const TestDatabase &database, const std::string &table) {
                           "AND table_name = '" + table + "'") == "1";
 }
 
-// What schema_version says, whatever it calls its column: the newest version it records and how
-// many rows record it.
-std::string schema_versions(const TestDatabase &database) {
-    const std::string column = database.query(
+// schema_version's first column holds the version, whatever the store calls it.
+std::string version_column(const TestDatabase &database) {
+    return database.query(
         "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
         "AND table_name = 'schema_version' ORDER BY ordinal_position LIMIT 1");
-    return database.query("SELECT MAX(" + column + ") || ' in ' || COUNT(*) || ' rows' FROM schema_version");
+}
+
+// What schema_version says: the newest version it records and how many rows record it.
+std::string schema_versions(const TestDatabase &database) {
+    return database.query("SELECT MAX(" + version_column(database) + ") || ' in ' || COUNT(*) || ' rows' "
+                          "FROM schema_version");
 }
 
 // postgresql://USER:PASSWORD@HOST:PORT/DATABASE: where PASSWORD starts, and its length.
@@ -108,10 +112,7 @@ TEST(PostgresStore, ASchemaVersionNewerThanKnownIsRefused) {
     SWITCHYARD_OPEN_TEST_DATABASE_OR_SKIP(database);
     TempDataDir dir;
     open_store(database->url(), dir.path());
-    const std::string column = database->query(
-        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-        "AND table_name = 'schema_version' ORDER BY ordinal_position LIMIT 1");
-    database->query("UPDATE schema_version SET " + column + " = 99");
+    database->query("UPDATE schema_version SET " + version_column(*database) + " = 99");
     const std::string error = open_error(database->url(), dir.path());
     EXPECT_NE(error.find("schema version 99 was written by a newer switchyard"), std::string::npos) << error;
 }

@@ -73,6 +73,7 @@ inline std::string store_name(const ::testing::TestParamInfo<std::string> &info)
 }  // namespace switchyard::testing
 
 // Runs every TEST_P of `suite` (a StoreSuite) on each store.
-#define SWITCHYARD_ON_EVERY_STORE(suite)                                                                     \
-    INSTANTIATE_TEST_SUITE_P(EveryStore, suite, ::testing::Values(std::string("sqlite"), std::string("postgresql")), \
+#define SWITCHYARD_ON_EVERY_STORE(suite)                                                       \
+    INSTANTIATE_TEST_SUITE_P(EveryStore, suite,                                                \
+                             ::testing::Values(std::string("sqlite"), std::string("postgresql")), \
                              ::switchyard::testing::store_name)

@@ -45,7 +45,8 @@ TEST(TestDatabase, AQueryThatFailsThrowsTheServersMessage) {
         database->query("SELECT * FROM no_such_table");
         FAIL() << "no error";
     } catch (const std::runtime_error &e) {
-        EXPECT_NE(std::string(e.what()).find("relation \"no_such_table\" does not exist"), std::string::npos) << e.what();
+        const std::string error = e.what();
+        EXPECT_NE(error.find("relation \"no_such_table\" does not exist"), std::string::npos) << error;
     }
 }
 

@@ -92,7 +92,8 @@ std::unique_ptr<TestDatabase> TestDatabase::create(std::string &why_not) {
         return nullptr;
     }
     std::string database_url = with_database(server, database);
-    return std::unique_ptr<TestDatabase>(new TestDatabase(std::move(server), std::move(database), std::move(database_url)));
+    return std::unique_ptr<TestDatabase>(
+        new TestDatabase(std::move(server), std::move(database), std::move(database_url)));
 }
 
 TestDatabase::TestDatabase(std::string server_url, std::string name, std::string url)
