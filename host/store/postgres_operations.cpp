@@ -88,6 +88,7 @@ size_t PostgresStore::replay(std::string_view destination, std::span<const int64
     write_depth(depth);
     tell_other_hosts(depth);
     transaction.commit();
+    data_version_.fetch_add(1);  // this host's idle runners look again too
     return chosen.size();
 }
 

@@ -77,6 +77,7 @@ void PostgresStore::write_pending(std::span<const PendingWrite *const> writes) {
         tell_other_hosts(depth);
         transaction.commit();
     }
+    data_version_.fetch_add(1);
     std::vector<std::string_view> added;
     for (const auto &[destination, change] : depth)
         if (change > 0) added.push_back(destination);

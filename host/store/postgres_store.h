@@ -81,6 +81,7 @@ class PostgresStore final : public Store {
     // Set after the lease thread has started, which may call it: hence the mutex.
     std::mutex listener_mutex_;
     JobsAdded jobs_added_;
+    // Counts this store's commits, other hosts' notifications and partitions taken.
     std::atomic<uint64_t> data_version_{0};
     // Jobs claimed and not settled yet, with their partitions: a partition is handed to another
     // host only once none of its jobs is in flight here.

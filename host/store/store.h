@@ -114,8 +114,9 @@ class Store {
     // runner sleeps until then instead of polling.
     virtual std::optional<int64_t> next_due_ms(std::string_view destination) = 0;
 
-    // Changes whenever a transaction was committed, by this process or another: an idle host
-    // compares it now and then to notice jobs another process added (`dead-letter replay`).
+    // Changes whenever a transaction was committed, by this process or another (another's may
+    // show a moment later: PostgreSQL's come as notifications): an idle host compares it now and
+    // then to notice jobs another process added (`dead-letter replay`).
     virtual uint64_t data_version() = 0;
 
     // Applies settlements in one durable transaction (which may also hold other callers' writes):
