@@ -17,6 +17,9 @@ namespace {
 constexpr int kHeartbeatsPerLease = 8;
 // A host not seen for this many lease timeouts is forgotten: its row only made the list longer.
 constexpr int kForgetAfterLeases = 100;
+// A draining partition is handed over once the jobs claimed from it are settled, or after this
+// many lease timeouts (past the longest plugin call most destinations allow) when some never are.
+constexpr int kDrainLeases = 10;
 
 // FNV-1a: stable across hosts, builds and restarts, unlike std::hash.
 uint32_t fnv1a(std::string_view text) {
@@ -173,7 +176,7 @@ void PartitionLeases::take_share(size_t share) {
 
 // Drains the highest partitions beyond the share: from this heartbeat on they are claimed from
 // no more, and from a later one (a claim that began before may still be running now) each is
-// handed back once nothing claimed from it is unsettled, or once a lease timeout has passed.
+// handed back once nothing claimed from it is unsettled, or once kDrainLeases have passed.
 void PartitionLeases::release_drained(size_t share) {
     std::vector<int> draining;
     bool deadline_passed = false;
@@ -181,7 +184,7 @@ void PartitionLeases::release_drained(size_t share) {
         std::lock_guard lock(mutex_);
         if (draining_.empty()) {
             draining_.assign(held_.end() - static_cast<std::ptrdiff_t>(held_.size() - share), held_.end());
-            drain_deadline_ = std::chrono::steady_clock::now() + lease_timeout_;
+            drain_deadline_ = std::chrono::steady_clock::now() + kDrainLeases * lease_timeout_;
             return;
         }
         draining = draining_;
