@@ -45,6 +45,7 @@ size_t share_of(size_t index, size_t hosts) {
 
 std::vector<int> partitions_in(const pg::Result &result) {
     std::vector<int> partitions;
+    partitions.reserve(static_cast<size_t>(result.rows()));
     for (int row = 0; row < result.rows(); ++row) partitions.push_back(static_cast<int>(result.integer(row, 0)));
     std::sort(partitions.begin(), partitions.end());
     return partitions;

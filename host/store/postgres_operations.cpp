@@ -20,6 +20,7 @@ DeadLetter read_dead_letter(const pg::Result &rows, int row) {
 
 std::vector<int64_t> column_of(const pg::Result &rows, int column) {
     std::vector<int64_t> values;
+    values.reserve(static_cast<size_t>(rows.rows()));
     for (int row = 0; row < rows.rows(); ++row) values.push_back(rows.integer(row, column));
     return values;
 }
@@ -35,6 +36,7 @@ std::vector<DeadLetter> PostgresStore::dead_letters(std::string_view destination
         "WHERE $2 = '' OR destination = $2 ORDER BY id LIMIT $1",
         pg::Params().add(sql_limit(limit)).add(destination));
     std::vector<DeadLetter> letters;
+    letters.reserve(static_cast<size_t>(rows.rows()));
     for (int row = 0; row < rows.rows(); ++row) letters.push_back(read_dead_letter(rows, row));
     return letters;
 }
@@ -125,6 +127,7 @@ std::vector<StoredRegulation> PostgresStore::regulations() {
     std::lock_guard lock(reader_mutex_);
     const pg::Result rows = reader_.exec("SELECT id, created_ms, record FROM regulations ORDER BY id");
     std::vector<StoredRegulation> out;
+    out.reserve(static_cast<size_t>(rows.rows()));
     for (int row = 0; row < rows.rows(); ++row)
         out.push_back({rows.integer(row, 0), rows.integer(row, 1), std::string(rows.text(row, 2))});
     return out;
@@ -190,6 +193,7 @@ std::vector<CrashSuspects> PostgresStore::blame_crashed_plugin_calls(int64_t now
     }
     journal_->clear();
     std::vector<CrashSuspects> out;
+    out.reserve(blamed.size());
     for (auto &[destination, suspects] : blamed) out.push_back(std::move(suspects));
     return out;
 }

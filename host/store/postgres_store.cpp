@@ -105,10 +105,10 @@ void PostgresStore::write_appends(std::span<const PendingWrite *const> writes, D
     std::vector<int64_t> event_ids, job_ids, event_of_job, job_created, partitions;
     std::vector<std::string_view> payloads, sources, destinations, users;
     int row = 0;
-    for (size_t i = 0; i < kept.size(); ++i) {
+    for (const IncomingEvent *event : kept) {
         event_ids.push_back(ids.integer(row++, 0));
-        payloads.push_back(kept[i]->payload);
-        sources.push_back(kept[i]->source);
+        payloads.push_back(event->payload);
+        sources.push_back(event->source);
     }
     for (size_t i = 0; i < kept.size(); ++i)
         for (const std::string &destination : kept[i]->destinations) {
@@ -375,6 +375,7 @@ std::vector<QueueStats> PostgresStore::queue_stats() {
         "SELECT destination, SUM(jobs), (SELECT MIN(created_ms) FROM jobs j WHERE j.destination = q.destination) "
         "FROM queue_depth q GROUP BY destination HAVING SUM(jobs) > 0");
     std::vector<QueueStats> stats;
+    stats.reserve(static_cast<size_t>(rows.rows()));
     for (int row = 0; row < rows.rows(); ++row)
         stats.push_back({std::string(rows.text(row, 0)), static_cast<uint64_t>(rows.integer(row, 1)), rows.integer(row, 2)});
     return stats;
