@@ -303,8 +303,10 @@ std::vector<Job> PostgresStore::claim(std::string_view destination, size_t limit
             jobs.push_back(Job{after, std::string(destination), std::string(user), {},
                                static_cast<uint32_t>(rows.integer(row, 3)), rows.integer(row, 4), rows.integer(row, 5)});
             event_ids.push_back(rows.integer(row, 6));
-            if (suspect) done = true;
-            if (suspect) break;
+            if (suspect) {
+                done = true;  // a suspect goes out alone
+                break;
+            }
         }
     }
     if (jobs.empty()) return jobs;
