@@ -34,9 +34,9 @@ Pacer::Bucket *Pacer::find(std::string_view rate_key) {
 }
 
 // Up to `burst` requests may go before the theoretical arrival time.
-Pacer::Clock::time_point Pacer::allowed(const Bucket &b, Clock::time_point now) {
+Pacer::Clock::time_point Pacer::allowed(const Bucket &b, Clock::time_point now) const {
     const Clock::time_point start = std::max(now, b.paused_until);
-    const auto early = std::chrono::duration_cast<Clock::duration>(interval_of(b.rate) * (b.burst - 1));
+    const auto early = std::chrono::duration_cast<Clock::duration>(interval_of(rate_of(b)) * (b.burst - 1));
     return std::max(start, std::max(b.theoretical_arrival, start) - early);
 }
 
@@ -45,7 +45,7 @@ Pacer::Clock::time_point Pacer::reserve(std::string_view rate_key, Clock::time_p
     Bucket *b = find(rate_key);
     if (b == nullptr) return now;
     const Clock::time_point slot = allowed(*b, now);
-    b->theoretical_arrival = std::max(b->theoretical_arrival, std::max(now, b->paused_until)) + interval_of(b->rate);
+    b->theoretical_arrival = std::max(b->theoretical_arrival, std::max(now, b->paused_until)) + interval_of(rate_of(*b));
     last_reserved_ = b;
     return slot;
 }
@@ -70,10 +70,15 @@ void Pacer::on_success(std::string_view rate_key) {
     if (Bucket *b = find(rate_key)) b->rate = std::min(b->configured_rate, b->rate + b->configured_rate * kRecoveryShare);
 }
 
+void Pacer::set_share(double share) {
+    std::lock_guard lock(mutex_);
+    share_ = std::clamp(share, kMinRateShare, 1.0);
+}
+
 double Pacer::current_rate(std::string_view rate_key) const {
     std::lock_guard lock(mutex_);
     auto it = buckets_.find(rate_key);
-    return it == buckets_.end() ? 0 : it->second.rate;
+    return it == buckets_.end() ? 0 : rate_of(it->second);
 }
 
 }  // namespace switchyard

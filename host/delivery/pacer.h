@@ -3,6 +3,7 @@
 // restore it step by step.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -29,6 +30,11 @@ class Pacer {
                       Clock::time_point now = Clock::now());
     void on_success(std::string_view rate_key);
 
+    // The part of the destination's limits this host may use, in (0, 1]: with several hosts on
+    // one store, the part of the users it delivers for (Store::partition_share), so that together
+    // they stay under the limits. 1 by default.
+    void set_share(double share);
+
     // The rate currently allowed for the key (requests per second); 0 when unlimited.
     double current_rate(std::string_view rate_key) const;
 
@@ -45,11 +51,13 @@ class Pacer {
         Clock::time_point paused_until;
     };
     Bucket *find(std::string_view rate_key);
-    static Clock::time_point allowed(const Bucket &bucket, Clock::time_point now);
+    double rate_of(const Bucket &bucket) const { return std::min(bucket.rate, bucket.configured_rate * share_); }
+    Clock::time_point allowed(const Bucket &bucket, Clock::time_point now) const;
 
     mutable std::mutex mutex_;
     std::map<std::string, Bucket, std::less<>> buckets_;
     const Bucket *last_reserved_ = nullptr;  // a node of buckets_: stable
+    double share_ = 1.0;
 };
 
 }  // namespace switchyard

@@ -252,6 +252,9 @@ std::shared_ptr<Pacer> DestinationRunner::pacer_for(const std::shared_ptr<const 
         pacer_ = std::make_shared<Pacer>(destination->rate_limits());
         paced_destination_ = destination;
     }
+    // Several hosts on one store pace to their part of the limits: they hold the others' users.
+    if (const auto share = store_.partition_share(); share && share->of > 0)
+        pacer_->set_share(static_cast<double>(share->held) / static_cast<double>(share->of));
     return pacer_;
 }
 

@@ -117,8 +117,8 @@ void Service::open_store() {
     } else {
         data_dir_lock_ = std::make_unique<DataDirLock>(options_.data_dir);
         store_ = open_postgres_store({location->postgresql_url, options_.data_dir, options_.lease_timeout});
-        log::info("store", "Store " + location->shown + ": holding " + std::to_string(store_->partitions_held().value_or(0)) +
-                               " of the users' partitions.");
+        log::info("store", "Store " + location->shown + ": holding " + std::to_string(store_->partition_share()->held) + " of " +
+                               std::to_string(store_->partition_share()->of) + " partitions of the users.");
     }
     blame_plugin_crash(*store_, log::unix_now_ms());
 }
@@ -203,7 +203,7 @@ void Service::update_scraped_metrics() {
     for (const auto &[destination, letters] : store_->dead_letter_counts())
         metrics_.set("switchyard_dead_letters", {{"destination", destination}}, static_cast<double>(letters));
     metrics_.set("switchyard_plugin_calls_running", {}, static_cast<double>(plugin_calls_running()));
-    if (const auto held = store_->partitions_held()) metrics_.set("switchyard_partitions_held", {}, static_cast<double>(*held));
+    if (const auto share = store_->partition_share()) metrics_.set("switchyard_partitions_held", {}, static_cast<double>(share->held));
     update_process_metrics(metrics_);
 }
 

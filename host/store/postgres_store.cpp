@@ -383,9 +383,9 @@ std::vector<QueueStats> PostgresStore::queue_stats() {
     return stats;
 }
 
-std::optional<size_t> PostgresStore::partitions_held() {
+std::optional<Store::PartitionShare> PostgresStore::partition_share() {
     if (!leases_) return std::nullopt;
-    return leases_->held();
+    return PartitionShare{leases_->held(), pg::kPartitions};
 }
 
 std::unique_ptr<Store> open_postgres_store(const PostgresStoreOptions &options) {

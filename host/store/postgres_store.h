@@ -50,7 +50,7 @@ class PostgresStore final : public Store {
     int64_t begin_plugin_call(std::string_view destination, std::span<const int64_t> job_ids) override;
     void end_plugin_call(int64_t entry) override;
     std::vector<CrashSuspects> blame_crashed_plugin_calls(int64_t now_ms) override;
-    std::optional<size_t> partitions_held() override;
+    std::optional<PartitionShare> partition_share() override;
 
    private:
     // Jobs added (+) and removed (-) per destination by one transaction of the writer.

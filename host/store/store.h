@@ -163,9 +163,13 @@ class Store {
     virtual size_t purge_user_jobs(std::string_view destination, std::string_view user_key) = 0;
     virtual size_t purge_user_dead_letters(std::string_view destination, std::string_view user_key) = 0;
 
-    // The partitions of users this host delivers for, in a store shared by several hosts;
-    // nullopt in a store of one host.
-    virtual std::optional<size_t> partitions_held() { return std::nullopt; }
+    // In a store shared by several hosts: how many of the users' partitions this host delivers
+    // for, of how many; nullopt in a store of one host.
+    struct PartitionShare {
+        size_t held = 0;
+        size_t of = 0;
+    };
+    virtual std::optional<PartitionShare> partition_share() { return std::nullopt; }
 };
 
 // `<data_dir>/switchyard.db`: the database file of the store in `data_dir`.

@@ -22,6 +22,21 @@ TEST(Pacer, SpacesRequestsAtNinetyPercentOfTheDeclaredRate) {
     EXPECT_EQ(pacer.reserve("events/trackBulk", t0), t0 + 2 * interval);
 }
 
+// Three hosts on one store, each delivering for a third of the users, stay under the limit together.
+TEST(Pacer, AHostWithAShareOfTheUsersPacesToThatShareOfTheLimit) {
+    const sy_rate_limit limits[] = {limit("events/trackBulk", 30, 1)};
+    Pacer pacer(limits);
+    pacer.set_share(1.0 / 3);
+    EXPECT_DOUBLE_EQ(pacer.current_rate("events/trackBulk"), 9);
+    const auto t0 = Pacer::Clock::time_point{} + 1h;
+    EXPECT_EQ(pacer.reserve("events/trackBulk", t0), t0);
+    EXPECT_EQ(pacer.reserve("events/trackBulk", t0), t0 + std::chrono::nanoseconds(111'111'111));
+    pacer.on_throttled("events/trackBulk", 0ms, t0);
+    EXPECT_DOUBLE_EQ(pacer.current_rate("events/trackBulk"), 9) << "halving 27 leaves the share's 9 as the bound";
+    pacer.set_share(1);
+    EXPECT_DOUBLE_EQ(pacer.current_rate("events/trackBulk"), 13.5);
+}
+
 TEST(Pacer, TellsWhenTheLastKeyReservedCouldGoNextWithoutReserving) {
     const sy_rate_limit limits[] = {limit("events/trackBulk", 10, 1)};
     Pacer pacer(limits);

@@ -41,6 +41,8 @@ class PartitionLeasesTest : public ::testing::Test {
         return true;
     }
 
+    static size_t held_by(Store &store) { return store.partition_share().value_or(Store::PartitionShare{}).held; }
+
     static std::vector<Job> claim(Store &store, size_t limit = 1000) { return store.claim(kDest, limit, kNow, nobody_busy); }
 
     // A user whose partition is among the highest (those a host hands over first) or the lowest.
@@ -69,10 +71,10 @@ TEST_F(PartitionLeasesTest, UsersArePartitionedTheSameWayEverywhere) {
 
 TEST_F(PartitionLeasesTest, TwoHostsShareThePartitionsAndEachClaimsOnlyItsOwnUsers) {
     auto first = open_host(first_dir);
-    EXPECT_EQ(first->partitions_held(), static_cast<size_t>(pg::kPartitions)) << "alone, it takes all at once";
+    EXPECT_EQ(held_by(*first), static_cast<size_t>(pg::kPartitions)) << "alone, it takes all at once";
     auto second = open_host(second_dir);
-    ASSERT_TRUE(eventually([&] { return first->partitions_held() == 32u && second->partitions_held() == 32u; }))
-        << first->partitions_held().value_or(0) << " and " << second->partitions_held().value_or(0);
+    ASSERT_TRUE(eventually([&] { return held_by(*first) == 32u && held_by(*second) == 32u; }))
+        << held_by(*first) << " and " << held_by(*second);
 
     std::vector<IncomingEvent> events;
     for (int i = 0; i < 200; ++i) events.push_back(event("u" + std::to_string(i), std::to_string(i)));
@@ -89,10 +91,10 @@ TEST_F(PartitionLeasesTest, TwoHostsShareThePartitionsAndEachClaimsOnlyItsOwnUse
 TEST_F(PartitionLeasesTest, AHostThatLeavesHandsItsShareOverAtOnce) {
     auto first = open_host(first_dir);
     auto second = open_host(second_dir);
-    ASSERT_TRUE(eventually([&] { return second->partitions_held() == 32u; }));
+    ASSERT_TRUE(eventually([&] { return held_by(*second) == 32u; }));
     first.reset();  // a clean shutdown frees its leases: no waiting for them to expire
     const auto left = std::chrono::steady_clock::now();
-    ASSERT_TRUE(eventually([&] { return second->partitions_held() == static_cast<size_t>(pg::kPartitions); }));
+    ASSERT_TRUE(eventually([&] { return held_by(*second) == static_cast<size_t>(pg::kPartitions); }));
     EXPECT_LT(std::chrono::steady_clock::now() - left, kLease) << "taken before a lease could have expired";
 }
 
@@ -107,16 +109,16 @@ TEST_F(PartitionLeasesTest, APartitionChangesHandsOnlyOnceItsJobsInFlightAreSett
     ASSERT_EQ(payloads(out), std::vector<std::string>{"first"});
 
     auto second = open_host(second_dir);
-    ASSERT_TRUE(eventually([&] { return second->partitions_held() == 31u; }))
-        << "all but the one with a job in flight; holding " << second->partitions_held().value_or(0);
+    ASSERT_TRUE(eventually([&] { return held_by(*second) == 31u; }))
+        << "all but the one with a job in flight; holding " << held_by(*second);
     std::this_thread::sleep_for(2 * kLease);  // several heartbeats: still not handed over
-    EXPECT_EQ(second->partitions_held(), 31u);
+    EXPECT_EQ(held_by(*second), 31u);
     EXPECT_TRUE(claim(*second).empty()) << "the user's second job waits for the first";
     EXPECT_TRUE(claim(*first).empty()) << "a draining partition is claimed from no more";
 
     const JobSettlement delivered{out[0].id, Settlement::delivered, 0, {}};
     first->settle(std::span(&delivered, 1), kNow);
-    ASSERT_TRUE(eventually([&] { return second->partitions_held() == 32u; }));
+    ASSERT_TRUE(eventually([&] { return held_by(*second) == 32u; }));
     EXPECT_EQ(payloads(claim(*second)), std::vector<std::string>{"second"});
 }
 
