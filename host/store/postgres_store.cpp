@@ -99,20 +99,20 @@ void PostgresStore::write_appends(std::span<const PendingWrite *const> writes, D
         }
     if (kept.empty()) return;
     const pg::Result ids = writer_.exec(
-        "SELECT nextval('events_id_seq') FROM generate_series(1, $1::int) UNION ALL "
-        "SELECT nextval('jobs_id_seq') FROM generate_series(1, $2::int)",
+        "SELECT 0, nextval('events_id_seq') FROM generate_series(1, $1::int) UNION ALL "
+        "SELECT 1, nextval('jobs_id_seq') FROM generate_series(1, $2::int) ORDER BY 1, 2",
         pg::Params().add(static_cast<int64_t>(kept.size())).add(static_cast<int64_t>(jobs)));
     std::vector<int64_t> event_ids, job_ids, event_of_job, job_created, partitions;
     std::vector<std::string_view> payloads, sources, destinations, users;
     int row = 0;
     for (const IncomingEvent *event : kept) {
-        event_ids.push_back(ids.integer(row++, 0));
+        event_ids.push_back(ids.integer(row++, 1));
         payloads.push_back(event->payload);
         sources.push_back(event->source);
     }
     for (size_t i = 0; i < kept.size(); ++i)
         for (const std::string &destination : kept[i]->destinations) {
-            job_ids.push_back(ids.integer(row++, 0));
+            job_ids.push_back(ids.integer(row++, 1));
             event_of_job.push_back(event_ids[i]);
             destinations.push_back(destination);
             users.push_back(kept[i]->user_key);
