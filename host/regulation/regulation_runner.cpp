@@ -86,8 +86,9 @@ void RegulationRunner::run() {
 void RegulationRunner::pass() {
     const std::shared_ptr<const Snapshot> running = current_();
     const int64_t now = log::unix_now_ms();
+    const bool carries_out = store_.coordinates();  // of several hosts, one carries regulations out
     for (Regulation &regulation : refresh()) {
-        if (regulation.state() != "pending") continue;
+        if (regulation.state() != "pending" || !carries_out) continue;
         if (!advance(regulation, *running, now)) continue;
         store_.update_regulation(regulation.id, to_record(regulation));
         if (regulation.state() != "pending")

@@ -96,6 +96,11 @@ size_t PartitionLeases::held() const {
     return held_.size();
 }
 
+bool PartitionLeases::holds(int partition) const {
+    std::lock_guard lock(mutex_);
+    return std::chrono::steady_clock::now() < valid_until_ && std::binary_search(held_.begin(), held_.end(), partition);
+}
+
 size_t PartitionLeases::live_hosts() const {
     std::lock_guard lock(mutex_);
     return live_hosts_;

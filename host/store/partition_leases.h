@@ -48,6 +48,7 @@ class PartitionLeases {
     // other host can have taken them. Empty while renewals fail.
     std::vector<int> claimable() const;
     size_t held() const;
+    bool holds(int partition) const;  // and renewed recently enough (as claimable())
     size_t live_hosts() const;  // at the last heartbeat, this one included
 
    private:

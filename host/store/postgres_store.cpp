@@ -388,6 +388,9 @@ std::optional<Store::PartitionShare> PostgresStore::partition_share() {
     return PartitionShare{leases_->held(), pg::kPartitions};
 }
 
+// The holder of the first partition: one host at a time, and another once it is gone.
+bool PostgresStore::coordinates() { return leases_ && leases_->holds(0); }
+
 std::unique_ptr<Store> open_postgres_store(const PostgresStoreOptions &options) {
     return std::make_unique<PostgresStore>(options, url_without_password(options.url));
 }

@@ -51,6 +51,7 @@ class PostgresStore final : public Store {
     void end_plugin_call(int64_t entry) override;
     std::vector<CrashSuspects> blame_crashed_plugin_calls(int64_t now_ms) override;
     std::optional<PartitionShare> partition_share() override;
+    bool coordinates() override;
 
    private:
     // Jobs added (+) and removed (-) per destination by one transaction of the writer.

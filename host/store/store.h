@@ -170,6 +170,9 @@ class Store {
         size_t of = 0;
     };
     virtual std::optional<PartitionShare> partition_share() { return std::nullopt; }
+    // Whether this host does what the hosts sharing the store must do once, not each (carrying
+    // out regulations: one deletion request per user and destination). Always, alone.
+    virtual bool coordinates() { return true; }
 };
 
 // `<data_dir>/switchyard.db`: the database file of the store in `data_dir`.

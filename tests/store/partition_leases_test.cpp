@@ -88,14 +88,17 @@ TEST_F(PartitionLeasesTest, TwoHostsShareThePartitionsAndEachClaimsOnlyItsOwnUse
     for (const Job &job : by_second) EXPECT_EQ(users_of_first.count(job.user_key), 0u) << job.user_key << " at both hosts";
 }
 
-TEST_F(PartitionLeasesTest, AHostThatLeavesHandsItsShareOverAtOnce) {
+TEST_F(PartitionLeasesTest, AHostThatLeavesHandsItsShareAndItsCoordinationOverAtOnce) {
     auto first = open_host(first_dir);
     auto second = open_host(second_dir);
     ASSERT_TRUE(eventually([&] { return held_by(*second) == 32u; }));
+    EXPECT_TRUE(first->coordinates()) << "the first host kept the first partition";
+    EXPECT_FALSE(second->coordinates()) << "one host carries regulations out, not each";
     first.reset();  // a clean shutdown frees its leases: no waiting for them to expire
     const auto left = std::chrono::steady_clock::now();
     ASSERT_TRUE(eventually([&] { return held_by(*second) == static_cast<size_t>(pg::kPartitions); }));
     EXPECT_LT(std::chrono::steady_clock::now() - left, kLease) << "taken before a lease could have expired";
+    EXPECT_TRUE(second->coordinates());
 }
 
 // The first host has a job of the user out in a plugin call when the second joins: the user's
