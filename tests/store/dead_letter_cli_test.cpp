@@ -2,6 +2,7 @@
 #include "host/store/store.h"
 #include "tests/store/store_fixture.h"
 #include "tests/support/cli_run.h"
+#include "tests/support/test_postgres.h"
 
 namespace switchyard::testing {
 namespace {
@@ -149,6 +150,41 @@ TEST_F(DeadLetterCli, HelpShowsTheTwoWordCommands) {
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_NE(r.output.find("Usage: switchyard dead-letter replay [flags]"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("--id N[,N...]"), std::string::npos) << r.output;
+}
+
+// The same commands on a PostgreSQL store shared by running hosts: `--store` names it, the
+// password taken from the environment and never printed.
+TEST(DeadLetterCliOnPostgres, ListsAndReplaysWithThePasswordFromTheEnvironment) {
+    std::unique_ptr<TestDatabase> database;
+    SWITCHYARD_OPEN_TEST_DATABASE_OR_SKIP(database);
+    TempDataDir host_dir;
+    auto host = open_postgres_store({database->url(), host_dir.path()});
+    host->append(std::vector{event("u1", "{\"n\":1}")}, kFailedAt);
+    const std::vector<Job> jobs = host->claim("acme/iterable", 10, kFailedAt, nobody_busy);
+    ASSERT_EQ(jobs.size(), 1u);
+    const JobSettlement dead{jobs[0].id, Settlement::dead, 0, "status 400"};
+    host->settle(std::span(&dead, 1), kFailedAt);
+
+    const std::string url = database->url();
+    const size_t colon = url.find(':', url.find("://") + 3), at = url.find('@');
+    const std::string password = url.substr(colon + 1, at - colon - 1);
+    const std::string with_reference = url.substr(0, colon + 1) + "${SWITCHYARD_TEST_DB_PASSWORD}" + url.substr(at);
+    const std::string env = "SWITCHYARD_TEST_DB_PASSWORD='" + password + "' ";
+    CliRun r = run_command(env + SWITCHYARD_BIN + " dead-letter list --store '" + with_reference + "'");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find("\"reason\":\"status 400\""), std::string::npos) << r.output;
+    r = run_command(env + SWITCHYARD_BIN + " dead-letter replay --all --store '" + with_reference + "'");
+    EXPECT_EQ(r.output, "Replayed 1 dead letter.\n");
+    EXPECT_EQ(host->claim("acme/iterable", 10, kFailedAt, nobody_busy).size(), 1u);
+
+    r = run_command(std::string(SWITCHYARD_BIN) + " dead-letter list --store '" + with_reference + "'");
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("environment variable SWITCHYARD_TEST_DB_PASSWORD is not set"), std::string::npos) << r.output;
+    r = run_command(env + SWITCHYARD_BIN + " dead-letter list --store '" + url.substr(0, colon + 1) + "not-it" + url.substr(at) + "'");
+    EXPECT_EQ(r.exit_code, 2) << r.output;
+    EXPECT_NE(r.output.find("[redacted]"), std::string::npos) << "the URL is named, without its password: " << r.output;
+    EXPECT_EQ(r.output.find("not-it"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find(password), std::string::npos) << r.output;
 }
 
 }  // namespace
