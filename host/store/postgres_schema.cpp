@@ -97,20 +97,23 @@ static_assert(kPartitions == 64, "the first migration makes 64 partition leases"
 
 }  // namespace
 
+// A database already at the newest schema needs no CREATE privilege: hosts may run as a role
+// that only reads and writes rows once an administrator's first start has migrated it.
 void migrate(Connection &connection) {
     Transaction transaction(connection);
     connection.exec(kMigrationLock);
-    connection.exec("CREATE TABLE IF NOT EXISTS schema_version(version INT NOT NULL)");
+    if (connection.exec("SELECT to_regclass('schema_version') IS NULL").text(0, 0) == "t")
+        connection.exec("CREATE TABLE schema_version(version INT NOT NULL)");
     const Result found = connection.exec("SELECT version FROM schema_version");
     const int64_t version = found.rows() == 0 ? 0 : found.integer(0, 0);
-    if (version > static_cast<int64_t>(kMigrations.size()))
+    const auto newest = static_cast<int64_t>(kMigrations.size());
+    if (version > newest)
         throw std::runtime_error("Store " + connection.shown() + ": schema version " + std::to_string(version) +
-                                 " was written by a newer switchyard; this one knows up to " +
-                                 std::to_string(kMigrations.size()));
-    for (auto next = static_cast<size_t>(version); next < kMigrations.size(); ++next)
-        connection.exec_script(kMigrations[next]);
+                                 " was written by a newer switchyard; this one knows up to " + std::to_string(newest));
+    if (version == newest) return;  // the transaction ends without a write
+    for (auto next = static_cast<size_t>(version); next < kMigrations.size(); ++next) connection.exec_script(kMigrations[next]);
     if (found.rows() == 0) connection.exec("INSERT INTO schema_version VALUES(0)");
-    connection.exec("UPDATE schema_version SET version = $1", Params().add(static_cast<int64_t>(kMigrations.size())));
+    connection.exec("UPDATE schema_version SET version = $1", Params().add(newest));
     transaction.commit();
 }
 

@@ -117,6 +117,28 @@ TEST(PostgresStore, ASchemaVersionNewerThanKnownIsRefused) {
     EXPECT_NE(error.find("schema version 99 was written by a newer switchyard"), std::string::npos) << error;
 }
 
+// docs/scale-out.md: an administrator's first start migrates; the hosts may then run as a role
+// that only reads and writes rows.
+TEST(PostgresStore, AMigratedDatabaseOpensForARoleWithoutCreatePrivilege) {
+    std::unique_ptr<TestDatabase> database;
+    SWITCHYARD_OPEN_TEST_DATABASE_OR_SKIP(database);
+    TempDataDir admin_dir, host_dir;
+    open_store(database->url(), admin_dir.path());
+    const std::string role = database->name() + "_rows";
+    database->query("CREATE ROLE " + role + " LOGIN PASSWORD 'rows-only-pw'; "
+                    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role + "; "
+                    "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role + "; "
+                    "REVOKE CREATE ON SCHEMA public FROM PUBLIC, " + role);
+    std::string url = with_password(database->url(), "rows-only-pw");
+    url.replace(url.find("//") + 2, url.find(':', url.find("//") + 2) - url.find("//") - 2, role);
+    {
+        auto host = open_store(url, host_dir.path());
+        host->append(std::vector{event("u1", "a")}, kNow);
+        EXPECT_EQ(payloads(host->claim("acme/iterable", 10, kNow, nobody_busy)), std::vector<std::string>{"a"});
+    }
+    database->query("DROP OWNED BY " + role + "; DROP ROLE " + role);
+}
+
 TEST(PostgresStore, AConnectionErrorNeverShowsThePassword) {
     std::unique_ptr<TestDatabase> database;
     SWITCHYARD_OPEN_TEST_DATABASE_OR_SKIP(database);
