@@ -46,16 +46,20 @@ class Traffic {
     static constexpr int kUsers = 200;
     static constexpr int kClients = 8;
 
-    // Each thread stops after `rounds` acknowledged requests; seqs start at `first_seq`.
+    // Each thread stops after `rounds` acknowledged requests, or at stop(); seqs start at `first_seq`.
     Traffic(const std::vector<std::unique_ptr<HostProcess>> &hosts, int rounds, int first_seq = 0) {
         for (int c = 0; c < kClients; ++c)
             threads_.emplace_back([this, &hosts, rounds, first_seq, c] { run_client(hosts, rounds, first_seq, c); });
     }
-    ~Traffic() { join(); }
+    ~Traffic() {
+        stop();
+        join();
+    }
     Traffic(const Traffic &) = delete;
     Traffic &operator=(const Traffic &) = delete;
 
     void mark_down(int host) { down_ = host; }
+    void stop() { stopping_ = true; }
     size_t acknowledged_events() const { return acknowledged_events_; }
     int failed_requests() const { return failed_requests_; }
 
@@ -78,7 +82,7 @@ class Traffic {
         Acknowledged mine;
         const auto deadline = std::chrono::steady_clock::now() + kGiveUpAfter;
         int host = client % kHosts;
-        for (int done = 0; done < rounds && std::chrono::steady_clock::now() < deadline;) {
+        for (int done = 0; done < rounds && !stopping_ && std::chrono::steady_clock::now() < deadline;) {
             host = (host + 1) % kHosts;
             if (host == down_) host = (host + 1) % kHosts;
             nlohmann::json batch = nlohmann::json::array();
@@ -101,6 +105,7 @@ class Traffic {
 
     std::vector<std::thread> threads_;
     std::atomic<int> down_{-1};
+    std::atomic<bool> stopping_{false};
     std::atomic<size_t> acknowledged_events_{0};
     std::atomic<int> failed_requests_{0};
     std::mutex mutex_;
