@@ -9,15 +9,17 @@
 #           between them), events/s = EVENTS / the slowest one's time
 #   e2e     the destination delivers to the mock, unpaced; events/s = EVENTS / the time from the
 #           start of ingestion until the hosts together have delivered them all
-# Usage: bench/scale_out.sh [EVENTS] [BATCH] [CONNECTIONS] [HOST_COUNTS]   (defaults 100000 100 8 "1 2 3")
+# Usage: bench/scale_out.sh [EVENTS] [BATCH] [CONNECTIONS] [HOST_COUNTS]   (defaults 100000 100 8 "1 2 3";
+#   HOST_COUNTS "" measures SQLite alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-events=${1:-100000} batch=${2:-100} connections=${3:-8} host_counts=${4:-1 2 3}
+events=${1:-100000} batch=${2:-100} connections=${3:-8} host_counts=${4-1 2 3}
 source bench/serve_fixture.sh
 source bench/machine_load.sh
 
 unlimited='{"events/track":1000000,"events/trackBulk":1000000,"users/update":1000000,"users/bulkUpdate":1000000}'
-pg=$work/postgres
+# Beside $work, which is closed to the "postgres" user that owns the cluster when run as root.
+pg=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-bench-postgres-XXXXXX")
 cluster_pids=()
 
 stop_cluster() {
@@ -29,7 +31,7 @@ stop_cluster() {
   done
   cluster_pids=()
 }
-trap 'stop_cluster; bash tests/support/postgres.sh stop "$pg" >/dev/null; stop_bench_processes' EXIT
+trap 'stop_cluster; bash tests/support/postgres.sh stop "$pg" >/dev/null; rm -rf "$pg"; stop_bench_processes' EXIT
 
 as_postgres_owner() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
@@ -43,21 +45,29 @@ start_postgres() {
   pg_ctl=$(command -v pg_ctl || printf '%s\n' /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -1)
   as_postgres_owner "$pg_ctl" --pgdata="$pg/data" --log="$pg/server.log" --wait --mode=fast restart >/dev/null
   postmaster_pid=$(head -1 "$pg/data/postmaster.pid")
+  psql -qAt "$server_url" -c "CREATE EXTENSION pg_stat_statements" >/dev/null
 }
 
-# Creates database NAME with pg_stat_statements; prints its URL.
+# Creates database NAME; prints its URL.
 create_database() {
   psql -qAt "$server_url" -c "CREATE DATABASE $1" >/dev/null
-  local url=${server_url%/postgres}/$1
-  psql -qAt "$url" -c "CREATE EXTENSION pg_stat_statements" >/dev/null
-  echo "$url"
+  echo "${server_url%/postgres}/$1"
 }
 
-# "commits statements" of database NAME so far (statements counted server-wide; only this run's
-# database is busy).
+# "commits statements" of database NAME so far.
 pg_counters() {
   psql -qAt -F ' ' "$server_url" -c "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = '$1'),
     (SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$1')"
+}
+
+# Until no session is connected to database NAME: a backend's statistics reach pg_stat_database
+# when it ends, if not before.
+wait_for_disconnected() {
+  for _ in $(seq 100); do
+    [[ $(psql -qAt "$server_url" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$1'") -eq 0 ]] && return 0
+    sleep 0.1
+  done
+  echo "hosts still connected to $1 after 10 s" >&2
 }
 
 # Starts COUNT hosts on STORE (a URL, or "" for SQLite in each host's data directory); sets host_urls.
@@ -145,7 +155,6 @@ measure() {
   fi
   local end_ms busy_after
   end_ms=$(date +%s%3N) busy_after=$(busy_cpu_seconds)
-  [[ -z $database ]] || read -r -a after < <(pg_counters "$database")
   local cpu_hosts cpu_pg cpu_mock
   cpu_hosts=$(awk -v a="$cpu_hosts_before" -v b="$(cluster_cpu)" 'BEGIN{print b - a}')
   cpu_pg=$(awk -v a="$cpu_pg_before" -v b="$(cpu_seconds "${postmaster_pid:-}")" 'BEGIN{print b - a}')
@@ -154,6 +163,7 @@ measure() {
   local delivered
   delivered=$(cluster_metric switchyard_events_delivered_total)
   stop_cluster
+  [[ -z $database ]] || { wait_for_disconnected "$database"; read -r -a after < <(pg_counters "$database"); }
   python3 - "$kind" "$count" "$store_kind" "$start_ms" "$end_ms" "$((per_host * count))" "$delivered" \
     "$((after[0] - before[0]))" "$((after[1] - before[1]))" "$cpu_hosts" "$cpu_pg" "$cpu_mock" \
     "$(awk -v a="$busy_before" -v b="$busy_after" 'BEGIN{print b - a}')" "$work"/load"$run"-*.json >> "$work/rows" <<'PY'
