@@ -8,7 +8,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr int kRounds = 50;  // at most, per client thread: 8 × 50 × 25 = 10,000 events
+constexpr int kRounds = 100;  // at most, per client thread (8 × 100 × 25 = 20,000 events): the tests stop sooner
 constexpr size_t kAcknowledgedBeforeKill = 2500;
 constexpr size_t kAcknowledgedAfterKill = 2500;  // by the two others
 // On top of the lease timeout and one heartbeat: a loaded machine, a sanitizer build.
