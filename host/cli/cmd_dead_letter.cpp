@@ -15,17 +15,18 @@
 namespace switchyard::cli {
 namespace {
 
-constexpr Flag kDataDirFlag = {"data-dir", "DIR", "where the durable store lives", "var"};
 constexpr Flag kDestinationFlag = {"destination", "KEY", "only this destination (<workspace>/<destination id>)", ""};
 
 constexpr Flag kListFlags[] = {
     kDataDirFlag,
+    kStoreFlag,
     kDestinationFlag,
     {"limit", "N", "print at most N dead letters, oldest first", "all"},
 };
 
 constexpr Flag kReplayFlags[] = {
     kDataDirFlag,
+    kStoreFlag,
     kDestinationFlag,
     {"id", "N[,N...]", "the dead letter(s) to replay; repeatable", ""},
     {"all", "", "replay every dead letter (of --destination when given)", ""},
@@ -33,6 +34,7 @@ constexpr Flag kReplayFlags[] = {
 
 constexpr Flag kPurgeFlags[] = {
     kDataDirFlag,
+    kStoreFlag,
     kDestinationFlag,
     {"id", "N[,N...]", "the dead letter(s) to delete; repeatable", ""},
     {"all", "", "delete every dead letter (of --destination when given)", ""},

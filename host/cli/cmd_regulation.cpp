@@ -14,12 +14,12 @@
 namespace switchyard::cli {
 namespace {
 
-constexpr Flag kDataDirFlag = {"data-dir", "DIR", "where the durable store lives", "var"};
 constexpr Flag kAddFlags[] = {
     kDataDirFlag,
+    kStoreFlag,
     {"file", "FILE", "the regulation as JSON: {\"regulationType\", \"destinationIds\"?, \"users\"}", ""},
 };
-constexpr Flag kListFlags[] = {kDataDirFlag};
+constexpr Flag kListFlags[] = {kDataDirFlag, kStoreFlag};
 
 int run_add(const Args &args) {
     const std::optional<std::string> file = args.value("file");

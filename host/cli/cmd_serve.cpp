@@ -22,7 +22,9 @@ namespace {
 constexpr Flag kFlags[] = {
     {"config-dir", "DIR", "directory of workspace *.yaml files", "config"},
     kPluginDirFlag,
-    {"data-dir", "DIR", "where the durable store lives (created if missing)", "var"},
+    {"data-dir", "DIR", "this host's own directory: the store's database with SQLite, plugin copies, lock (created if missing)", "var"},
+    {"store", "URL", "sqlite:PATH, or postgresql://USER:PASSWORD@HOST:PORT/DATABASE shared by several hosts (${ENV} and ${file:PATH} expand; the password is redacted)", "sqlite:DATA_DIR/switchyard.db"},
+    {"lease-timeout", "DURATION", "with PostgreSQL: a host that stops renewing its users' partitions loses them after this; the others take them within it plus an eighth", "8s"},
     {"new-store", "", "start a new empty store where the data dir shows an earlier one's database was lost", ""},
     {"listen", "HOST:PORT", "ingestion, /healthz, /readyz, /metrics and /admin/*; port 0 picks one", "127.0.0.1:8080"},
     {"admin-from-anywhere", "", "let non-loopback clients use /admin/* (default: loopback only)", ""},
@@ -139,6 +141,13 @@ int run_serve(const Args &args) {
     options.config_dir = args.value_or("config-dir", "config");
     options.plugin_dir = args.value("plugin-dir") ? std::filesystem::path(*args.value("plugin-dir")) : default_plugin_dir();
     options.data_dir = args.value_or("data-dir", "var");
+    options.store = args.value_or("store", "");
+    const auto lease_timeout = parse_duration(args.value_or("lease-timeout", "8s"));
+    if (!lease_timeout || *lease_timeout < std::chrono::milliseconds(800)) {
+        std::cerr << "switchyard serve: --lease-timeout must be a duration of at least 800ms, like 8s\n";
+        return kExitUsage;
+    }
+    options.lease_timeout = *lease_timeout;
     options.access.admin_from_anywhere = args.has("admin-from-anywhere");
     const auto max_body = parse_whole_number(args.value_or("max-body-bytes", "4194304"));
     if (!parse_listen(args.value_or("listen", "127.0.0.1:8080"), options) || !max_body || *max_body == 0 ||

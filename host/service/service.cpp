@@ -16,6 +16,7 @@
 #include "host/router/watched_calls.h"
 #include "host/service/regulation_endpoints.h"
 #include "host/store/lost_database.h"
+#include "host/store/store_location.h"
 #include "switchyard/plugin.h"
 
 namespace switchyard {
@@ -58,6 +59,8 @@ Service::Service(ServiceOptions options)
     // SDKs keep one connection open; httplib's default closes it after every 5th request.
     server_->set_keep_alive_max_count(100'000);
     declare_process_metrics(metrics_);
+    metrics_.declare("switchyard_partitions_held", Metrics::Type::gauge,
+                     "Partitions of users this host delivers for, on a store shared by several hosts (PostgreSQL).");
     metrics_.declare("switchyard_build_info", Metrics::Type::gauge, "Always 1; labels name the host's version and plugin ABI.");
     metrics_.set("switchyard_build_info",
                  {{"version", SWITCHYARD_VERSION}, {"abi", std::to_string(SY_ABI_MAJOR) + "." + std::to_string(SY_ABI_MINOR)}}, 1);
@@ -87,7 +90,7 @@ std::vector<std::string> Service::start() {
                            return pending;
                        });
     ingest_ = std::make_unique<IngestApi>(*store_, metrics_, [this] { return reloader_->snapshot()->sources; },
-                                          options_.limits, [this] { return store_guard_->healthy(); });
+                                          options_.limits, [this] { return store_healthy(); });
     try {
         start_regulations();
     } catch (const std::exception &e) {
@@ -106,19 +109,32 @@ std::vector<std::string> Service::start() {
 // One host per data directory, and never a silent fresh start where a database was lost.
 // Throws std::runtime_error with the sentence that stops the start.
 void Service::open_store() {
-    const std::filesystem::path database = sqlite_store_file(options_.data_dir);
+    std::string error;
+    const std::optional<StoreLocation> location = parse_store_location(options_.store, options_.data_dir, error);
+    if (!location) throw std::runtime_error(error);
+    if (location->postgresql_url.empty()) {
+        open_sqlite_store(location->sqlite_file);
+    } else {
+        data_dir_lock_ = std::make_unique<DataDirLock>(options_.data_dir);
+        store_ = open_postgres_store({location->postgresql_url, options_.data_dir, options_.lease_timeout});
+        log::info("store", "Store " + location->shown + ": holding " + std::to_string(store_->partitions_held().value_or(0)) +
+                               " of the users' partitions.");
+    }
+    blame_plugin_crash(*store_, log::unix_now_ms());
+}
+
+void Service::open_sqlite_store(const std::filesystem::path &database) {
     // Before the lock is taken: its file is a trace of every earlier host.
     const std::optional<std::string> traces =
-        traces_of_lost_database(options_.data_dir, {DataDirLock::kFileName, kPluginCopies});
+        traces_of_lost_database(database, options_.data_dir, {DataDirLock::kFileName, kPluginCopies});
     data_dir_lock_ = std::make_unique<DataDirLock>(options_.data_dir);
     if (traces && !options_.new_store)
         throw std::runtime_error("Found no database " + database.string() + " but traces of an earlier store beside it (" +
                                  *traces + "), so what it held is lost: restore the file, or start with "
                                            "--new-store to begin a new empty store.");
-    if (traces) remove_lost_database_journal(options_.data_dir);
-    store_ = open_sqlite_store(options_.data_dir);
+    if (traces) remove_lost_database_journal(database);
+    store_ = open_sqlite_store_file(database);
     store_guard_ = std::make_unique<StoreGuard>(database);
-    blame_plugin_crash(*store_, log::unix_now_ms());
     if (traces)
         log::warn("store", "Started a new empty store " + database.string() + " (--new-store); the earlier one was lost.");
 }
@@ -150,7 +166,7 @@ ReloadOutcome Service::reload(const std::string &trigger) { return reloader_->re
 void Service::mount_operations() {
     server_->Get("/healthz", [](const httplib::Request &, httplib::Response &res) { res.set_content("ok\n", "text/plain"); });
     server_->Get("/readyz", [this](const httplib::Request &, httplib::Response &res) {
-        const bool ready = ready_ && store_guard_->healthy();
+        const bool ready = ready_ && store_healthy();
         res.status = ready ? 200 : 503;
         res.set_content(ready ? "ready\n" : "not ready\n", "text/plain");
     });
@@ -187,6 +203,7 @@ void Service::update_scraped_metrics() {
     for (const auto &[destination, letters] : store_->dead_letter_counts())
         metrics_.set("switchyard_dead_letters", {{"destination", destination}}, static_cast<double>(letters));
     metrics_.set("switchyard_plugin_calls_running", {}, static_cast<double>(plugin_calls_running()));
+    if (const auto held = store_->partitions_held()) metrics_.set("switchyard_partitions_held", {}, static_cast<double>(*held));
     update_process_metrics(metrics_);
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
@@ -39,6 +40,8 @@ struct ServiceOptions {
     std::filesystem::path config_dir = "config";
     std::filesystem::path plugin_dir;
     std::filesystem::path data_dir = "var";
+    std::string store;                 // --store: sqlite:PATH or postgresql://...; empty: SQLite in data_dir
+    std::chrono::milliseconds lease_timeout{8000};  // with PostgreSQL: see PostgresStoreOptions
     std::string listen_host = "127.0.0.1";
     int listen_port = 8080;
     EndpointAccess access;             // who may call /admin/* and /metrics
@@ -74,6 +77,8 @@ class Service {
 
    private:
     void open_store();
+    void open_sqlite_store(const std::filesystem::path &database);
+    bool store_healthy() const { return !store_guard_ || store_guard_->healthy(); }
     void mount_operations();
     void start_regulations();
     void start_watching();
@@ -84,7 +89,7 @@ class Service {
     ServiceOptions options_;
     Metrics metrics_;
     std::unique_ptr<DataDirLock> data_dir_lock_;  // released last: after the store has closed
-    std::unique_ptr<StoreGuard> store_guard_;     // destroyed after the store: see StoreGuard
+    std::unique_ptr<StoreGuard> store_guard_;     // SQLite's; destroyed after the store: see StoreGuard
     std::unique_ptr<Store> store_;
     std::unique_ptr<PluginRegistry> plugins_;
     WorkerPools workers_;  // the plugin workers of destinations with `isolation: process`

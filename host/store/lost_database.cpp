@@ -1,8 +1,6 @@
 // Telling a new data directory from one whose database was lost.
 #include "host/store/lost_database.h"
 
-#include "host/store/store.h"
-
 namespace switchyard {
 namespace {
 
@@ -11,9 +9,8 @@ constexpr std::string_view kJournalSuffixes[] = {"-wal", "-shm", "-journal"};
 
 }  // namespace
 
-std::optional<std::string> traces_of_lost_database(const std::filesystem::path &data_dir,
+std::optional<std::string> traces_of_lost_database(const std::filesystem::path &database, const std::filesystem::path &data_dir,
                                                    std::initializer_list<std::string_view> host_files) {
-    const std::filesystem::path database = sqlite_store_file(data_dir);
     std::error_code ec;
     if (std::filesystem::exists(database, ec) || ec) return std::nullopt;  // a problem for the open to name
     std::string traces;
@@ -26,10 +23,9 @@ std::optional<std::string> traces_of_lost_database(const std::filesystem::path &
     return traces;
 }
 
-void remove_lost_database_journal(const std::filesystem::path &data_dir) {
-    const std::string database = sqlite_store_file(data_dir).string();
+void remove_lost_database_journal(const std::filesystem::path &database) {
     std::error_code ec;
-    for (std::string_view suffix : kJournalSuffixes) std::filesystem::remove(database + std::string(suffix), ec);
+    for (std::string_view suffix : kJournalSuffixes) std::filesystem::remove(database.string() + std::string(suffix), ec);
 }
 
 }  // namespace switchyard

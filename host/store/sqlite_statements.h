@@ -63,13 +63,4 @@ struct SqliteStore::ReaderStatements {
     sqlite::Statement pending_jobs, payload, next_due, data_version, queue_stats, dead_letters_all, dead_letters_of, dead_letter_counts;
 };
 
-// On the journal connection, under the journal mutex.
-struct SqliteStore::JournalStatements {
-    explicit JournalStatements(sqlite::Connection &c)
-        : insert_entry(c, "INSERT INTO crash_journal(destination, job_ids) VALUES(?1, ?2)"),
-          delete_entry(c, "DELETE FROM crash_journal WHERE id = ?1") {}
-
-    sqlite::Statement insert_entry, delete_entry;
-};
-
 }  // namespace switchyard

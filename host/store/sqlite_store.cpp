@@ -49,10 +49,8 @@ SqliteStore::SqliteStore(const std::filesystem::path &file)
     sqlite::configure_connection(writer_);
     sqlite::migrate(writer_);
     sqlite::configure_connection(reader_);
-    sqlite::configure_journal_connection(journal_);
     write_ = std::make_unique<WriterStatements>(writer_);
     read_ = std::make_unique<ReaderStatements>(reader_);
-    journaling_ = std::make_unique<JournalStatements>(journal_);
     group_commit_.emplace([this](std::span<const PendingWrite *const> writes) { write_pending(writes); });
 }
 
@@ -120,7 +118,7 @@ std::vector<Job> SqliteStore::claim(std::string_view destination, size_t limit, 
             }
             const bool suspect = scan.integer(7) > 0;
             if (suspect && !jobs.empty()) break;
-            if (suspect && !take_suspect_lane(scan.integer(0))) {
+            if (suspect && !suspect_lane_.take(scan.integer(0))) {
                 verdict->second = false;
                 continue;
             }
@@ -162,10 +160,7 @@ uint64_t SqliteStore::data_version() {
 
 void SqliteStore::settle(std::span<const JobSettlement> settlements, int64_t now_ms) {
     if (settlements.empty()) return;
-    for (const JobSettlement &s : settlements) {
-        int64_t suspect = s.job_id;
-        suspect_in_flight_.compare_exchange_strong(suspect, 0);  // its plugin call is over
-    }
+    for (const JobSettlement &s : settlements) suspect_lane_.settled(s.job_id);  // its plugin call is over
     // A batch's settlements go in parts: appends waiting behind one long transaction would hold
     // back every ingestion ack.
     for (size_t first = 0; first < settlements.size(); first += kSettlementsPerCommit)
@@ -219,11 +214,14 @@ void create_data_dir(const std::filesystem::path &data_dir) {
                                  data_dir.string() + ": " + std::generic_category().message(errno));
 }
 
-std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path &data_dir) {
-    const std::filesystem::path file = sqlite_store_file(data_dir);
-    create_data_dir(data_dir);
+std::unique_ptr<Store> open_sqlite_store_file(const std::filesystem::path &file) {
+    create_data_dir(file.has_parent_path() ? file.parent_path() : std::filesystem::path("."));
     create_database_file(file);
     return std::make_unique<SqliteStore>(file);
+}
+
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path &data_dir) {
+    return open_sqlite_store_file(sqlite_store_file(data_dir));
 }
 
 }  // namespace switchyard

@@ -7,18 +7,17 @@
 //    would poll each other through SQLite's busy handler (sleeps of 1 ms and more).
 //  - The reader connection serves claim(), queue_stats() and dead_letters(). In WAL mode a
 //    reader never waits for a writer, so claims go on while a commit is being fsynced.
-//  - The journal connection writes the crash journal (sqlite_crash_journal.cpp) in a database of
-//    its own (switchyard.crash-journal.db beside it), behind its own mutex, unsynced: it must
-//    survive a crash of the process only.
+//  - The crash journal (crash_journal.h) is a database of its own, switchyard.crash-journal.db
+//    beside it.
 // The other two use synchronous=FULL. In-flight jobs are otherwise not recorded: the router
 // keeps its busy users in memory, and after a restart every pending job is claimable again.
 #pragma once
 
-#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
 
+#include "host/store/crash_journal.h"
 #include "host/store/group_commit.h"
 #include "host/store/queue_depth.h"
 #include "host/store/sqlite.h"
@@ -55,14 +54,12 @@ class SqliteStore final : public Store {
    private:
     struct WriterStatements;
     struct ReaderStatements;
-    struct JournalStatements;
 
     void write_pending(std::span<const PendingWrite *const> writes);
     void write_append(std::span<const IncomingEvent> events, int64_t now_ms, DepthChanges &depth);
     void write_settlements(std::span<const JobSettlement> settlements, int64_t now_ms, DepthChanges &depth);
     void remove_job(int64_t job_id, DepthChanges &depth);
     std::vector<int64_t> dead_letters_to_replay(std::string_view destination, std::span<const int64_t> ids);
-    bool take_suspect_lane(int64_t job_id);
     void strike(sqlite::Statement &add_strike, int64_t job_id, int64_t now_ms, DepthChanges &depth, std::map<std::string, CrashSuspects> &blamed);
 
     std::mutex writer_mutex_;
@@ -71,11 +68,8 @@ class SqliteStore final : public Store {
     std::mutex reader_mutex_;
     sqlite::Connection reader_;
     std::unique_ptr<ReaderStatements> read_;
-    std::mutex journal_mutex_;
-    sqlite::Connection journal_;  // used under journal_mutex_
-    std::unique_ptr<JournalStatements> journaling_;
-    // The one crash suspect claimed and not yet settled, host-wide; 0 when none.
-    std::atomic<int64_t> suspect_in_flight_{0};
+    CrashJournal journal_;
+    SuspectLane suspect_lane_;
     JobsAdded jobs_added_;
     // Last member: its destructor commits what is queued while the connections still exist.
     std::optional<GroupCommit> group_commit_;

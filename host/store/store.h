@@ -114,8 +114,9 @@ class Store {
     // runner sleeps until then instead of polling.
     virtual std::optional<int64_t> next_due_ms(std::string_view destination) = 0;
 
-    // Changes whenever a transaction was committed, by this process or another: an idle host
-    // compares it now and then to notice jobs another process added (`dead-letter replay`).
+    // Changes whenever a transaction was committed, by this process or another (another's may
+    // show a moment later: PostgreSQL's come as notifications): an idle host compares it now and
+    // then to notice jobs another process added (`dead-letter replay`).
     virtual uint64_t data_version() = 0;
 
     // Applies settlements in one durable transaction (which may also hold other callers' writes):
@@ -161,6 +162,10 @@ class Store {
     // settles as an unknown id, which is ignored.
     virtual size_t purge_user_jobs(std::string_view destination, std::string_view user_key) = 0;
     virtual size_t purge_user_dead_letters(std::string_view destination, std::string_view user_key) = 0;
+
+    // The partitions of users this host delivers for, in a store shared by several hosts;
+    // nullopt in a store of one host.
+    virtual std::optional<size_t> partitions_held() { return std::nullopt; }
 };
 
 // `<data_dir>/switchyard.db`: the database file of the store in `data_dir`.
@@ -170,8 +175,10 @@ std::filesystem::path sqlite_store_file(const std::filesystem::path &data_dir);
 // std::runtime_error with a sentence naming the database file when it cannot.
 void create_data_dir(const std::filesystem::path &data_dir);
 
-// Opens (creating if needed) `<data_dir>/switchyard.db`. Throws std::runtime_error with a
-// sentence naming the file when it cannot.
+// Opens (creating if needed) the database `file`, and its directory (owner only) when missing.
+// Throws std::runtime_error with a sentence naming the file when it cannot.
+std::unique_ptr<Store> open_sqlite_store_file(const std::filesystem::path &file);
+// The same for `<data_dir>/switchyard.db`.
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path &data_dir);
 
 struct PostgresStoreOptions {

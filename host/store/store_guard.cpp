@@ -36,7 +36,7 @@ StoreGuard::~StoreGuard() {
     wake_.notify_one();
     thread_.join();
     if (!file_lost()) return;
-    remove_lost_database_journal(file_.parent_path());
+    remove_lost_database_journal(file_);
     log::warn(kComponent, "Removed the -wal and -shm files of the lost store " + file_.string() +
                               ", so that no later start replays them into another database.");
 }

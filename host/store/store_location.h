@@ -22,4 +22,7 @@ struct StoreLocation {
 std::optional<StoreLocation> parse_store_location(std::string_view text, const std::filesystem::path &data_dir,
                                                   std::string &error);
 
+// `url` with the password of its user part (user:password@) as "[redacted]".
+std::string url_without_password(std::string_view url);
+
 }  // namespace switchyard

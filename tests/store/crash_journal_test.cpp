@@ -1,27 +1,17 @@
-// The crash journal across a reopen: entries a crash left behind give their jobs strikes, a
-// suspect is claimed alone and one at a time host-wide, the second strike dead-letters.
-#include "host/store/store.h"
-#include "tests/store/store_fixture.h"
+// Every store's crash journal across a reopen: entries a crash left behind give their jobs
+// strikes, a suspect is claimed alone and one at a time host-wide, the second strike dead-letters.
+#include "tests/store/store_suite.h"
 
 namespace switchyard::testing {
 namespace {
 
-constexpr int64_t kNow = 1'700'000'000'000;
 const std::string kChaos = "acme/chaos";
 const std::string kIterable = "acme/iterable";
 constexpr std::string_view kCrashedTwice =
     "plugin crashed the host twice while this event was in flight (in-process; consider isolation: process)";
 
-class CrashJournalTest : public ::testing::Test {
+class StoreCrashJournal : public StoreSuite {
    protected:
-    std::vector<Job> claim(const std::string &destination, size_t limit = 100) {
-        return store->claim(destination, limit, kNow, nobody_busy);
-    }
-    void deliver(const std::vector<Job> &jobs) {
-        std::vector<JobSettlement> settlements;
-        for (const Job &job : jobs) settlements.push_back({job.id, Settlement::delivered, 0, {}});
-        store->settle(settlements, kNow);
-    }
     // Claims `destination`'s jobs and leaves them in a plugin call that a crash cuts: the store
     // is closed with the entry still there, then reopened and the crash blamed.
     std::vector<CrashSuspects> crash_during_call(const std::string &destination, size_t limit = 100) {
@@ -31,24 +21,22 @@ class CrashJournalTest : public ::testing::Test {
         return restart();
     }
     std::vector<CrashSuspects> restart() {
-        store.reset();
-        store = open_sqlite_store(dir.path());
+        reopen();
         return store->blame_crashed_plugin_calls(kNow);
     }
-
-    TempDataDir dir;
-    std::unique_ptr<Store> store = open_sqlite_store(dir.path());
 };
+SWITCHYARD_ON_EVERY_STORE(StoreCrashJournal);
 
-TEST_F(CrashJournalTest, AnEndedCallLeavesNothingToBlame) {
+TEST_P(StoreCrashJournal, AnEndedCallLeavesNothingToBlame) {
     store->append(std::vector{event("u1", "a", {kChaos}), event("u2", "b", {kChaos})}, kNow);
     const std::vector<Job> jobs = claim(kChaos);
+    ASSERT_EQ(jobs.size(), 2u);
     store->end_plugin_call(store->begin_plugin_call(kChaos, std::vector<int64_t>{jobs[0].id, jobs[1].id}));
     EXPECT_TRUE(restart().empty());
     EXPECT_EQ(payloads(claim(kChaos)), (std::vector<std::string>{"a", "b"}));  // together: no suspect
 }
 
-TEST_F(CrashJournalTest, JobsInACallCutByACrashAreSuspectsDeliveredAlone) {
+TEST_P(StoreCrashJournal, JobsInACallCutByACrashAreSuspectsDeliveredAlone) {
     store->append(std::vector{event("u1", "a", {kChaos}), event("u2", "b", {kChaos}), event("u3", "c", {kChaos})}, kNow);
     const std::vector<CrashSuspects> blamed = crash_during_call(kChaos, 2);
     ASSERT_EQ(blamed.size(), 1u);
@@ -66,23 +54,23 @@ TEST_F(CrashJournalTest, JobsInACallCutByACrashAreSuspectsDeliveredAlone) {
     EXPECT_TRUE(store->blame_crashed_plugin_calls(kNow).empty());  // the journal was cleared
 }
 
-TEST_F(CrashJournalTest, OnlyOneSuspectOfAnyDestinationIsInFlightAtATime) {
+TEST_P(StoreCrashJournal, OnlyOneSuspectOfAnyDestinationIsInFlightAtATime) {
     store->append(std::vector{event("u1", "a", {kChaos, kIterable})}, kNow);
     std::vector<int64_t> ids;
     for (const Job &job : claim(kChaos)) ids.push_back(job.id);
     for (const Job &job : claim(kIterable)) ids.push_back(job.id);
+    ASSERT_EQ(ids.size(), 2u);
     store->begin_plugin_call(kChaos, ids);
     EXPECT_EQ(restart().size(), 2u);
 
     const std::vector<Job> chaos = claim(kChaos);
     ASSERT_EQ(chaos.size(), 1u);
     EXPECT_TRUE(claim(kIterable).empty());
-    const JobSettlement retry{chaos[0].id, Settlement::retry, kNow + 60'000, "503"};
-    store->settle(std::span(&retry, 1), kNow);
+    retry(chaos[0], kNow + 60'000, "503");
     EXPECT_EQ(claim(kIterable).size(), 1u);
 }
 
-TEST_F(CrashJournalTest, ASecondCrashDeadLettersTheSuspectWithTheReason) {
+TEST_P(StoreCrashJournal, ASecondCrashDeadLettersTheSuspectWithTheReason) {
     store->append(std::vector{event("u1", "boom", {kChaos}), event("u2", "fine", {kChaos})}, kNow);
     crash_during_call(kChaos);
     const std::vector<CrashSuspects> blamed = crash_during_call(kChaos);  // "boom", claimed alone
@@ -96,12 +84,14 @@ TEST_F(CrashJournalTest, ASecondCrashDeadLettersTheSuspectWithTheReason) {
     EXPECT_EQ(letters[0].reason, kCrashedTwice);
     EXPECT_EQ(store->dead_letter_counts().at(kChaos), 1u);
     EXPECT_EQ(store->queue_stats().at(0).depth, 1u);
+    expect_depth_counted(kChaos);
     EXPECT_EQ(payloads(claim(kChaos)), std::vector<std::string>{"fine"});  // still a suspect: alone
 }
 
-TEST_F(CrashJournalTest, AJobSettledBeforeTheCrashGetsNoStrike) {
+TEST_P(StoreCrashJournal, AJobSettledBeforeTheCrashGetsNoStrike) {
     store->append(std::vector{event("u1", "a", {kChaos}), event("u2", "b", {kChaos})}, kNow);
     const std::vector<Job> jobs = claim(kChaos);
+    ASSERT_EQ(jobs.size(), 2u);
     store->begin_plugin_call(kChaos, std::vector<int64_t>{jobs[0].id, jobs[1].id});
     deliver({jobs[0]});
     const std::vector<CrashSuspects> blamed = restart();

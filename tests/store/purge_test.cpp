@@ -1,33 +1,28 @@
-// Purging dead letters: by id, all, or older than a time, per destination; the count of dead
-// letters per destination follows, and no pending job is touched.
-#include <sqlite3.h>
-
-#include "host/store/store.h"
-#include "tests/store/store_fixture.h"
+// Every store's purge of dead letters: by id, all, or older than a time, per destination; the
+// count of dead letters per destination follows, and no pending job is touched.
+#include "tests/store/store_suite.h"
 
 namespace switchyard::testing {
 namespace {
 
-constexpr int64_t kNow = 1'700'000'000'000;
 const std::string kIterable = "acme/iterable";
 const std::string kAmplitude = "acme/amplitude";
 
-class PurgeTest : public ::testing::Test {
+class StorePurge : public StoreSuite {
    protected:
     // Two dead letters per destination (failed at kNow + 1000 and kNow + 2000), and one job of
     // each destination still pending.
     void SetUp() override {
+        StoreSuite::SetUp();
+        if (IsSkipped() || HasFatalFailure()) return;
         for (int n = 0; n < 3; ++n)
             store->append(std::vector{event("u" + std::to_string(n), "{\"n\":" + std::to_string(n) + "}",
                                              {kIterable, kAmplitude})},
                           kNow);
         for (const std::string &destination : {kIterable, kAmplitude}) {
-            const std::vector<Job> jobs = store->claim(destination, 2, kNow, nobody_busy);
+            const std::vector<Job> jobs = claim(destination, 2);
             ASSERT_EQ(jobs.size(), 2u);
-            for (size_t i = 0; i < jobs.size(); ++i) {
-                const JobSettlement dead{jobs[i].id, Settlement::dead, 0, "refused"};
-                store->settle(std::span(&dead, 1), kNow + 1000 * static_cast<int64_t>(i + 1));
-            }
+            for (size_t i = 0; i < jobs.size(); ++i) bury(jobs[i], "refused", kNow + 1000 * static_cast<int64_t>(i + 1));
         }
     }
     std::vector<int64_t> ids_of(const std::string &destination) {
@@ -38,85 +33,78 @@ class PurgeTest : public ::testing::Test {
     void expect_pending_untouched() {
         for (const QueueStats &q : store->queue_stats()) EXPECT_EQ(q.depth, 1u) << q.destination;
         EXPECT_EQ(store->queue_stats().size(), 2u);
+        expect_depth_counted(kIterable);
+        expect_depth_counted(kAmplitude);
     }
-
-    TempDataDir dir;
-    std::unique_ptr<Store> store = open_sqlite_store(dir.path());
+    // The kept counts must always be what counting the dead letters says.
+    void expect_letters_counted() {
+        const std::map<std::string, uint64_t> counts = store->dead_letter_counts();
+        for (const std::string &destination : {kIterable, kAmplitude}) {
+            const auto kept = counts.contains(destination) ? static_cast<int64_t>(counts.at(destination)) : 0;
+            EXPECT_EQ(kept, count_rows("dead_letters WHERE destination = '" + destination + "'")) << destination;
+        }
+    }
 };
+SWITCHYARD_ON_EVERY_STORE(StorePurge);
 
-TEST_F(PurgeTest, CountsDeadLettersPerDestination) {
+TEST_P(StorePurge, CountsDeadLettersPerDestination) {
     const std::map<std::string, uint64_t> expected = {{kAmplitude, 2}, {kIterable, 2}};
     EXPECT_EQ(store->dead_letter_counts(), expected);
+    expect_letters_counted();
 }
 
-TEST_F(PurgeTest, ByIdDeletesOnlyThoseAndReturnsTheCount) {
+TEST_P(StorePurge, ByIdDeletesOnlyThoseAndReturnsTheCount) {
     const std::vector<int64_t> iterable = ids_of(kIterable);
+    ASSERT_EQ(iterable.size(), 2u);
     EXPECT_EQ(store->purge({"", {iterable[0], 999}, std::nullopt}), 1u);
     EXPECT_EQ(ids_of(kIterable), std::vector<int64_t>{iterable[1]});
     EXPECT_EQ(ids_of(kAmplitude).size(), 2u);
     const std::map<std::string, uint64_t> expected = {{kAmplitude, 2}, {kIterable, 1}};
     EXPECT_EQ(store->dead_letter_counts(), expected);
+    expect_letters_counted();
     expect_pending_untouched();
 }
 
-TEST_F(PurgeTest, ByIdOfAnotherDestinationDeletesNothing) {
+TEST_P(StorePurge, ByIdOfAnotherDestinationDeletesNothing) {
     EXPECT_EQ(store->purge({kAmplitude, ids_of(kIterable), std::nullopt}), 0u);
     EXPECT_EQ(ids_of("").size(), 4u);
 }
 
-TEST_F(PurgeTest, AllOfOneDestination) {
+TEST_P(StorePurge, AllOfOneDestination) {
     EXPECT_EQ(store->purge({kIterable, {}, std::nullopt}), 2u);
     EXPECT_TRUE(ids_of(kIterable).empty());
     EXPECT_EQ(ids_of(kAmplitude).size(), 2u);
     const std::map<std::string, uint64_t> expected = {{kAmplitude, 2}};
     EXPECT_EQ(store->dead_letter_counts(), expected);
+    expect_letters_counted();
     expect_pending_untouched();
 }
 
-TEST_F(PurgeTest, AllOfEveryDestination) {
+TEST_P(StorePurge, AllOfEveryDestination) {
     EXPECT_EQ(store->purge({}), 4u);
     EXPECT_TRUE(ids_of("").empty());
     EXPECT_TRUE(store->dead_letter_counts().empty());
+    expect_letters_counted();
     expect_pending_untouched();
 }
 
-TEST_F(PurgeTest, OlderThanDeletesThoseThatFailedBefore) {
+TEST_P(StorePurge, OlderThanDeletesThoseThatFailedBefore) {
     EXPECT_EQ(store->purge({"", {}, kNow + 1500}), 2u);  // the ones failed at kNow + 1000
     for (const DeadLetter &letter : store->dead_letters("", 100)) EXPECT_EQ(letter.failed_ms, kNow + 2000);
     EXPECT_EQ(store->purge({kIterable, {}, kNow + 2001}), 1u);
     EXPECT_EQ(ids_of(kAmplitude).size(), 1u);
+    expect_letters_counted();
     expect_pending_untouched();
 }
 
-TEST_F(PurgeTest, ReplayLowersTheCountAndDeadLetteringRaisesIt) {
+TEST_P(StorePurge, ReplayLowersTheCountAndDeadLetteringRaisesIt) {
     EXPECT_EQ(store->replay(kIterable, {}, kNow), 2u);
     const std::map<std::string, uint64_t> after_replay = {{kAmplitude, 2}};
     EXPECT_EQ(store->dead_letter_counts(), after_replay);
-    const Job job = store->claim(kIterable, 1, kNow, nobody_busy).at(0);
-    const JobSettlement dead{job.id, Settlement::dead, 0, "refused again"};
-    store->settle(std::span(&dead, 1), kNow);
+    expect_letters_counted();
+    bury(claim(kIterable, 1).at(0), "refused again");
     EXPECT_EQ(store->dead_letter_counts().at(kIterable), 1u);
-}
-
-// A database of schema version 2 had no kept count: opening it counts the dead letters once,
-// and the count is kept from then on.
-TEST_F(PurgeTest, AnOlderDatabaseGetsItsDeadLettersCountedWhenOpened) {
-    store.reset();
-    sqlite3 *db = nullptr;
-    ASSERT_EQ(sqlite3_open((dir.path() / "switchyard.db").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db,
-                           "DROP TRIGGER dead_letter_added; DROP TRIGGER dead_letter_removed; "
-                           "DROP TABLE dead_letter_count; ALTER TABLE events DROP COLUMN source; "
-                           "ALTER TABLE dead_letters DROP COLUMN source; "
-                           "ALTER TABLE jobs DROP COLUMN crash_strikes; PRAGMA user_version = 2;",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(db);
-
-    store = open_sqlite_store(dir.path());
-    EXPECT_EQ(store->dead_letter_counts().at(kIterable), 2u);
-    EXPECT_EQ(store->purge({kIterable, {}, std::nullopt}), 2u);
-    EXPECT_FALSE(store->dead_letter_counts().contains(kIterable));
+    expect_letters_counted();
 }
 
 }  // namespace

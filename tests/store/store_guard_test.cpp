@@ -112,11 +112,11 @@ TEST(DataDirLockTest, ASecondLockIsRefusedNamingTheHoldersPid) {
 
 TEST(LostDatabaseTest, ANewOrIntactDataDirHasNoTraces) {
     TempDataDir dir;
-    EXPECT_EQ(traces_of_lost_database(dir.path(), kHostFiles), std::nullopt);
-    EXPECT_EQ(traces_of_lost_database(dir.path() / "missing", kHostFiles), std::nullopt);
+    EXPECT_EQ(traces_of_lost_database(dir.path() / "switchyard.db", dir.path(), kHostFiles), std::nullopt);
+    EXPECT_EQ(traces_of_lost_database(dir.path() / "missing" / "switchyard.db", dir.path() / "missing", kHostFiles), std::nullopt);
     open_sqlite_store(dir.path());
     std::ofstream(dir.path() / "lock") << "1\n";
-    EXPECT_EQ(traces_of_lost_database(dir.path(), kHostFiles), std::nullopt) << "the database is there";
+    EXPECT_EQ(traces_of_lost_database(dir.path() / "switchyard.db", dir.path(), kHostFiles), std::nullopt) << "the database is there";
 }
 
 TEST(LostDatabaseTest, TracesBesideAMissingDatabaseAreListedAndTheJournalRemoved) {
@@ -124,9 +124,9 @@ TEST(LostDatabaseTest, TracesBesideAMissingDatabaseAreListedAndTheJournalRemoved
     std::ofstream(dir.path() / "lock") << "1\n";
     std::ofstream(dir.path() / "switchyard.db-wal") << "old frames";
     std::ofstream(dir.path() / "switchyard.db-shm") << "old index";
-    EXPECT_EQ(traces_of_lost_database(dir.path(), kHostFiles), "switchyard.db-wal, switchyard.db-shm, lock");
-    remove_lost_database_journal(dir.path());
-    EXPECT_EQ(traces_of_lost_database(dir.path(), kHostFiles), "lock");
+    EXPECT_EQ(traces_of_lost_database(dir.path() / "switchyard.db", dir.path(), kHostFiles), "switchyard.db-wal, switchyard.db-shm, lock");
+    remove_lost_database_journal(dir.path() / "switchyard.db");
+    EXPECT_EQ(traces_of_lost_database(dir.path() / "switchyard.db", dir.path(), kHostFiles), "lock");
 }
 
 }  // namespace

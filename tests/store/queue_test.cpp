@@ -1,42 +1,22 @@
-// The SQLite store through its interface: append, claim in per-user order, settle, stats.
-#include <sqlite3.h>
+// Every store's job queue through its interface: append, claim in per-user order, settle, retry,
+// queue depth, next_due_ms, and everything pending surviving a reopen.
+#include <algorithm>
 
-#include "host/store/store.h"
-#include "tests/store/store_fixture.h"
+#include "tests/store/store_suite.h"
 
 namespace switchyard::testing {
 namespace {
 
-constexpr int64_t kNow = 1'700'000'000'000;
 const std::string kDest = "acme/iterable";
+const std::string kAmplitude = "acme/amplitude";
 
-class SqliteStoreTest : public ::testing::Test {
+class StoreQueue : public StoreSuite {
    protected:
-    std::vector<Job> claim(size_t limit = 100, int64_t now = kNow) {
-        return store->claim(kDest, limit, now, nobody_busy);
-    }
-    void deliver(const std::vector<Job> &jobs) {
-        std::vector<JobSettlement> settlements;
-        for (const Job &job : jobs) settlements.push_back({job.id, Settlement::delivered, 0, {}});
-        store->settle(settlements, kNow);
-    }
-    int64_t count_rows(const std::string &table) {
-        sqlite3 *db = nullptr;
-        sqlite3_open((dir.path() / "switchyard.db").c_str(), &db);
-        sqlite3_stmt *statement = nullptr;
-        sqlite3_prepare_v2(db, ("SELECT COUNT(*) FROM " + table).c_str(), -1, &statement, nullptr);
-        sqlite3_step(statement);
-        const int64_t n = sqlite3_column_int64(statement, 0);
-        sqlite3_finalize(statement);
-        sqlite3_close(db);
-        return n;
-    }
-
-    TempDataDir dir;
-    std::unique_ptr<Store> store = open_sqlite_store(dir.path());
+    std::vector<Job> claim(size_t limit = 100, int64_t now = kNow) { return StoreSuite::claim(kDest, limit, now); }
 };
+SWITCHYARD_ON_EVERY_STORE(StoreQueue);
 
-TEST_F(SqliteStoreTest, ClaimReturnsDueJobsInArrivalOrderWithTheirPayload) {
+TEST_P(StoreQueue, ClaimReturnsDueJobsInArrivalOrderWithTheirPayload) {
     const std::vector<IncomingEvent> events = {event("u1", "{\"n\":1}"), event("u2", "{\"n\":2}"),
                                                event("u1", "{\"n\":3}")};
     store->append(events, kNow);
@@ -51,12 +31,22 @@ TEST_F(SqliteStoreTest, ClaimReturnsDueJobsInArrivalOrderWithTheirPayload) {
     EXPECT_EQ(jobs[2].created_ms, kNow);
     EXPECT_EQ(jobs[2].first_failure_ms, 0);
     EXPECT_EQ(claim(2).size(), 2u);
-    EXPECT_TRUE(store->claim("acme/other", 10, kNow, nobody_busy).empty());
+    EXPECT_TRUE(StoreSuite::claim("acme/other", 10).empty());
+}
+
+TEST_P(StoreQueue, AppendsTellTheListenerWhichDestinationsGotJobs) {
+    std::vector<std::string> told;
+    store->on_jobs_added([&](std::span<const std::string_view> destinations) {
+        for (std::string_view d : destinations) told.emplace_back(d);
+    });
+    store->append(std::vector{event("u1", "a", {kDest, kAmplitude}), event("u1", "b", {})}, kNow);
+    std::sort(told.begin(), told.end());
+    EXPECT_EQ(told, (std::vector<std::string>{kAmplitude, kDest}));
 }
 
 // Delivery picks the instance of the event's connection by its source: it must survive a dead
 // letter and its replay.
-TEST_F(SqliteStoreTest, EachJobKeepsItsEventsSourceThroughDeadLetterAndReplay) {
+TEST_P(StoreQueue, EachJobKeepsItsEventsSourceThroughDeadLetterAndReplay) {
     IncomingEvent from_app = event("u1", "a");
     from_app.source = "app";
     store->append(std::vector{from_app, event("u2", "b")}, kNow);
@@ -64,8 +54,7 @@ TEST_F(SqliteStoreTest, EachJobKeepsItsEventsSourceThroughDeadLetterAndReplay) {
     ASSERT_EQ(jobs.size(), 2u);
     EXPECT_EQ(jobs[0].source, "app");
     EXPECT_EQ(jobs[1].source, "");
-    const JobSettlement dead{jobs[0].id, Settlement::dead, 0, "refused"};
-    store->settle(std::span(&dead, 1), kNow);
+    bury(jobs[0], "refused");
     deliver({jobs[1]});
     ASSERT_EQ(store->replay(kDest, {}, kNow), 1u);
     jobs = claim();
@@ -74,14 +63,14 @@ TEST_F(SqliteStoreTest, EachJobKeepsItsEventsSourceThroughDeadLetterAndReplay) {
     EXPECT_EQ(jobs[0].source, "app");
 }
 
-TEST_F(SqliteStoreTest, OnePayloadPerEventAndItGoesWithItsLastJob) {
-    const std::vector<IncomingEvent> events = {event("u1", "{}", {kDest, "acme/amplitude"}), event("u1", "{}", {})};
+TEST_P(StoreQueue, OnePayloadPerEventAndItGoesWithItsLastJob) {
+    const std::vector<IncomingEvent> events = {event("u1", "{}", {kDest, kAmplitude}), event("u1", "{}", {})};
     store->append(events, kNow);
     EXPECT_EQ(count_rows("events"), 1);  // the event with no destination is not kept
     EXPECT_EQ(count_rows("jobs"), 2);
     deliver(claim());
     EXPECT_EQ(count_rows("events"), 1);  // amplitude still needs it
-    const std::vector<Job> other = store->claim("acme/amplitude", 10, kNow, nobody_busy);
+    const std::vector<Job> other = StoreSuite::claim(kAmplitude, 10);
     ASSERT_EQ(other.size(), 1u);
     EXPECT_EQ(other[0].payload, "{}");
     deliver(other);
@@ -89,13 +78,12 @@ TEST_F(SqliteStoreTest, OnePayloadPerEventAndItGoesWithItsLastJob) {
     EXPECT_TRUE(store->queue_stats().empty());
 }
 
-TEST_F(SqliteStoreTest, ARetryingJobHoldsBackItsUsersLaterJobsButNoOneElses) {
+TEST_P(StoreQueue, ARetryingJobHoldsBackItsUsersLaterJobsButNoOneElses) {
     const std::vector<IncomingEvent> events = {event("u1", "a"), event("u1", "b"), event("u2", "c")};
     store->append(events, kNow);
     const std::vector<Job> first = claim(1);
     ASSERT_EQ(payloads(first), std::vector<std::string>{"a"});
-    const JobSettlement retry{first[0].id, Settlement::retry, kNow + 1000, "status 503: busy"};
-    store->settle(std::span(&retry, 1), kNow);
+    retry(first[0], kNow + 1000, "status 503: busy");
 
     EXPECT_EQ(payloads(claim(100, kNow + 999)), std::vector<std::string>{"c"});
     const std::vector<Job> later = claim(100, kNow + 1000);
@@ -104,7 +92,7 @@ TEST_F(SqliteStoreTest, ARetryingJobHoldsBackItsUsersLaterJobsButNoOneElses) {
     EXPECT_EQ(later[0].first_failure_ms, kNow);
 }
 
-TEST_F(SqliteStoreTest, BusyUsersAreSkippedAndAskedAboutOnce) {
+TEST_P(StoreQueue, BusyUsersAreSkippedAndAskedAboutOnce) {
     const std::vector<IncomingEvent> events = {event("u1", "a"), event("u2", "b"), event("u1", "c")};
     store->append(events, kNow);
     int asked_about_u1 = 0;
@@ -116,20 +104,18 @@ TEST_F(SqliteStoreTest, BusyUsersAreSkippedAndAskedAboutOnce) {
     EXPECT_EQ(asked_about_u1, 1);
 }
 
-TEST_F(SqliteStoreTest, RetriesCountAttemptsAndKeepTheFirstFailureTime) {
+TEST_P(StoreQueue, RetriesCountAttemptsAndKeepTheFirstFailureTime) {
     store->append(std::vector{event("u1", "a")}, kNow);
-    const int64_t id = claim()[0].id;
-    const JobSettlement first{id, Settlement::retry, kNow + 10, "timeout"};
-    store->settle(std::span(&first, 1), kNow);
-    const JobSettlement second{id, Settlement::retry, kNow + 20, "status 500"};
-    store->settle(std::span(&second, 1), kNow + 10);
+    const Job job = claim().at(0);
+    retry(job, kNow + 10, "timeout");
+    retry(job, kNow + 20, "status 500", kNow + 10);
     const std::vector<Job> jobs = claim(10, kNow + 20);
     ASSERT_EQ(jobs.size(), 1u);
     EXPECT_EQ(jobs[0].attempts, 2u);
     EXPECT_EQ(jobs[0].first_failure_ms, kNow);
 }
 
-TEST_F(SqliteStoreTest, SettlingAnUnknownJobChangesNothing) {
+TEST_P(StoreQueue, SettlingAnUnknownJobChangesNothing) {
     store->append(std::vector{event("u1", "a")}, kNow);
     const std::vector<JobSettlement> settlements = {{999, Settlement::delivered, 0, {}},
                                                     {998, Settlement::dead, 0, "x"},
@@ -137,15 +123,16 @@ TEST_F(SqliteStoreTest, SettlingAnUnknownJobChangesNothing) {
     store->settle(settlements, kNow);
     EXPECT_EQ(claim().size(), 1u);
     EXPECT_TRUE(store->dead_letters("", 10).empty());
+    EXPECT_EQ(depth_of(kDest), 1);
 }
 
-TEST_F(SqliteStoreTest, QueueStatsCountPendingJobsPerDestination) {
-    store->append(std::vector{event("u1", "a", {kDest, "acme/amplitude"})}, kNow - 5000);
+TEST_P(StoreQueue, QueueStatsCountPendingJobsPerDestination) {
+    store->append(std::vector{event("u1", "a", {kDest, kAmplitude})}, kNow - 5000);
     store->append(std::vector{event("u2", "b")}, kNow);
     std::vector<QueueStats> stats = store->queue_stats();
     ASSERT_EQ(stats.size(), 2u);
     std::sort(stats.begin(), stats.end(), [](const auto &a, const auto &b) { return a.destination < b.destination; });
-    EXPECT_EQ(stats[0].destination, "acme/amplitude");
+    EXPECT_EQ(stats[0].destination, kAmplitude);
     EXPECT_EQ(stats[0].depth, 1u);
     EXPECT_EQ(stats[1].destination, kDest);
     EXPECT_EQ(stats[1].depth, 2u);
@@ -153,71 +140,62 @@ TEST_F(SqliteStoreTest, QueueStatsCountPendingJobsPerDestination) {
 }
 
 // queue_stats() reads a kept count; it must always equal what a COUNT(*) of the jobs says.
-TEST_F(SqliteStoreTest, QueueDepthFollowsAppendsSettlementsAndReplays) {
-    const auto depth_of = [&](const std::string &destination) -> int64_t {
-        for (const QueueStats &q : store->queue_stats())
-            if (q.destination == destination) return static_cast<int64_t>(q.depth);
-        return 0;  // a destination without pending jobs is not listed
-    };
-    const auto counted = [&](const std::string &destination) {
-        return count_rows("jobs WHERE destination = '" + destination + "'");
-    };
-    store->append(std::vector{event("u1", "a", {kDest, "acme/amplitude"}), event("u2", "b"), event("u3", "c")}, kNow);
+TEST_P(StoreQueue, QueueDepthFollowsAppendsSettlementsAndReplays) {
+    store->append(std::vector{event("u1", "a", {kDest, kAmplitude}), event("u2", "b"), event("u3", "c")}, kNow);
     EXPECT_EQ(depth_of(kDest), 3);
-    EXPECT_EQ(depth_of("acme/amplitude"), 1);
+    EXPECT_EQ(depth_of(kAmplitude), 1);
+    expect_depth_counted(kDest);
 
     const std::vector<Job> jobs = claim();
+    ASSERT_EQ(jobs.size(), 3u);
     const std::vector<JobSettlement> settlements = {{jobs[0].id, Settlement::delivered, 0, {}},
                                                     {jobs[1].id, Settlement::dead, 0, "refused"},
                                                     {jobs[2].id, Settlement::retry, kNow + 50, "503"},
                                                     {jobs[0].id, Settlement::delivered, 0, {}}};  // twice: no-op
     store->settle(settlements, kNow);
     EXPECT_EQ(depth_of(kDest), 1);
-    EXPECT_EQ(depth_of(kDest), counted(kDest));
+    expect_depth_counted(kDest);
 
     EXPECT_EQ(store->replay(kDest, {}, kNow), 1u);
     EXPECT_EQ(depth_of(kDest), 2);
-    EXPECT_EQ(depth_of(kDest), counted(kDest));
+    expect_depth_counted(kDest);
 
     deliver(claim(100, kNow + 100));
     EXPECT_EQ(depth_of(kDest), 0);
-    EXPECT_EQ(depth_of("acme/amplitude"), counted("acme/amplitude"));
+    expect_depth_counted(kDest);
+    expect_depth_counted(kAmplitude);
 }
 
-// A database of schema version 1 had no kept count: opening it counts the jobs once.
-TEST_F(SqliteStoreTest, AnOlderDatabaseGetsItsQueueDepthCountedWhenOpened) {
+TEST_P(StoreQueue, NextDueIsNowForANewJobAndTheEarliestRetryOtherwise) {
+    EXPECT_EQ(store->next_due_ms(kDest), std::nullopt);
     store->append(std::vector{event("u1", "a"), event("u2", "b")}, kNow);
-    store.reset();
-    sqlite3 *db = nullptr;
-    ASSERT_EQ(sqlite3_open((dir.path() / "switchyard.db").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db,
-                           "DROP TABLE queue_depth; DROP TRIGGER dead_letter_added; DROP TRIGGER dead_letter_removed; "
-                           "DROP TABLE dead_letter_count; ALTER TABLE events DROP COLUMN source; "
-                           "ALTER TABLE dead_letters DROP COLUMN source; "
-                           "ALTER TABLE jobs DROP COLUMN crash_strikes; PRAGMA user_version = 1;",  // what 2-6 added (5 is idempotent)
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(db);
+    ASSERT_TRUE(store->next_due_ms(kDest).has_value());
+    EXPECT_LE(*store->next_due_ms(kDest), kNow);  // due at once
+    EXPECT_EQ(store->next_due_ms(kAmplitude), std::nullopt);
 
-    store = open_sqlite_store(dir.path());
-    const std::vector<QueueStats> stats = store->queue_stats();
-    ASSERT_EQ(stats.size(), 1u);
-    EXPECT_EQ(stats[0].depth, 2u);
+    const std::vector<Job> jobs = claim();
+    ASSERT_EQ(jobs.size(), 2u);
+    retry(jobs[0], kNow + 1000);
+    retry(jobs[1], kNow + 500);
+    EXPECT_EQ(store->next_due_ms(kDest), kNow + 500);
+    deliver(claim(100, kNow + 500));
+    EXPECT_EQ(store->next_due_ms(kDest), kNow + 1000);
+    deliver(claim(100, kNow + 1000));
+    EXPECT_EQ(store->next_due_ms(kDest), std::nullopt);
 }
 
-TEST_F(SqliteStoreTest, EverythingPendingSurvivesCloseAndReopen) {
+TEST_P(StoreQueue, EverythingPendingSurvivesCloseAndReopen) {
     store->append(std::vector{event("u1", "a"), event("u2", "b")}, kNow);
-    const JobSettlement retry{claim(1)[0].id, Settlement::retry, kNow + 50, "503"};
-    store->settle(std::span(&retry, 1), kNow);
-    store.reset();
-    store = open_sqlite_store(dir.path());
+    retry(claim(1).at(0), kNow + 50, "503");
+    reopen();
     EXPECT_EQ(payloads(claim(10, kNow)), std::vector<std::string>{"b"});
     const std::vector<Job> jobs = claim(10, kNow + 50);
     EXPECT_EQ(payloads(jobs), (std::vector<std::string>{"a", "b"}));
     EXPECT_EQ(jobs[0].attempts, 1u);
+    EXPECT_EQ(depth_of(kDest), 2);
 }
 
-TEST_F(SqliteStoreTest, AHugeBacklogWithABlockedHeadStillClaimsWithinTheScanWindow) {
+TEST_P(StoreQueue, AHugeBacklogWithABlockedHeadStillClaimsWithinTheScanWindow) {
     std::vector<IncomingEvent> events;
     for (int i = 0; i < 3000; ++i) events.push_back(event("stuck", "s"));
     events.push_back(event("free", "f"));
