@@ -11,6 +11,7 @@
 #           start of ingestion until the hosts together have delivered them all
 # Usage: bench/scale_out.sh [EVENTS] [BATCH] [CONNECTIONS] [HOST_COUNTS]   (defaults 100000 100 8 "1 2 3";
 #   HOST_COUNTS "" measures SQLite alone)
+#   TOP_STATEMENTS=N  after each PostgreSQL run, its database's N most frequent statements (on stderr)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 events=${1:-100000} batch=${2:-100} connections=${3:-8} host_counts=${4-1 2 3}
@@ -54,20 +55,20 @@ create_database() {
   echo "${server_url%/postgres}/$1"
 }
 
-# "commits statements" of database NAME so far.
+# "commits statements" so far: write transactions server-wide (each a durable commit, a WAL
+# flush; the next transaction id moves only for them, at once, where pg_stat_database's
+# xact_commit also counts read-only ones and reaches it only when a busy backend flushes its
+# statistics, up to 10 s late) and the statements database NAME has run (pg_stat_statements,
+# counted as they end).
 pg_counters() {
-  psql -qAt -F ' ' "$server_url" -c "SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = '$1'),
+  psql -qAt -F ' ' "$server_url" -c "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint,
     (SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$1')"
 }
 
-# Until no session is connected to database NAME: a backend's statistics reach pg_stat_database
-# when it ends, if not before.
-wait_for_disconnected() {
-  for _ in $(seq 100); do
-    [[ $(psql -qAt "$server_url" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$1'") -eq 0 ]] && return 0
-    sleep 0.1
-  done
-  echo "hosts still connected to $1 after 10 s" >&2
+# The N most frequent statements of database NAME since it was made: calls and the statement's start.
+top_statements() {
+  psql -qAt -F ' ' "$server_url" -c "SELECT calls, left(regexp_replace(query, '\s+', ' ', 'g'), 100)
+    FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '$1' ORDER BY calls DESC LIMIT $2"
 }
 
 # Starts COUNT hosts on STORE (a URL, or "" for SQLite in each host's data directory); sets host_urls.
@@ -155,6 +156,7 @@ measure() {
   fi
   local end_ms busy_after
   end_ms=$(date +%s%3N) busy_after=$(busy_cpu_seconds)
+  [[ -z $database ]] || read -r -a after < <(pg_counters "$database")
   local cpu_hosts cpu_pg cpu_mock
   cpu_hosts=$(awk -v a="$cpu_hosts_before" -v b="$(cluster_cpu)" 'BEGIN{print b - a}')
   cpu_pg=$(awk -v a="$cpu_pg_before" -v b="$(cpu_seconds "${postmaster_pid:-}")" 'BEGIN{print b - a}')
@@ -163,7 +165,9 @@ measure() {
   local delivered
   delivered=$(cluster_metric switchyard_events_delivered_total)
   stop_cluster
-  [[ -z $database ]] || { wait_for_disconnected "$database"; read -r -a after < <(pg_counters "$database"); }
+  if [[ -n $database && -n ${TOP_STATEMENTS:-} ]]; then
+    { echo "run $run ($kind, $count hosts), most frequent statements:"; top_statements "$database" "$TOP_STATEMENTS"; } >&2
+  fi
   python3 - "$kind" "$count" "$store_kind" "$start_ms" "$end_ms" "$((per_host * count))" "$delivered" \
     "$((after[0] - before[0]))" "$((after[1] - before[1]))" "$cpu_hosts" "$cpu_pg" "$cpu_mock" \
     "$(awk -v a="$busy_before" -v b="$busy_after" 'BEGIN{print b - a}')" "$work"/load"$run"-*.json >> "$work/rows" <<'PY'
