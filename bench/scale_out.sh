@@ -6,7 +6,7 @@
 # Each run has a fresh database (or data directory) and fresh hosts; the hosts share one workspace.
 #   ingest  the destination points at a closed port with a 1 h backoff: nothing is delivered, every
 #           200 means a commit; EVENTS are sent by one `ingest_load` per host (CONNECTIONS split
-#           between them), events/s = EVENTS / the slowest one's time
+#           between them, at least one each), events/s = EVENTS / the slowest one's time
 #   e2e     the destination delivers to the mock, unpaced; events/s = EVENTS / the time from the
 #           start of ingestion until the hosts together have delivered them all
 # Usage: bench/scale_out.sh [EVENTS] [BATCH] [CONNECTIONS] [HOST_COUNTS]   (defaults 100000 100 8 "1 2 3";
@@ -144,13 +144,14 @@ measure() {
   local loads=()
   for ((i = 0; i < count; i++)); do
     "$build/bench/ingest_load" --url "${host_urls[$i]}" --write-key "$write_key" --events "$per_host" --batch "$batch" \
-      --connections "$(( connections / count > 0 ? connections / count : 1 ))" --seed "$((7 + i))" > "$work/load$run-$i.json" &
+      --connections "$(( connections / count + (i < connections % count ? 1 : 0) ))" --seed "$((7 + i))" > "$work/load$run-$i.json" &
     loads+=($!)
   done
   for i in "${loads[@]}"; do wait "$i" || { echo "ingestion had failures (run $run)" >&2; exit 1; }; done
   if [[ $kind == e2e ]]; then
-    for _ in $(seq 6000); do
-      [[ $(cluster_metric switchyard_events_delivered_total) -ge $((per_host * count)) ]] && break
+    local waited=0
+    until [[ $(cluster_metric switchyard_events_delivered_total) -ge $((per_host * count)) ]]; do
+      ((++waited <= 6000)) || { echo "not all delivered within 10 minutes (run $run)" >&2; exit 1; }
       sleep 0.1
     done
   fi
