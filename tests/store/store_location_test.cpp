@@ -28,6 +28,7 @@ TEST(StoreLocation, SqliteTakesAPathToTheDatabaseFile) {
 }
 
 TEST(StoreLocation, APostgresPasswordFromTheEnvironmentIsExpandedAndRedactedEverywhere) {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): each test is a process of its own, with no other thread
     ::setenv("SWITCHYARD_TEST_STORE_PASSWORD", "s3cret-from-env", 1);
     std::string error;
     const auto location =
