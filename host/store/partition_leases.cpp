@@ -196,7 +196,7 @@ void PartitionLeases::release_drained(size_t share) {
         draining = draining_;
         deadline_passed = std::chrono::steady_clock::now() >= drain_deadline_;
     }
-    std::vector<int64_t> released;
+    std::vector<int> released;
     for (int partition : draining)
         if (deadline_passed || hooks_.jobs_in_flight(partition) == 0) released.push_back(partition);
     if (released.empty()) return;
@@ -204,9 +204,9 @@ void PartitionLeases::release_drained(size_t share) {
                      "WHERE owner = $1 AND user_partition = ANY($2::int[])",
                      pg::Params().add(id_).add(pg::array_literal(released)));
     std::lock_guard lock(mutex_);
-    for (int64_t partition : released) {
-        std::erase(held_, static_cast<int>(partition));
-        std::erase(draining_, static_cast<int>(partition));
+    for (int partition : released) {
+        std::erase(held_, partition);
+        std::erase(draining_, partition);
     }
     log::info("store", "Handed " + std::to_string(released.size()) + " partition(s) to joining hosts; holding " +
                            std::to_string(held_.size()) + ".");

@@ -48,6 +48,16 @@ PGconn *connect(const std::string &url) {
     return PQconnectdbParams(keywords, values, 1);  // 1: dbname is the URL, expanded after the defaults
 }
 
+template <typename Number>
+std::string numbers_literal(std::span<const Number> numbers) {
+    std::string out = "{";
+    for (Number n : numbers) {
+        if (out.size() > 1) out += ',';
+        out += std::to_string(n);
+    }
+    return out + "}";
+}
+
 }  // namespace
 
 int64_t Result::integer(int row, int column) const {
@@ -123,14 +133,8 @@ void Transaction::commit() {
     done_ = true;
 }
 
-std::string array_literal(std::span<const int64_t> numbers) {
-    std::string out = "{";
-    for (int64_t n : numbers) {
-        if (out.size() > 1) out += ',';
-        out += std::to_string(n);
-    }
-    return out + "}";
-}
+std::string array_literal(std::span<const int64_t> numbers) { return numbers_literal(numbers); }
+std::string array_literal(std::span<const int> numbers) { return numbers_literal(numbers); }
 
 std::string array_literal(std::span<const std::string_view> texts) { return texts_literal(texts); }
 std::string array_literal(std::span<const std::string> texts) { return texts_literal(texts); }

@@ -91,6 +91,7 @@ class Transaction {
 
 // Array literals for parameters like $1::bigint[] and $1::text[].
 std::string array_literal(std::span<const int64_t> numbers);
+std::string array_literal(std::span<const int> numbers);
 std::string array_literal(std::span<const std::string_view> texts);
 std::string array_literal(std::span<const std::string> texts);
 

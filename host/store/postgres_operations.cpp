@@ -66,7 +66,7 @@ size_t PostgresStore::replay(std::string_view destination, std::span<const int64
         "SELECT nextval('events_id_seq'), nextval('jobs_id_seq'), d.user_key, d.destination FROM unnest($1::bigint[]) "
         "WITH ORDINALITY AS c(id, n) JOIN dead_letters d ON d.id = c.id ORDER BY c.n",
         pg::Params().add(chosen_ids));
-    std::vector<int64_t> partitions;
+    std::vector<int> partitions;
     DepthChanges depth;
     for (int row = 0; row < fresh.rows(); ++row) {
         partitions.push_back(user_partition(fresh.text(row, 2)));

@@ -29,15 +29,10 @@ int random_slot() {
     return static_cast<int>(random() % kDepthSlots);
 }
 
-std::vector<int64_t> all_partitions() {
-    std::vector<int64_t> all(pg::kPartitions);
+std::vector<int> every_partition() {
+    std::vector<int> all(pg::kPartitions);
     for (int p = 0; p < pg::kPartitions; ++p) all[static_cast<size_t>(p)] = p;
     return all;
-}
-
-std::string partitions_literal(const std::vector<int> &partitions) {
-    const std::vector<int64_t> numbers(partitions.begin(), partitions.end());
-    return pg::array_literal(numbers);
 }
 
 }  // namespace
@@ -102,7 +97,8 @@ void PostgresStore::write_appends(std::span<const PendingWrite *const> writes, D
         "SELECT 0, nextval('events_id_seq') FROM generate_series(1, $1::int) UNION ALL "
         "SELECT 1, nextval('jobs_id_seq') FROM generate_series(1, $2::int) ORDER BY 1, 2",
         pg::Params().add(static_cast<int64_t>(kept.size())).add(static_cast<int64_t>(jobs)));
-    std::vector<int64_t> event_ids, job_ids, event_of_job, job_created, partitions;
+    std::vector<int64_t> event_ids, job_ids, event_of_job, job_created;
+    std::vector<int> partitions;
     std::vector<std::string_view> payloads, sources, destinations, users;
     int row = 0;
     for (const IncomingEvent *event : kept) {
@@ -256,9 +252,7 @@ void PostgresStore::tell_listener(std::span<const std::string_view> destinations
 }
 
 std::vector<int> PostgresStore::claimable_partitions() const {
-    if (leases_) return leases_->claimable();
-    const std::vector<int64_t> all = all_partitions();
-    return {all.begin(), all.end()};
+    return leases_ ? leases_->claimable() : every_partition();
 }
 
 // As SqliteStore::claim, over the partitions this host leases, in pages of the scan.
@@ -267,7 +261,7 @@ std::vector<Job> PostgresStore::claim(std::string_view destination, size_t limit
     std::vector<Job> jobs;
     const std::vector<int> partitions = claimable_partitions();
     if (limit == 0 || partitions.empty()) return jobs;
-    const std::string partition_list = partitions_literal(partitions);
+    const std::string partition_list = pg::array_literal(partitions);
     const auto page = static_cast<int64_t>(std::clamp<size_t>(limit * 2, 64, kClaimScanRows));
     std::vector<int64_t> event_ids;
     UserVerdicts users;
@@ -309,6 +303,13 @@ std::vector<Job> PostgresStore::claim(std::string_view destination, size_t limit
             }
         }
     }
+    std::vector<Job> found = with_payloads(std::move(jobs), event_ids);
+    track_claimed(found);
+    return found;
+}
+
+// The jobs whose event is still there (a regulation may have purged it since the scan), with it.
+std::vector<Job> PostgresStore::with_payloads(std::vector<Job> jobs, const std::vector<int64_t> &event_ids) {
     if (jobs.empty()) return jobs;
     const pg::Result payloads = reader_.exec("SELECT id, payload, source FROM events WHERE id = ANY($1::bigint[])",
                                              pg::Params().add(pg::array_literal(event_ids)));
@@ -317,12 +318,11 @@ std::vector<Job> PostgresStore::claim(std::string_view destination, size_t limit
     std::vector<Job> found;
     for (size_t i = 0; i < jobs.size(); ++i) {
         const auto row = row_of.find(event_ids[i]);
-        if (row == row_of.end()) continue;  // purged since the scan
+        if (row == row_of.end()) continue;
         jobs[i].payload = payloads.text(row->second, 1);
         jobs[i].source = payloads.text(row->second, 2);
         found.push_back(std::move(jobs[i]));
     }
-    track_claimed(found);
     return found;
 }
 
@@ -346,7 +346,7 @@ std::optional<int64_t> PostgresStore::next_due_ms(std::string_view destination) 
     const pg::Result due = reader_.exec(
         "SELECT COUNT(*), MIN(next_attempt_ms) FROM (SELECT next_attempt_ms FROM jobs WHERE destination = $1 "
         "AND user_partition = ANY($2::int[]) ORDER BY id LIMIT $3) head",
-        pg::Params().add(destination).add(partitions_literal(partitions)).add(static_cast<int64_t>(kClaimScanRows)));
+        pg::Params().add(destination).add(pg::array_literal(partitions)).add(static_cast<int64_t>(kClaimScanRows)));
     if (due.integer(0, 0) == 0) return std::nullopt;
     return due.integer(0, 1);
 }

@@ -68,6 +68,7 @@ class PostgresStore final : public Store {
     std::vector<int> claimable_partitions() const;
     void wake_for(std::string_view destinations);
     void tell_listener(std::span<const std::string_view> destinations);
+    std::vector<Job> with_payloads(std::vector<Job> jobs, const std::vector<int64_t> &event_ids);  // under reader_mutex_
     void track_claimed(const std::vector<Job> &jobs);
     void untrack_settled(std::span<const JobSettlement> settlements);
     size_t jobs_in_flight(int partition);
