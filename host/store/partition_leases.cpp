@@ -64,7 +64,12 @@ PartitionLeases::PartitionLeases(const std::string &url, const std::string &show
       hooks_(std::move(hooks)),
       wake_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
     if (wake_ < 0) throw std::runtime_error("Store " + shown + ": no eventfd for the lease thread");
-    heartbeat();
+    try {
+        heartbeat();
+    } catch (...) {
+        ::close(wake_);
+        throw;
+    }
     thread_ = std::thread([this] { run(); });
 }
 
@@ -113,17 +118,25 @@ void PartitionLeases::run() {
         pollfd fds[2] = {{PQsocket(connection_.raw()), POLLIN, 0}, {wake_, POLLIN, 0}};
         ::poll(fds, 2, static_cast<int>(std::max<int64_t>(0, wait.count())));
         if (stopping_) return;
-        receive_notifications();
+        try {
+            receive_notifications();
+        } catch (const std::exception &e) {  // a wake-up that could not read the queues: the 1 s look finds them
+            log::warn("store", std::string("Could not act on another host's wake-up: ") + e.what());
+        }
         if (std::chrono::steady_clock::now() < next) continue;
         next = std::chrono::steady_clock::now() + heartbeat_period_;
-        try {
-            heartbeat();
-            if (failing_) log::info("store", "Renewing partition leases again.");
-            failing_ = false;
-        } catch (const std::exception &e) {
-            if (!failing_) log::warn("store", std::string("Could not renew partition leases; claiming nothing until renewed: ") + e.what());
-            failing_ = true;
-        }
+        beat();
+    }
+}
+
+void PartitionLeases::beat() {
+    try {
+        heartbeat();
+        if (failing_) log::info("store", "Renewing partition leases again.");
+        failing_ = false;
+    } catch (const std::exception &e) {
+        if (!failing_) log::warn("store", std::string("Could not renew partition leases; claiming nothing until renewed: ") + e.what());
+        failing_ = true;
     }
 }
 

@@ -53,6 +53,7 @@ class PartitionLeases {
 
    private:
     void run();
+    void beat();  // a heartbeat, its failure logged once per streak
     void heartbeat();
     void take_share(size_t share);
     void release_drained(size_t share);
