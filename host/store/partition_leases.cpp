@@ -132,6 +132,7 @@ void PartitionLeases::run() {
 void PartitionLeases::beat() {
     try {
         heartbeat();
+        heartbeats_.fetch_add(1);
         if (failing_) log::info("store", "Renewing partition leases again.");
         failing_ = false;
     } catch (const std::exception &e) {

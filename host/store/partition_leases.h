@@ -50,6 +50,9 @@ class PartitionLeases {
     size_t held() const;
     bool holds(int partition) const;  // and renewed recently enough (as claimable())
     size_t live_hosts() const;  // at the last heartbeat, this one included
+    // Heartbeats done: each may have seen other hosts' commits whose wake-up was lost (a
+    // reconnect, a pooler that drops LISTEN).
+    uint64_t heartbeats() const { return heartbeats_.load(); }
 
    private:
     void run();
@@ -73,6 +76,7 @@ class PartitionLeases {
     size_t live_hosts_ = 1;
     bool failing_ = false;  // the last heartbeat failed (logged once per streak)
 
+    std::atomic<uint64_t> heartbeats_{0};
     const int wake_;  // an eventfd: stops the thread's wait
     std::atomic<bool> stopping_{false};
     std::thread thread_;

@@ -36,7 +36,9 @@ class PostgresStore final : public Store {
                            const std::function<bool(std::string_view user_key)> &user_busy) override;
     void settle(std::span<const JobSettlement> settlements, int64_t now_ms) override;
     std::optional<int64_t> next_due_ms(std::string_view destination) override;
-    uint64_t data_version() override { return data_version_.load(); }
+    // Also moves with every heartbeat: the router's once-a-second look then finds what another
+    // host committed even when its notification was lost.
+    uint64_t data_version() override { return data_version_.load() + (leases_ ? leases_->heartbeats() : 0); }
     std::vector<QueueStats> queue_stats() override;
     std::vector<DeadLetter> dead_letters(std::string_view destination, size_t limit) override;
     size_t replay(std::string_view destination, std::span<const int64_t> ids, int64_t now_ms) override;

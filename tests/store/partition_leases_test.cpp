@@ -125,6 +125,14 @@ TEST_F(PartitionLeasesTest, APartitionChangesHandsOnlyOnceItsJobsInFlightAreSett
     EXPECT_EQ(payloads(claim(*second)), std::vector<std::string>{"second"});
 }
 
+// A wake-up lost (a reconnect, a pooler without LISTEN) must not leave jobs asleep: the router
+// looks at the queues whenever data_version moves, and it moves every heartbeat.
+TEST_F(PartitionLeasesTest, DataVersionMovesEveryHeartbeatWithoutAnyCommit) {
+    auto host = open_host(first_dir);
+    const uint64_t before = host->data_version();
+    EXPECT_TRUE(eventually([&] { return host->data_version() >= before + 3; }));
+}
+
 // A host whose leases could not be renewed in time (cut off from the database) must claim
 // nothing: another host may already have taken its users.
 TEST_F(PartitionLeasesTest, AHostWhoseLeasesLapsedClaimsNothingUntilItRenewsThem) {
