@@ -35,10 +35,10 @@ class SqliteBackend : public StoreBackend {
 
 class PostgresBackend : public StoreBackend {
    public:
-    PostgresBackend(const TestDatabase &database, std::filesystem::path data_dir, std::filesystem::path command_dir)
-        : database_(database), data_dir_(std::move(data_dir)), command_dir_(std::move(command_dir)) {}
+    PostgresBackend(const TestDatabase &database, std::filesystem::path data_dir)
+        : database_(database), data_dir_(std::move(data_dir)) {}
     std::unique_ptr<Store> open() override { return open_store(data_dir_, true); }
-    std::unique_ptr<Store> open_for_command() override { return open_store(command_dir_, false); }
+    std::unique_ptr<Store> open_for_command() override { return open_store({}, false); }
     int64_t count_rows(const std::string &table_and_where) override {
         return std::stoll(database_.query("SELECT COUNT(*) FROM " + table_and_where));
     }
@@ -54,7 +54,6 @@ class PostgresBackend : public StoreBackend {
 
     const TestDatabase &database_;
     std::filesystem::path data_dir_;
-    std::filesystem::path command_dir_;
 };
 
 }  // namespace
@@ -63,9 +62,8 @@ std::unique_ptr<StoreBackend> sqlite_backend(const std::filesystem::path &data_d
     return std::make_unique<SqliteBackend>(data_dir);
 }
 
-std::unique_ptr<StoreBackend> postgres_backend(const TestDatabase &database, const std::filesystem::path &data_dir,
-                                               const std::filesystem::path &command_dir) {
-    return std::make_unique<PostgresBackend>(database, data_dir, command_dir);
+std::unique_ptr<StoreBackend> postgres_backend(const TestDatabase &database, const std::filesystem::path &data_dir) {
+    return std::make_unique<PostgresBackend>(database, data_dir);
 }
 
 }  // namespace switchyard::testing

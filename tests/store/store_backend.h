@@ -25,8 +25,7 @@ class StoreBackend {
 
 // The store in `data_dir`.
 std::unique_ptr<StoreBackend> sqlite_backend(const std::filesystem::path &data_dir);
-// The store on `database`, with its crash journal in `data_dir`; a command's in `command_dir`.
-std::unique_ptr<StoreBackend> postgres_backend(const TestDatabase &database, const std::filesystem::path &data_dir,
-                                               const std::filesystem::path &command_dir);
+// The store on `database`, with its crash journal in `data_dir` (a command's has none).
+std::unique_ptr<StoreBackend> postgres_backend(const TestDatabase &database, const std::filesystem::path &data_dir);
 
 }  // namespace switchyard::testing

@@ -17,7 +17,7 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
     void SetUp() override {
         if (GetParam() == "postgresql") {
             SWITCHYARD_OPEN_TEST_DATABASE_OR_SKIP(database_);
-            backend_ = postgres_backend(*database_, dir_.path(), command_dir_.path());
+            backend_ = postgres_backend(*database_, dir_.path());
         } else {
             backend_ = sqlite_backend(dir_.path());
         }
@@ -63,7 +63,6 @@ class StoreSuite : public ::testing::TestWithParam<std::string> {
 
    private:
     TempDataDir dir_;
-    TempDataDir command_dir_;
     std::unique_ptr<TestDatabase> database_;
     std::unique_ptr<StoreBackend> backend_;
 };
