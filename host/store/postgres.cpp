@@ -115,8 +115,15 @@ void Connection::fail(std::string_view what) const {
                              one_line(connection_ ? PQerrorMessage(connection_.get()) : ""));
 }
 
+// libpq learns that the server closed a connection (a restart, a failover) only when a statement
+// fails on it. BEGIN has done nothing yet, so it is tried once more, on a new connection.
 Transaction::Transaction(Connection &connection) : connection_(connection) {
-    connection_.exec("BEGIN");
+    try {
+        connection_.exec("BEGIN");
+    } catch (const std::runtime_error &) {
+        if (PQstatus(connection_.raw()) == CONNECTION_OK) throw;
+        connection_.exec("BEGIN");
+    }
     connection_.in_transaction_ = true;
 }
 

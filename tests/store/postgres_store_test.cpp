@@ -139,6 +139,26 @@ TEST(PostgresStore, AMigratedDatabaseOpensForARoleWithoutCreatePrivilege) {
     database->query("DROP OWNED BY " + role + "; DROP ROLE " + role);
 }
 
+// PostgreSQL restarted, or failed over: every connection of the store is cut. What was committed
+// stays, the next write goes through on a new connection, and claims come back.
+TEST(PostgresStore, AStoreGoesOnAfterItsConnectionsAreCut) {
+    std::unique_ptr<TestDatabase> database;
+    SWITCHYARD_OPEN_TEST_DATABASE_OR_SKIP(database);
+    TempDataDir dir;
+    auto store = open_store(database->url(), dir.path());
+    store->append(std::vector{event("u1", "before")}, kNow);
+    database->query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()");
+    store->append(std::vector{event("u2", "after")}, kNow);  // a transaction begins on a new connection
+    std::vector<Job> jobs;
+    try {
+        jobs = store->claim("acme/iterable", 10, kNow, nobody_busy);
+    } catch (const std::runtime_error &) {  // a read outside a transaction fails once, as it finds the cut
+        jobs = store->claim("acme/iterable", 10, kNow, nobody_busy);
+    }
+    EXPECT_EQ(payloads(jobs), (std::vector<std::string>{"before", "after"}));
+}
+
 TEST(PostgresStore, AConnectionErrorNeverShowsThePassword) {
     std::unique_ptr<TestDatabase> database;
     SWITCHYARD_OPEN_TEST_DATABASE_OR_SKIP(database);
