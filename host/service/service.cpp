@@ -117,8 +117,9 @@ void Service::open_store() {
     } else {
         data_dir_lock_ = std::make_unique<DataDirLock>(options_.data_dir);
         store_ = open_postgres_store({location->postgresql_url, options_.data_dir, options_.lease_timeout});
-        log::info("store", "Store " + location->shown + ": holding " + std::to_string(store_->partition_share()->held) + " of " +
-                               std::to_string(store_->partition_share()->of) + " partitions of the users.");
+        const Store::PartitionShare share = store_->partition_share().value_or(Store::PartitionShare{});
+        log::info("store", "Store " + location->shown + ": holding " + std::to_string(share.held) + " of " +
+                               std::to_string(share.of) + " partitions of the users.");
     }
     blame_plugin_crash(*store_, log::unix_now_ms());
 }

@@ -5,6 +5,11 @@
 #include <algorithm>
 
 namespace switchyard {
+namespace {
+
+constexpr size_t kSettlementsPerCommit = 500;  // see submit_settlements()
+
+}  // namespace
 
 GroupCommit::GroupCommit(WriteAll write_all) : write_all_(std::move(write_all)), committer_([this] { run(); }) {}
 
@@ -29,6 +34,11 @@ void GroupCommit::submit(const PendingWrite &write) {
     std::exception_ptr error = failure->error;
     if (--failure->unread == 0) failures_.erase(failure);
     std::rethrow_exception(error);
+}
+
+void GroupCommit::submit_settlements(std::span<const JobSettlement> settlements, int64_t now_ms) {
+    for (size_t first = 0; first < settlements.size(); first += kSettlementsPerCommit)
+        submit(PendingWrite{{}, settlements.subspan(first, std::min(kSettlementsPerCommit, settlements.size() - first)), now_ms});
 }
 
 // While one commit is being written and fsynced, the next callers queue up; they all go into

@@ -36,6 +36,9 @@ class GroupCommit {
 
     // Returns once the commit holding `write` is durable; rethrows that commit's failure.
     void submit(const PendingWrite &write);
+    // A batch's settlements, in parts: appends waiting behind one long transaction would hold
+    // back every ingestion ack.
+    void submit_settlements(std::span<const JobSettlement> settlements, int64_t now_ms);
 
    private:
     void run();

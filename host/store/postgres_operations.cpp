@@ -70,7 +70,7 @@ size_t PostgresStore::replay(std::string_view destination, std::span<const int64
     DepthChanges depth;
     for (int row = 0; row < fresh.rows(); ++row) {
         partitions.push_back(user_partition(fresh.text(row, 2)));
-        depth[std::string(fresh.text(row, 3))] += 1;
+        depth.add(fresh.text(row, 3), 1);
     }
     const pg::Params revived = pg::Params()
                                    .add(chosen_ids)

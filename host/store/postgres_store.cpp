@@ -7,22 +7,14 @@
 #include <unordered_map>
 
 #include "host/log/log.h"
+#include "host/store/claim_rules.h"
 #include "host/store/store_location.h"
 
 namespace switchyard {
 namespace {
 
-// As the SQLite store's (sqlite_store.cpp): a claim looks at no more than this many pending jobs.
-constexpr size_t kClaimScanRows = 4096;
-constexpr size_t kSettlementsPerCommit = 500;
 constexpr int kDepthSlots = 16;
 constexpr size_t kMaxNotifyBytes = 7000;  // NOTIFY's payload must stay under 8000 bytes
-
-struct ViewHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-};
-using UserVerdicts = std::unordered_map<std::string, bool, ViewHash, std::equal_to<>>;
 
 int random_slot() {
     std::random_device random;
@@ -73,10 +65,7 @@ void PostgresStore::write_pending(std::span<const PendingWrite *const> writes) {
         transaction.commit();
     }
     data_version_.fetch_add(1);
-    std::vector<std::string_view> added;
-    for (const auto &[destination, change] : depth)
-        if (change > 0) added.push_back(destination);
-    tell_listener(added);
+    tell_listener(depth.destinations_with_jobs_added());
 }
 
 // Ids are drawn first, in one round trip, so each job names its event and gets an id in
@@ -114,7 +103,7 @@ void PostgresStore::write_appends(std::span<const PendingWrite *const> writes, D
             users.push_back(kept[i]->user_key);
             partitions.push_back(user_partition(kept[i]->user_key));
             job_created.push_back(kept_at[i]);
-            depth[destination] += 1;
+            depth.add(destination, 1);
         }
     writer_.exec("INSERT INTO events(id, payload, created_ms, source) "
                  "SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[])",
@@ -188,7 +177,7 @@ void PostgresStore::remove_jobs(std::span<const int64_t> job_ids, DepthChanges &
     std::vector<int64_t> events;
     for (int row = 0; row < gone.rows(); ++row) {
         events.push_back(gone.integer(row, 0));
-        depth[std::string(gone.text(row, 1))] -= 1;
+        depth.add(gone.text(row, 1), -1);
     }
     const std::string event_ids = pg::array_literal(events);
     writer_.exec("SELECT id FROM events WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", pg::Params().add(event_ids));
@@ -200,11 +189,10 @@ void PostgresStore::remove_jobs(std::span<const int64_t> job_ids, DepthChanges &
 void PostgresStore::write_depth(const DepthChanges &depth) {
     std::vector<std::string_view> destinations;
     std::vector<int64_t> changes;
-    for (const auto &[destination, change] : depth)
-        if (change != 0) {
-            destinations.push_back(destination);
-            changes.push_back(change);
-        }
+    depth.for_each_net_change([&](std::string_view destination, int64_t jobs) {
+        destinations.push_back(destination);
+        changes.push_back(jobs);
+    });
     if (destinations.empty()) return;
     writer_.exec("INSERT INTO queue_depth(destination, slot, jobs) SELECT d, $2, n FROM unnest($1::text[], $3::bigint[]) AS t(d, n) "
                  "ORDER BY d ON CONFLICT(destination, slot) DO UPDATE SET jobs = queue_depth.jobs + EXCLUDED.jobs",
@@ -216,8 +204,8 @@ void PostgresStore::write_depth(const DepthChanges &depth) {
 void PostgresStore::tell_other_hosts(const DepthChanges &depth) {
     if (leases_ && leases_->live_hosts() <= 1) return;
     std::string destinations;
-    for (const auto &[destination, change] : depth)
-        if (change > 0) destinations += (destinations.empty() ? "" : "\n") + destination;
+    for (std::string_view destination : depth.destinations_with_jobs_added())
+        destinations.append(destinations.empty() ? "" : "\n").append(destination);
     if (destinations.empty()) return;
     if (destinations.size() > kMaxNotifyBytes) destinations.clear();  // "" wakes every destination
     writer_.exec("SELECT pg_notify($1, $2)", pg::Params().add(kJobsChannel).add(destinations));
@@ -255,7 +243,7 @@ std::vector<int> PostgresStore::claimable_partitions() const {
     return leases_ ? leases_->claimable() : every_partition();
 }
 
-// As SqliteStore::claim, over the partitions this host leases, in pages of the scan.
+// Under the claim rules, over the partitions this host leases, in pages of the scan.
 std::vector<Job> PostgresStore::claim(std::string_view destination, size_t limit, int64_t now_ms,
                                       const std::function<bool(std::string_view)> &user_busy) {
     std::vector<Job> jobs;
@@ -264,43 +252,26 @@ std::vector<Job> PostgresStore::claim(std::string_view destination, size_t limit
     const std::string partition_list = pg::array_literal(partitions);
     const auto page = static_cast<int64_t>(std::clamp<size_t>(limit * 2, 64, kClaimScanRows));
     std::vector<int64_t> event_ids;
-    UserVerdicts users;
+    ClaimRules rules(now_ms, user_busy, suspect_lane_);
     std::lock_guard lock(reader_mutex_);
     int64_t after = 0;
-    bool done = false;
-    for (size_t scanned = 0; !done && jobs.size() < limit && scanned < kClaimScanRows;) {
+    bool last_page = false, ended = false;
+    for (size_t scanned = 0; !last_page && !ended && jobs.size() < limit && scanned < kClaimScanRows;) {
         const pg::Result rows = reader_.exec(
             "SELECT id, user_key, next_attempt_ms, attempts, created_ms, first_failure_ms, event_id, crash_strikes "
             "FROM jobs WHERE destination = $1 AND user_partition = ANY($2::int[]) AND id > $3 ORDER BY id LIMIT $4",
             pg::Params().add(destination).add(partition_list).add(after).add(page));
         scanned += static_cast<size_t>(rows.rows());
-        done = rows.rows() < page;
-        for (int row = 0; row < rows.rows() && jobs.size() < limit; ++row) {
+        last_page = rows.rows() < page;
+        for (int row = 0; !ended && row < rows.rows() && jobs.size() < limit; ++row) {
             after = rows.integer(row, 0);
-            const std::string_view user = rows.text(row, 1);
-            auto verdict = users.find(user);
-            if (verdict == users.end()) verdict = users.emplace(std::string(user), !user_busy(user)).first;
-            if (!verdict->second) continue;
-            if (rows.integer(row, 2) > now_ms) {
-                verdict->second = false;  // waiting for its retry: the user's later jobs wait too
-                continue;
-            }
-            const bool suspect = rows.integer(row, 7) > 0;
-            if (suspect && !jobs.empty()) {
-                done = true;
-                break;
-            }
-            if (suspect && !suspect_lane_.take(after)) {
-                verdict->second = false;
-                continue;
-            }
-            jobs.push_back(Job{after, std::string(destination), std::string(user), {},
+            const ClaimRules::Verdict verdict =
+                rules.judge(after, rows.text(row, 1), rows.integer(row, 2), rows.integer(row, 7) > 0, jobs.size());
+            ended = verdict == ClaimRules::Verdict::stop || verdict == ClaimRules::Verdict::take_alone;
+            if (verdict == ClaimRules::Verdict::skip || verdict == ClaimRules::Verdict::stop) continue;
+            jobs.push_back(Job{after, std::string(destination), std::string(rows.text(row, 1)), {},
                                static_cast<uint32_t>(rows.integer(row, 3)), rows.integer(row, 4), rows.integer(row, 5)});
             event_ids.push_back(rows.integer(row, 6));
-            if (suspect) {
-                done = true;  // a suspect goes out alone
-                break;
-            }
         }
     }
     std::vector<Job> found = with_payloads(std::move(jobs), event_ids);
@@ -354,8 +325,7 @@ std::optional<int64_t> PostgresStore::next_due_ms(std::string_view destination) 
 void PostgresStore::settle(std::span<const JobSettlement> settlements, int64_t now_ms) {
     if (settlements.empty()) return;
     for (const JobSettlement &s : settlements) suspect_lane_.settled(s.job_id);
-    for (size_t first = 0; first < settlements.size(); first += kSettlementsPerCommit)
-        group_commit_->submit(PendingWrite{{}, settlements.subspan(first, std::min(kSettlementsPerCommit, settlements.size() - first)), now_ms});
+    group_commit_->submit_settlements(settlements, now_ms);
     untrack_settled(settlements);
 }
 

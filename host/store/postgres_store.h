@@ -21,6 +21,7 @@
 #include "host/store/partition_leases.h"
 #include "host/store/postgres.h"
 #include "host/store/postgres_schema.h"
+#include "host/store/queue_depth.h"
 #include "host/store/store.h"
 
 namespace switchyard {
@@ -56,9 +57,6 @@ class PostgresStore final : public Store {
     bool coordinates() override;
 
    private:
-    // Jobs added (+) and removed (-) per destination by one transaction of the writer.
-    using DepthChanges = std::map<std::string, int64_t, std::less<>>;
-
     void write_pending(std::span<const PendingWrite *const> writes);
     void write_appends(std::span<const PendingWrite *const> writes, DepthChanges &depth);
     void write_settlements(std::span<const PendingWrite *const> writes, DepthChanges &depth);

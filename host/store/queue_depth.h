@@ -1,5 +1,5 @@
-// Jobs added and removed per destination by one write transaction of the SQLite store, written
-// to its queue_depth table before the transaction commits, so the count is exact and cheap.
+// Jobs added and removed per destination by one write transaction of a store, written to its
+// queue_depth table before the transaction commits, so the count is exact and cheap.
 #pragma once
 
 #include <cstdint>
@@ -21,10 +21,16 @@ class DepthChanges {
         (jobs > 0 ? it->second.added : it->second.removed) += jobs;
     }
 
-    // `add_depth` is the upsert "queue_depth.jobs += ?2 for destination ?1".
-    void write(sqlite::Statement &add_depth) const {
+    // `each(destination, jobs)` for every destination whose count changed, in name order.
+    template <typename Each>
+    void for_each_net_change(Each each) const {
         for (const auto &[destination, change] : changes_)
-            if (change.added + change.removed != 0) add_depth.bind(1, destination).bind(2, change.added + change.removed).run();
+            if (change.added + change.removed != 0) each(std::string_view(destination), change.added + change.removed);
+    }
+
+    // SQLite's: `add_depth` is the upsert "queue_depth.jobs += ?2 for destination ?1".
+    void write(sqlite::Statement &add_depth) const {
+        for_each_net_change([&](std::string_view destination, int64_t jobs) { add_depth.bind(1, destination).bind(2, jobs).run(); });
     }
 
     std::vector<std::string_view> destinations_with_jobs_added() const {

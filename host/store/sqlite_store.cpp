@@ -7,20 +7,14 @@
 
 #include <cerrno>
 #include <system_error>
-#include <unordered_map>
 
 #include "host/log/log.h"
+#include "host/store/claim_rules.h"
 #include "host/store/sqlite_schema.h"
 #include "host/store/sqlite_statements.h"
 
 namespace switchyard {
 namespace {
-
-// A claim looks at no more than this many pending jobs of the destination: with a huge
-// backlog whose head is retrying, each claim stays a bounded index walk. Jobs beyond it wait
-// until the head moves.
-constexpr int64_t kClaimScanRows = 4096;
-constexpr size_t kSettlementsPerCommit = 500;  // see settle()
 
 // The store holds customer data: only its owner may read the directory and the file.
 constexpr mode_t kDataDirMode = 0700;
@@ -34,13 +28,6 @@ void create_database_file(const std::filesystem::path &file) {
         throw std::runtime_error("Store " + file.string() + ": could not open the database: " + std::generic_category().message(errno));
     ::close(fd);
 }
-
-// Users seen by one claim: true while their jobs may go out, false once blocked.
-struct ViewHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
-};
-using UserVerdicts = std::unordered_map<std::string, bool, ViewHash, std::equal_to<>>;
 
 }  // namespace
 
@@ -91,10 +78,7 @@ void SqliteStore::write_append(std::span<const IncomingEvent> events, int64_t no
     }
 }
 
-// One pass over the head of the destination's queue in id order. A user's first job met is
-// their earliest pending one: if it is not due, or the router has the user in flight, every
-// later job of theirs is skipped too, which is what keeps each user's order. A crash suspect
-// goes alone, in a claim of its own; while another suspect is out, it waits like a retry.
+// One pass over the head of the destination's queue in id order, under the claim rules.
 std::vector<Job> SqliteStore::claim(std::string_view destination, size_t limit, int64_t now_ms,
                                     const std::function<bool(std::string_view)> &user_busy) {
     std::vector<Job> jobs;
@@ -102,30 +86,21 @@ std::vector<Job> SqliteStore::claim(std::string_view destination, size_t limit, 
     std::lock_guard lock(reader_mutex_);
     sqlite::Transaction snapshot(reader_, false);  // the scan and the payloads agree
     std::vector<int64_t> event_ids;
-    UserVerdicts users;
     {
         sqlite::Statement &scan = read_->pending_jobs;
         sqlite::ResetOnExit reset(scan);
-        scan.bind(1, destination).bind(2, kClaimScanRows);
-        while (jobs.size() < limit && scan.step()) {
-            const std::string_view user = scan.text(1);
-            auto verdict = users.find(user);
-            if (verdict == users.end()) verdict = users.emplace(std::string(user), !user_busy(user)).first;
-            if (!verdict->second) continue;
-            if (scan.integer(2) > now_ms) {
-                verdict->second = false;  // waiting for its retry: the user's later jobs wait too
-                continue;
-            }
-            const bool suspect = scan.integer(7) > 0;
-            if (suspect && !jobs.empty()) break;
-            if (suspect && !suspect_lane_.take(scan.integer(0))) {
-                verdict->second = false;
-                continue;
-            }
-            jobs.push_back(Job{scan.integer(0), std::string(destination), std::string(user), {},
+        scan.bind(1, destination).bind(2, static_cast<int64_t>(kClaimScanRows));
+        ClaimRules rules(now_ms, user_busy, suspect_lane_);
+        bool alone = false;
+        while (!alone && jobs.size() < limit && scan.step()) {
+            const ClaimRules::Verdict verdict =
+                rules.judge(scan.integer(0), scan.text(1), scan.integer(2), scan.integer(7) > 0, jobs.size());
+            if (verdict == ClaimRules::Verdict::stop) break;
+            if (verdict == ClaimRules::Verdict::skip) continue;
+            jobs.push_back(Job{scan.integer(0), std::string(destination), std::string(scan.text(1)), {},
                                static_cast<uint32_t>(scan.integer(3)), scan.integer(4), scan.integer(5)});
             event_ids.push_back(scan.integer(6));
-            if (suspect) break;
+            alone = verdict == ClaimRules::Verdict::take_alone;
         }
     }
     sqlite::Statement &payload = read_->payload;
@@ -144,7 +119,7 @@ std::optional<int64_t> SqliteStore::next_due_ms(std::string_view destination) {
     std::lock_guard lock(reader_mutex_);
     sqlite::Statement &query = read_->next_due;
     sqlite::ResetOnExit reset(query);
-    query.bind(1, destination).bind(2, kClaimScanRows).step();
+    query.bind(1, destination).bind(2, static_cast<int64_t>(kClaimScanRows)).step();
     if (query.integer(0) == 0) return std::nullopt;
     return query.integer(1);
 }
@@ -161,10 +136,7 @@ uint64_t SqliteStore::data_version() {
 void SqliteStore::settle(std::span<const JobSettlement> settlements, int64_t now_ms) {
     if (settlements.empty()) return;
     for (const JobSettlement &s : settlements) suspect_lane_.settled(s.job_id);  // its plugin call is over
-    // A batch's settlements go in parts: appends waiting behind one long transaction would hold
-    // back every ingestion ack.
-    for (size_t first = 0; first < settlements.size(); first += kSettlementsPerCommit)
-        group_commit_->submit(PendingWrite{{}, settlements.subspan(first, std::min(kSettlementsPerCommit, settlements.size() - first)), now_ms});
+    group_commit_->submit_settlements(settlements, now_ms);
 }
 
 // Reasons quote destinations' answers, which may echo a key. They are redacted here, while this
